@@ -1,0 +1,145 @@
+"""Find input documents and read them into `RawDoc`s.
+
+A file that cannot be a document (empty, binary, undecodable, too large, an
+unknown format) raises `IngestError` with a message a person understands; the
+pipeline turns it into that document's `error` status and goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import RawDoc, Source
+
+FORMATS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".xhtml": "html"}
+MANIFEST = "sources.csv"
+# Magic numbers of binary formats a folder of pages may hold by mistake.
+_MAGIC = {
+    b"%PDF": "a PDF",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a ZIP archive (or Office document)",
+    b"\x1f\x8b": "a gzip archive",
+    b"\xd0\xcf\x11\xe0": "an old Office document",
+}
+
+
+class IngestError(Exception):
+    """A file that is not a readable page."""
+
+
+@dataclass(frozen=True)
+class Input:
+    """A file to process, with its stable doc_id (the file's stem)."""
+
+    path: Path
+    doc_id: str
+    source: Source
+
+
+def read_manifest(folder: Path) -> dict[str, Source]:
+    """doc_id -> Source from `folder/sources.csv`, if there is one."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        out = {}
+        for row in csv.DictReader(f):
+            doc_id = (row.get("doc_id") or "").strip()
+            if doc_id:
+                out[doc_id] = Source(
+                    doc_id=doc_id,
+                    **{k: (row.get(k) or "").strip() for k in ("url", "title", "publisher", "published", "snapshot")},
+                )
+        return out
+
+
+def discover(paths: list[Path]) -> Iterator[Input]:
+    """Every document under `paths`, in sorted order; folders are walked
+    without following symlinked folders (no loops), hidden files and the
+    manifest are skipped. Duplicates of a doc_id are yielded too: the
+    pipeline reports them."""
+    for root in paths:
+        if root.is_dir():
+            manifest = read_manifest(root)
+            for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.startswith(".") or name == MANIFEST:
+                        continue
+                    p = Path(dirpath) / name
+                    yield _input(p, manifest)
+        else:
+            yield _input(root, read_manifest(root.parent))
+
+
+def _input(path: Path, manifest: dict[str, Source]) -> Input:
+    doc_id = path.stem
+    return Input(path, doc_id, manifest.get(doc_id, Source(doc_id)))
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """Bytes -> text. UTF-8 first; a file that mixes encodings is decoded line
+    by line (UTF-8, then cp1252, then latin-1), and the fallback is reported."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), []
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    out, fallback = [], 0
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            fallback += 1
+            try:
+                out.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                out.append(line.decode("latin-1"))
+    return "\n".join(out), [f"{fallback} of {len(lines)} lines were not UTF-8 and were decoded as cp1252/latin-1"]
+
+
+def read(inp: Input, max_bytes: int = 20_000_000) -> RawDoc:
+    """Read and decode one file; raise IngestError when it is not a page."""
+    fmt = FORMATS.get(inp.path.suffix.lower())
+    if fmt is None:
+        raise IngestError(f"unsupported format {inp.path.suffix or '(no extension)'!r}: expected .txt or .html")
+    try:
+        size = inp.path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(f"file is {size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
+        data = inp.path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise IngestError("empty file")
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise IngestError(f"binary file: looks like {what}, not a text or HTML page")
+    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError("binary file: contains NUL bytes")
+    text, warnings = decode(data)
+    if not text.strip():
+        raise IngestError("empty file")
+    bad = text.count("\ufffd") + sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    if bad > max(20, len(text[:65536]) // 50):
+        raise IngestError("binary or undecodable file: too many control or replacement characters")
+    return RawDoc(
+        doc_id=inp.doc_id,
+        path=str(inp.path),
+        format=fmt,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+        source=inp.source,
+        warnings=warnings,
+    )

@@ -1,0 +1,192 @@
+"""The records that flow between stages.
+
+Every stage is a function from one of these records to the next; none of them
+holds file handles or global state, so a document can be processed in any
+worker process and the results merged in doc_id order.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a run can vary. One frozen value passed through the stages."""
+
+    out: Path = Path("output")
+    jobs: int = 0  # 0 = one worker per core
+    rules_dir: Path | None = None  # None = the rules/ bundled with the project
+    max_bytes: int = 20_000_000  # larger files are refused, keeping memory bounded
+    neutralise_formulas: bool = True  # CSV cells that a spreadsheet would run
+    progress: bool | None = None  # None = only on a terminal
+
+
+@dataclass(frozen=True)
+class Source:
+    """One row of a folder's sources.csv manifest (all optional but doc_id)."""
+
+    doc_id: str
+    url: str = ""
+    title: str = ""
+    publisher: str = ""
+    published: str = ""  # ISO date, possibly partial: 2007, 2007-04, 2007-04-01
+    snapshot: str = ""
+
+
+@dataclass
+class RawDoc:
+    """A file read and decoded: the text all raw offsets refer to."""
+
+    doc_id: str
+    path: str
+    format: str  # txt | html
+    sha256: str
+    text: str
+    source: Source
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CleanDoc:
+    """Main content of a page, with a map from every clean char to the raw text.
+
+    `offsets[i]` is the index in `raw.text` of the character that produced
+    `text[i]`; `sentences` are (start, end) spans over `text`.
+    """
+
+    raw: RawDoc
+    text: str
+    offsets: array
+    sentences: list[tuple[int, int]]
+    title: str = ""
+    published: str = ""  # ISO date (possibly partial) from the manifest or the text
+    date_source: str = ""  # manifest | text | url | "" (unknown)
+
+    @property
+    def doc_id(self) -> str:
+        return self.raw.doc_id
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw offsets of the clean span [start, end)."""
+        if start >= end:
+            pos = self.offsets[start] if start < len(self.offsets) else len(self.raw.text)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        """The sentence span holding clean offset `pos` (binary search)."""
+        lo, hi = 0, len(self.sentences) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s, e = self.sentences[mid]
+            if pos < s:
+                hi = mid - 1
+            elif pos >= e:
+                lo = mid + 1
+            else:
+                return s, e
+        return pos, pos
+
+
+@dataclass
+class Figure:
+    """A count, percentage or proportion. Column order is the CSV contract."""
+
+    doc_id: str
+    figure_id: str
+    kind: str  # count | percentage | proportion
+    value: str  # formatted number: "12000000", "66.67", "23.7"
+    approx: int
+    qualifier: str
+    denominator: str
+    measure: str
+    category: str
+    period: str
+    evidence: str
+    sentence: str
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+    rule: str
+
+
+@dataclass
+class Mention:
+    """An authority named in the main content, linked to the register."""
+
+    doc_id: str
+    mention_id: str
+    mention: str
+    authority: str
+    gss_code: str
+    dfe_la_code: str
+    match: str  # exact | alias | fuzzy | ambiguous | undated
+    score: str
+    judgement: str
+    sentence: str
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+    rule: str
+
+
+@dataclass
+class Check:
+    """A consistency finding over a page's figures."""
+
+    doc_id: str
+    check_id: str
+    check: str  # the rule id
+    severity: str  # info | warning | error
+    message: str
+    refs: str  # figure_ids joined by ";"
+
+
+@dataclass
+class Problem:
+    """Something wrong with one document; never ends the batch."""
+
+    doc_id: str
+    message: str
+    offset: int = -1
+    rule_id: str = ""
+
+
+@dataclass
+class Document:
+    """One row of documents.csv."""
+
+    doc_id: str
+    path: str
+    format: str = ""
+    sha256: str = ""
+    title: str = ""
+    published: str = ""
+    chars_raw: int = 0
+    chars_clean: int = 0
+    figures: int = 0
+    authorities: int = 0
+    checks: int = 0
+    status: str = "ok"  # ok | warning | error
+    error: str = ""
+
+
+@dataclass
+class Result:
+    """Everything one document produced; what a worker sends back."""
+
+    document: Document
+    clean_text: str | None = None
+    figures: list[Figure] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+
+
+def columns(cls: type) -> list[str]:
+    """CSV header of a row dataclass, in contract order."""
+    return [f.name for f in fields(cls)]

@@ -1,0 +1,117 @@
+"""One document through every stage; a batch over worker processes.
+
+`process` is the pure core: an input file in, a `Result` out, never an
+exception (a failure becomes the document's `error` status). `run` fans
+documents out to one worker per core and yields results in doc_id order, so
+the writer can stream them to disk and memory stays flat however large the
+batch is.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import traceback
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from . import authorities, clean, figures, ingest, validate
+from .model import Document, Options, Result
+
+
+def process(inp: ingest.Input, options: Options) -> Result:
+    """Read, clean and extract one document."""
+    doc = Document(doc_id=inp.doc_id, path=str(inp.path))
+    try:
+        raw = ingest.read(inp, options.max_bytes)
+        doc.format, doc.sha256, doc.chars_raw = raw.format, raw.sha256, len(raw.text)
+        cd = clean.clean(raw, options.rules_dir)
+        doc.title, doc.published, doc.chars_clean = cd.title, cd.published, len(cd.text)
+        figs = figures.extract(cd, options.rules_dir)
+        ments = authorities.extract(cd, options.rules_dir)
+        checks = validate.check(cd, figs, options.rules_dir)
+        doc.figures, doc.authorities, doc.checks = len(figs), len(ments), len(checks)
+        if raw.warnings:
+            doc.status, doc.error = "warning", "; ".join(raw.warnings)
+        return Result(doc, cd.text, figs, ments, checks)
+    except ingest.IngestError as exc:
+        doc.status, doc.error = "error", str(exc)
+    except RecursionError:
+        doc.status, doc.error = "error", "document too deeply nested to parse"
+    except MemoryError:
+        doc.status, doc.error = "error", "document too large to process in memory"
+    except Exception as exc:  # noqa: BLE001 - one bad page must not end the batch
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        doc.status = "error"
+        doc.error = f"internal error {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
+    return Result(doc)
+
+
+def plan(paths: Iterable[Path]) -> tuple[list[ingest.Input], list[Result]]:
+    """Inputs in doc_id order, and an error result for each duplicate doc_id
+    (the first file in path order keeps the id)."""
+    seen: dict[str, ingest.Input] = {}
+    dupes: list[Result] = []
+    for inp in sorted(ingest.discover(list(paths)), key=lambda i: (i.doc_id, str(i.path))):
+        if inp.doc_id in seen:
+            d = Document(doc_id=inp.doc_id, path=str(inp.path), status="error",
+                         error=f"duplicate doc_id {inp.doc_id!r}: already used by {seen[inp.doc_id].path}")
+            dupes.append(Result(d))
+        else:
+            seen[inp.doc_id] = inp
+    return list(seen.values()), dupes
+
+
+def _init_worker(options: Options) -> None:
+    # Warm the rule caches once per worker, not once per document.
+    clean.load_rules(options.rules_dir)
+
+
+def _work(args: tuple[ingest.Input, Options]) -> Result:
+    return process(*args)
+
+
+def jobs(options: Options, n_docs: int) -> int:
+    n = options.jobs or (os.cpu_count() or 1)
+    return max(1, min(n, n_docs))
+
+
+def run(inputs: list[ingest.Input], options: Options) -> Iterator[Result]:
+    """Results in input order, computed on `options.jobs` processes."""
+    n = jobs(options, len(inputs))
+    if n == 1:
+        for inp in inputs:
+            yield process(inp, options)
+        return
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    with ctx.Pool(n, initializer=_init_worker, initargs=(options,), maxtasksperchild=500) as pool:
+        # imap keeps order; chunks of one keep a slow page from holding others back.
+        it = pool.imap(_work, ((inp, options) for inp in inputs), chunksize=1)
+        yield from it
+
+
+class Report:
+    """Counts a run's outcomes and owns its exit code."""
+
+    def __init__(self) -> None:
+        self.documents = self.figures = self.authorities = self.checks = 0
+        self.failed: list[tuple[str, str]] = []
+
+    def add(self, result: Result) -> None:
+        d = result.document
+        self.documents += 1
+        self.figures += d.figures
+        self.authorities += d.authorities
+        self.checks += d.checks
+        if d.status == "error":
+            self.failed.append((d.doc_id, d.error))
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def summary(self, seconds: float) -> str:
+        return (
+            f"{self.documents} documents, {self.figures} figures, {self.authorities} authorities, "
+            f"{self.checks} checks, {len(self.failed)} errors, {seconds:.2f} s"
+        )

@@ -1,0 +1,149 @@
+"""Rules are data: YAML files under rules/, loaded and validated here.
+
+Every rule file has a top-level `version` (an integer, written into the run's
+manifest so a diff can say which rules produced which rows) and its rules carry
+an `id` that travels into output rows. A malformed file raises `RuleError`
+naming the file and line, so a rule author sees every mistake at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+BUNDLED = Path(__file__).resolve().parents[2] / "rules"
+
+
+class RuleError(ValueError):
+    """Every problem found in one rule file, each with its line."""
+
+    def __init__(self, path: Path, problems: list[tuple[int, str]]):
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"  {path.name}:{line}: {msg}" for line, msg in problems)
+        super().__init__(f"invalid rule file {path}:\n{lines}")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records the line of every mapping under `__line__`."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def rules_dir(override: Path | None = None) -> Path:
+    return Path(override) if override else BUNDLED
+
+
+@dataclass(frozen=True)
+class RuleFile:
+    """A loaded rule file: its data (with `__line__` marks), version and hash."""
+
+    path: Path
+    version: int
+    sha256: str
+    data: dict[str, Any]
+
+
+@lru_cache(maxsize=64)
+def load(name: str, directory: Path | None = None) -> RuleFile:
+    """Load rules/<name>.yaml, check its version and that every regex compiles.
+
+    Any key named `pattern` or ending in `_pattern` must hold a valid `regex`
+    expression; any list item that is a mapping must carry an `id` when its
+    list is named `rules`.
+    """
+    path = rules_dir(directory) / f"{name}.yaml"
+    raw = path.read_bytes()
+    try:
+        data = yaml.load(raw.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise RuleError(path, [((mark.line + 1) if mark else 0, str(exc))]) from exc
+    problems: list[tuple[int, str]] = []
+    if not isinstance(data, dict):
+        raise RuleError(path, [(1, "top level must be a mapping")])
+    version = data.get("version")
+    if not isinstance(version, int):
+        problems.append((data.get("__line__", 1), "missing integer `version`"))
+    _check(data, problems, seen_ids=set())
+    if problems:
+        raise RuleError(path, problems)
+    return RuleFile(path, int(version), hashlib.sha256(raw).hexdigest(), data)
+
+
+def _check(node: Any, problems: list[tuple[int, str]], seen_ids: set[str], key: str = "") -> None:
+    if isinstance(node, Mapping):
+        line = node.get("__line__", 0)
+        for k, v in node.items():
+            if k == "__line__":
+                continue
+            if (k == "pattern" or str(k).endswith("_pattern")) and v is not None:
+                for p in v if isinstance(v, list) else [v]:
+                    try:
+                        regex.compile(str(p), regex.V1)
+                    except regex.error as exc:
+                        problems.append((line, f"{k}: bad regex {p!r}: {exc}"))
+            _check(v, problems, seen_ids, str(k))
+    elif isinstance(node, list):
+        for item in node:
+            if key == "rules" and isinstance(item, Mapping):
+                rid = item.get("id")
+                if not rid:
+                    problems.append((item.get("__line__", 0), "rule without `id`"))
+                elif rid in seen_ids:
+                    problems.append((item.get("__line__", 0), f"duplicate rule id {rid!r}"))
+                else:
+                    seen_ids.add(rid)
+            _check(item, problems, seen_ids, key)
+
+
+def strip_lines(node: Any) -> Any:
+    """The data without `__line__` marks, for code that only wants values."""
+    if isinstance(node, Mapping):
+        return {k: strip_lines(v) for k, v in node.items() if k != "__line__"}
+    if isinstance(node, list):
+        return [strip_lines(v) for v in node]
+    return node
+
+
+def require(rule: Mapping[str, Any], path: Path, keys: dict[str, type | tuple[type, ...]]) -> None:
+    """Raise RuleError if `rule` lacks one of `keys` or has the wrong type."""
+    problems = [
+        (rule.get("__line__", 0), f"rule {rule.get('id', '?')!r}: `{k}` must be {t}")
+        for k, t in keys.items()
+        if not isinstance(rule.get(k), t)
+    ]
+    if problems:
+        raise RuleError(path, problems)
+
+
+def compile_pattern(p: str, flags: int = 0) -> regex.Pattern[str]:
+    """Compile a rule's regex the one way the project does (V1 semantics)."""
+    return regex.compile(p, flags | regex.V1)
+
+
+def manifest(directory: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Version and hash of every rule file, for output/manifest.json."""
+    out: dict[str, dict[str, Any]] = {}
+    d = rules_dir(directory)
+    for path in sorted(d.glob("*.yaml")):
+        rf = load(path.stem, directory)
+        out[path.name] = {"version": rf.version, "sha256": rf.sha256}
+    for path in sorted(d.glob("*.csv")):
+        out[path.name] = {"sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    return out
+

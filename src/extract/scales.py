@@ -1,0 +1,102 @@
+"""Judgement vocabulary: phrases of Ofsted's grading scales, normalised by era.
+
+Shared by figures (their `category`) and authorities (their `judgement`), so
+both speak the same labels. The vocabulary is rules/scales.yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from . import rules
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    pattern: regex.Pattern[str]
+    category: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A judgement phrase found in text: span, normalised label, rule id."""
+
+    start: int
+    end: int
+    category: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Scales:
+    eras: tuple[tuple[str, str, str], ...]  # (id, from, to) ISO dates
+    default_era: str
+    terms: tuple[Term, ...]
+    stars: dict[str, str]
+    combined: regex.Pattern[str]  # one alternation of every term, named groups t0..tn
+
+
+@lru_cache(maxsize=8)
+def load(directory: Path | None = None) -> Scales:
+    rf = rules.load("scales", directory)
+    data = rf.data
+    eras = tuple((e["id"], str(e["from"]), str(e["to"])) for e in data["eras"])
+    terms = []
+    for r in data["rules"]:
+        rules.require(r, rf.path, {"id": str, "pattern": str, "category": dict})
+        cat = {k: v for k, v in r["category"].items() if k != "__line__"}
+        terms.append(Term(r["id"], rules.compile_pattern(r["pattern"], regex.I), cat))
+    # Terms are tried in file order at each position, which is what a single
+    # alternation does; group names tell which term fired.
+    combined = rules.compile_pattern(
+        "|".join(f"(?P<t{i}>{t.pattern.pattern})" for i, t in enumerate(terms)), regex.I
+    )
+    stars = {str(k): v for k, v in data["stars"].items() if k != "__line__"}
+    return Scales(eras, data["default_era"], tuple(terms), stars, combined)
+
+
+def era(date: str | None, directory: Path | None = None) -> str:
+    """The scale era of an ISO date (possibly partial); the default if unknown."""
+    sc = load(directory)
+    if not date:
+        return sc.default_era
+    d = (date + "-01-01")[:10] if len(date) < 10 else date[:10]
+    for eid, start, end in sc.eras:
+        if start <= d <= end:
+            return eid
+    return sc.default_era
+
+
+def _label(term: Term, match: regex.Match[str], era_id: str, sc: Scales) -> str:
+    label = term.category.get(era_id, term.category.get("default", ""))
+    if "{n}" in label:
+        # Star counts: the matched number word picks the label ("two stars").
+        n = (match.group("n") or "").lower()
+        return sc.stars.get(n, "")
+    return label
+
+
+def find(text: str, date: str | None = None, directory: Path | None = None) -> list[Judgement]:
+    """Every judgement phrase in `text`, left to right, longest-first per position."""
+    sc = load(directory)
+    era_id = era(date, directory)
+    out = []
+    for m in sc.combined.finditer(text):
+        name = next(k for k, v in m.groupdict().items() if v is not None and k.startswith("t"))
+        term = sc.terms[int(name[1:])]
+        inner = term.pattern.match(m.group(0))
+        label = _label(term, inner or m, era_id, sc)
+        if label:
+            out.append(Judgement(m.start(), m.end(), label, term.id))
+    return out
+
+
+def normalise(phrase: str, date: str | None = None, directory: Path | None = None) -> str:
+    """The category of a phrase such as "performing excellently"; "" if none."""
+    found = find(phrase, date, directory)
+    return found[0].category if found else ""
