@@ -23,7 +23,7 @@ import ftfy
 import regex
 from bs4 import BeautifulSoup, Comment, NavigableString
 
-from . import rules
+from . import rules, scales
 from .model import CleanDoc, RawDoc
 
 # Character normalisation: one clean char for one raw char, so the map stays 1:1.
@@ -393,4 +393,5 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     if not published:
         published, source = find_date(text, raw.source.url, cr)
     title = raw.source.title or next((ln for ln in text.split("\n") if ln.strip()), "")[:200]
-    return CleanDoc(raw, text, mapping, sentences(text, cr), title, published, source)
+    era = scales.era(published, directory) if published else scales.guess_era(text, directory)
+    return CleanDoc(raw, text, mapping, sentences(text, cr), title, published, source, era)

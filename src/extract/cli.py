@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import sys
 import time
 from pathlib import Path
@@ -44,16 +45,14 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     inputs, dupes = pipeline.plan(roots)
     report = pipeline.Report()
     show = sys.stderr.isatty() if progress is None else progress
-    results = pipeline.run(inputs, options)
+    # Duplicate doc_ids join the stream in doc_id order, after the file that kept the id.
+    results = heapq.merge(pipeline.run(inputs, options), dupes, key=lambda r: r.document.doc_id)
     with Writer(options) as writer:
         if show and len(inputs) > 1:
             from tqdm import tqdm
 
-            results = tqdm(results, total=len(inputs), unit="doc", file=sys.stderr)
+            results = tqdm(results, total=len(inputs) + len(dupes), unit="doc", file=sys.stderr)
         for result in results:
-            writer.add(result)
-            report.add(result)
-        for result in dupes:
             writer.add(result)
             report.add(result)
     for doc_id, error in report.failed:

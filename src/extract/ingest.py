@@ -36,11 +36,16 @@ class IngestError(Exception):
 
 @dataclass(frozen=True)
 class Input:
-    """A file to process, with its stable doc_id (the file's stem)."""
+    """A file to process, with its stable doc_id (the file's stem).
+
+    `shown` is the path written to documents.csv: relative to the folder the
+    user named (prefixed with that folder's name), so output does not depend
+    on where the project is checked out."""
 
     path: Path
     doc_id: str
     source: Source
+    shown: str = ""
 
 
 def read_manifest(folder: Path) -> dict[str, Source]:
@@ -74,14 +79,14 @@ def discover(paths: list[Path]) -> Iterator[Input]:
                     if name.startswith(".") or name == MANIFEST:
                         continue
                     p = Path(dirpath) / name
-                    yield _input(p, manifest)
+                    yield _input(p, manifest, (Path(root.resolve().name) / p.relative_to(root)).as_posix())
         else:
-            yield _input(root, read_manifest(root.parent))
+            yield _input(root, read_manifest(root.parent), root.name)
 
 
-def _input(path: Path, manifest: dict[str, Source]) -> Input:
+def _input(path: Path, manifest: dict[str, Source], shown: str) -> Input:
     doc_id = path.stem
-    return Input(path, doc_id, manifest.get(doc_id, Source(doc_id)))
+    return Input(path, doc_id, manifest.get(doc_id, Source(doc_id)), shown)
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:

@@ -63,7 +63,8 @@ class CleanDoc:
     sentences: list[tuple[int, int]]
     title: str = ""
     published: str = ""  # ISO date (possibly partial) from the manifest or the text
-    date_source: str = ""  # manifest | text | url | "" (unknown)
+    date_source: str = ""  # manifest | text | url | text-year | "" (unknown)
+    era: str = ""  # judgement-scale era (rules/scales.yaml): from the date, else guessed from the wording
 
     @property
     def doc_id(self) -> str:

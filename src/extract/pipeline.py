@@ -21,7 +21,7 @@ from .model import Document, Options, Result
 
 def process(inp: ingest.Input, options: Options) -> Result:
     """Read, clean and extract one document."""
-    doc = Document(doc_id=inp.doc_id, path=str(inp.path))
+    doc = Document(doc_id=inp.doc_id, path=inp.shown or str(inp.path))
     try:
         raw = ingest.read(inp, options.max_bytes)
         doc.format, doc.sha256, doc.chars_raw = raw.format, raw.sha256, len(raw.text)
@@ -54,8 +54,8 @@ def plan(paths: Iterable[Path]) -> tuple[list[ingest.Input], list[Result]]:
     dupes: list[Result] = []
     for inp in sorted(ingest.discover(list(paths)), key=lambda i: (i.doc_id, str(i.path))):
         if inp.doc_id in seen:
-            d = Document(doc_id=inp.doc_id, path=str(inp.path), status="error",
-                         error=f"duplicate doc_id {inp.doc_id!r}: already used by {seen[inp.doc_id].path}")
+            d = Document(doc_id=inp.doc_id, path=inp.shown or str(inp.path), status="error",
+                         error=f"duplicate doc_id {inp.doc_id!r}: already used by {seen[inp.doc_id].shown}")
             dupes.append(Result(d))
         else:
             seen[inp.doc_id] = inp

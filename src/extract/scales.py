@@ -39,6 +39,7 @@ class Scales:
     terms: tuple[Term, ...]
     stars: dict[str, str]
     combined: regex.Pattern[str]  # one alternation of every term, named groups t0..tn
+    markers: tuple[tuple[str, regex.Pattern[str]], ...]  # era id -> marker words
 
 
 @lru_cache(maxsize=8)
@@ -57,19 +58,34 @@ def load(directory: Path | None = None) -> Scales:
         "|".join(f"(?P<t{i}>{t.pattern.pattern})" for i, t in enumerate(terms)), regex.I
     )
     stars = {str(k): v for k, v in data["stars"].items() if k != "__line__"}
-    return Scales(eras, data["default_era"], tuple(terms), stars, combined)
+    markers = tuple(
+        (k, rules.compile_pattern(v, regex.I)) for k, v in data.get("era_markers", {}).items() if k != "__line__"
+    )
+    return Scales(eras, data["default_era"], tuple(terms), stars, combined, markers)
 
 
 def era(date: str | None, directory: Path | None = None) -> str:
-    """The scale era of an ISO date (possibly partial); the default if unknown."""
+    """The scale era of an ISO date (possibly partial) or an era id; the default if unknown."""
     sc = load(directory)
     if not date:
         return sc.default_era
+    if any(date == e[0] for e in sc.eras):
+        return date
     d = (date + "-01-01")[:10] if len(date) < 10 else date[:10]
     for eid, start, end in sc.eras:
         if start <= d <= end:
             return eid
     return sc.default_era
+
+
+def guess_era(text: str, directory: Path | None = None) -> str:
+    """The era of an undated page: the one whose marker words it uses most."""
+    sc = load(directory)
+    counts = [(len(p.findall(text)), eid) for eid, p in sc.markers]
+    best = max(counts, default=(0, sc.default_era))
+    if best[0] == 0 or sum(1 for c, _ in counts if c == best[0]) > 1:
+        return sc.default_era
+    return best[1]
 
 
 def _label(term: Term, match: regex.Match[str], era_id: str, sc: Scales) -> str:
@@ -82,7 +98,9 @@ def _label(term: Term, match: regex.Match[str], era_id: str, sc: Scales) -> str:
 
 
 def find(text: str, date: str | None = None, directory: Path | None = None) -> list[Judgement]:
-    """Every judgement phrase in `text`, left to right, longest-first per position."""
+    """Every judgement phrase in `text`, left to right, longest-first per position.
+
+    `date` is the page's ISO date or its era id (`CleanDoc.era`)."""
     sc = load(directory)
     era_id = era(date, directory)
     out = []

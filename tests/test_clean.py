@@ -1,0 +1,182 @@
+"""The clean stage on the real seeds: boilerplate gone, content kept, offsets true."""
+
+from __future__ import annotations
+
+from array import array
+
+import pytest
+
+from extract import clean, ingest
+from extract.model import RawDoc, Source
+
+SEED_000 = "000_788962b738f097af"
+SEED_001 = "001_d18404db5adc9c51"
+SEED_002 = "002_7b131e19ac9504d4"
+SEED_003 = "003_a86bb42c8a5e3e61"
+SEED_004 = "004_0340248b376c9c03"
+
+GONE = {
+    SEED_000: [
+        "This snapshot, taken on",
+        "shows web content acquired for preservation by The National Archives",
+        "The UK Government Web Archive does not use cookies",
+        "Essential maintenance work is being carried out",
+        "Please email if you require any assistance",
+        "How would you rate this article?",
+        "Ofsted News is unable to respond directly",
+        "Back to top",
+    ],
+    SEED_001: ["Printable version", "E-mail this to a friend", "OnDemand Webinar Event", "reduced enquiries by 30,000"],
+    SEED_002: ["Printable version", "exclusive webinar and Q&A", "Press Office can be contacted on 0300 123 1231"],
+    SEED_003: [],
+    SEED_004: [
+        "Share this article",
+        "Back to top",
+        "Subscribe to Locum Today",
+        "Post a comment",
+        "Receive the latest interviews",
+        "Type in your email address",
+        "Leave a comment",
+        "Latest articles",
+        "10 things you should think about",
+        "Sue Kent",
+    ],
+}
+
+KEPT = {
+    SEED_000: [
+        "In 2007/08 we published 44 joint area reviews (JARS) of local authority areas.",
+        "Two thirds of services inspected deliver good or better provision",
+        "Provision for looked after children was good or outstanding in over three quarters of the services inspected.",
+        "Published: 1 December 2008.",
+    ],
+    SEED_001: [
+        "with children's services in 107 out of the 139 authorities covered by this report",
+        "just over one in five local authority areas are only adequate in this regard.",
+        "the findings from the first 37 joint area reviews (JARs) of children's services undertaken during 2005–2006.",
+    ],
+    SEED_002: [
+        "Performs excellently 28 18%",
+        "Total 15 100%",
+        "The following local authorities were judged to be performing excellently: Barnet,",
+        "4 Performs excellently An organisation that significantly exceeds minimum requirements",
+        "12. Percentages are rounded and do not always add exactly to 100.",
+    ],
+    SEED_003: [
+        "Good practice example…",
+        "Bournemouth: No child left unallocated",
+    ],
+    SEED_004: [
+        "Currently, 42% of local authorities are judged good or outstanding, 45% as requires improvement to be good and 13% inadequate.",
+        "• Of the 16 LAs inspected three were judged outstanding",
+        "The Annual Report of Her Majesty's Chief Inspector of Education, Children's Services and Skills 2017/18",
+    ],
+}
+
+
+@pytest.mark.parametrize("doc_id", sorted(GONE))
+def test_boilerplate_gone_and_content_kept(seed_docs, doc_id):
+    text = seed_docs[doc_id].text
+    for line in GONE[doc_id]:
+        assert line not in text, f"boilerplate kept: {line!r}"
+    for line in KEPT[doc_id]:
+        assert line in text, f"content lost: {line!r}"
+
+
+def test_pdf_lines_rejoined_into_sentences(seed_docs):
+    text = seed_docs[SEED_003].text
+    # Whole sentences, each on one line, with hyphenation repaired.
+    assert (
+        "However, the overall picture is an improving one, with children's services in 107 out of the 139 "
+        "authorities covered by this report making a good or excellent contribution towards delivering better "
+        "outcomes for children and young people: 10 councils were rated as outstanding; 97 good; 28 adequate; 4 inadequate"
+    ) in text
+    assert "contribute to their well-being." in text
+    assert "subject to in-depth inspection activity" in text
+    assert "It highlights strengths and weaknesses in each of the five Every Child Matters outcome areas" in text
+    for line in text.split("\n"):
+        assert not line.endswith(" "), "a rejoined line kept its trailing space"
+
+
+def test_hyphen_repair_rules():
+    raw = RawDoc("x", "x.txt", "txt", "", "the most vulner-\nable children and their well-\nbeing matter\n", Source("x"))
+    assert "the most vulnerable children and their well-being matter" in clean.clean(raw).text
+
+
+def test_offsets_map_every_clean_char_to_the_same_raw_char(all_docs):
+    for doc in all_docs.values():
+        assert len(doc.offsets) == len(doc.text)
+        raw = doc.raw.text
+        for i, ch in enumerate(doc.text):
+            r = raw[doc.offsets[i]]
+            if ch.isspace() or ch in "'\"•":
+                continue  # normalised whitespace, quotes and bullets
+            assert ch == r, f"{doc.doc_id}@{i}: clean {ch!r} maps to raw {r!r}"
+
+
+def test_offsets_are_monotonic(all_docs):
+    for doc in all_docs.values():
+        assert all(a <= b for a, b in zip(doc.offsets, doc.offsets[1:])), doc.doc_id
+
+
+def test_mojibake_repaired_with_offsets():
+    raw_text = "Ofstedâ€™s 2007 report said councilsâ€™ services improved.\n"
+    doc = clean.clean(RawDoc("m", "m.txt", "txt", "", raw_text, Source("m")))
+    assert doc.text == "Ofsted's 2007 report said councils' services improved."
+    start = doc.text.index("services")
+    a, b = doc.raw_span(start, start + len("services"))
+    assert raw_text[a:b] == "services"
+
+
+def test_sentences_do_not_split_decimals_or_abbreviations(seed_docs):
+    doc = clean.clean(RawDoc("s", "s.txt", "txt", "", "Of these, 23.7 per cent were inadequate, e.g. Kent. Next one.\n", Source("s")))
+    sents = [doc.text[a:b] for a, b in doc.sentences]
+    assert sents == ["Of these, 23.7 per cent were inadequate, e.g. Kent.", "Next one."]
+
+
+def test_date_and_title_from_text_when_no_manifest():
+    text = "Council news\n\nPublished on 4th December 2018\n\nSeven councils were judged inadequate.\n"
+    doc = clean.clean(RawDoc("d", "d.txt", "txt", "", text, Source("d")))
+    assert (doc.published, doc.date_source, doc.title) == ("2018-12-04", "text", "Council news")
+    doc = clean.clean(RawDoc("u", "u.txt", "txt", "", "Ratings rise\n", Source("u", url="https://x.org/2006/11/01/a/")))
+    assert (doc.published, doc.date_source) == ("2006-11-01", "url")
+
+
+def test_html_to_text_keeps_blocks_drops_chrome_and_maps_offsets():
+    html = (
+        "<html><head><title>T</title><script>var x = '<p>no</p>';</script></head><body>"
+        "<div id='wm-ipp'>This snapshot, taken on 1 Jan</div><nav>Home | News</nav>"
+        "<h1>Ratings &amp; results</h1><p>Nine councils were rated\n  poor.</p>"
+        "<ul><li>Kent</li><li>Leeds</li></ul><footer>Contact us</footer></body></html>"
+    )
+    doc = clean.clean(RawDoc("h", "h.html", "html", "", html, Source("h")))
+    assert doc.text.split("\n") == ["T", "Ratings & results", "Nine councils were rated poor.", "Kent", "Leeds"]
+    i = doc.text.index("Nine")
+    a, b = doc.raw_span(i, i + 4)
+    assert html[a:b] == "Nine"
+    amp = doc.text.index("&")
+    assert html[doc.offsets[amp] : doc.offsets[amp] + 5] == "&amp;"
+
+
+def test_clean_rules_are_validated(tmp_path):
+    from extract import rules
+
+    (tmp_path / "clean.yaml").write_text("version: 1\nrules:\n  - id: a\n    action: drop_line\n    pattern: '(unclosed'\n  - action: drop_line\n    pattern: x\n")
+    with pytest.raises(rules.RuleError) as err:
+        rules.load("clean", tmp_path)
+    msg = str(err.value)
+    assert "clean.yaml:3" in msg and "bad regex" in msg and "clean.yaml:6" in msg and "without `id`" in msg
+
+
+def test_offset_builder_is_not_per_char():
+    # The map is an int array, 4 bytes a character.
+    doc = clean.clean(RawDoc("a", "a.txt", "txt", "", "x " * 1000, Source("a")))
+    assert isinstance(doc.offsets, array) and doc.offsets.itemsize == 4
+
+
+def test_ingest_decodes_cp1252_lines_and_reports_it(tmp_path):
+    p = tmp_path / "mixed.txt"
+    p.write_bytes("Ofsted’s report\n".encode() + "councils’ ratings\n".encode("cp1252"))
+    raw = ingest.read(ingest.Input(p, "mixed", Source("mixed")))
+    assert raw.text == "Ofsted’s report\ncouncils’ ratings\n"
+    assert raw.warnings and "cp1252" in raw.warnings[0]
