@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from array import array
-
 import pytest
 
 from extract import clean, ingest
-from extract.model import RawDoc, Source
+from extract.model import OffsetMap, RawDoc, Source
 
 SEED_000 = "000_788962b738f097af"
 SEED_001 = "001_d18404db5adc9c51"
@@ -107,8 +105,10 @@ def test_offsets_map_every_clean_char_to_the_same_raw_char(all_docs):
     for doc in all_docs.values():
         assert len(doc.offsets) == len(doc.text)
         raw = doc.raw.text
+        offsets = list(doc.offsets)
+        assert offsets == [doc.offsets[i] for i in range(len(doc.text))]  # iteration == indexing
         for i, ch in enumerate(doc.text):
-            r = raw[doc.offsets[i]]
+            r = raw[offsets[i]]
             if ch.isspace() or ch in "'\"•":
                 continue  # normalised whitespace, quotes and bullets
             assert ch == r, f"{doc.doc_id}@{i}: clean {ch!r} maps to raw {r!r}"
@@ -116,7 +116,8 @@ def test_offsets_map_every_clean_char_to_the_same_raw_char(all_docs):
 
 def test_offsets_are_monotonic(all_docs):
     for doc in all_docs.values():
-        assert all(a <= b for a, b in zip(doc.offsets, doc.offsets[1:])), doc.doc_id
+        offsets = list(doc.offsets)
+        assert all(a <= b for a, b in zip(offsets, offsets[1:])), doc.doc_id
 
 
 def test_mojibake_repaired_with_offsets():
@@ -168,10 +169,17 @@ def test_clean_rules_are_validated(tmp_path):
     assert "clean.yaml:3" in msg and "bad regex" in msg and "clean.yaml:6" in msg and "without `id`" in msg
 
 
-def test_offset_builder_is_not_per_char():
-    # The map is an int array, 4 bytes a character.
-    doc = clean.clean(RawDoc("a", "a.txt", "txt", "", "x " * 1000, Source("a")))
-    assert isinstance(doc.offsets, array) and doc.offsets.itemsize == 4
+def test_offset_map_grows_with_edits_not_length():
+    doc = clean.clean(RawDoc("a", "a.txt", "txt", "", "word " * 100_000 + "\n", Source("a")))
+    assert len(doc.offsets) == len(doc.text) == 499_999
+    assert len(doc.offsets.starts) <= 2
+
+
+def test_offset_map_edits_compose():
+    m = OffsetMap(10).edited([(2, 4, "X"), (6, 6, "YY")])  # "ab" X "ef" YY "ghij"
+    assert list(m) == [0, 1, 2, 4, 5, 6, 6, 6, 7, 8, 9]
+    m2 = m.edited([(0, 3, "")])
+    assert list(m2) == [4, 5, 6, 6, 6, 7, 8, 9]
 
 
 def test_ingest_decodes_cp1252_lines_and_reports_it(tmp_path):

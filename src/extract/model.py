@@ -7,9 +7,82 @@ worker process and the results merged in doc_id order.
 
 from __future__ import annotations
 
-from array import array
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+
+class OffsetMap:
+    """Clean index -> raw index, stored as runs rather than one int per char.
+
+    Within run k, `raw = raws[k] + strides[k] * (i - starts[k])`: stride 1 for
+    text kept as it was, stride 0 for text the cleaner inserted or replaced
+    (every char of it maps to where the replaced text began). Edits cost in
+    proportion to their number, not to the document's length.
+    """
+
+    __slots__ = ("starts", "raws", "strides", "length")
+
+    def __init__(self, length: int, runs: list[tuple[int, int, int]] | None = None):
+        self.length = length
+        runs = runs if runs is not None else ([(0, 0, 1)] if length else [])
+        self.starts = [r[0] for r in runs]
+        self.raws = [r[1] for r in runs]
+        self.strides = [r[2] for r in runs]
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i: int) -> int:
+        if i < 0:
+            i += self.length
+        if not 0 <= i < self.length:
+            raise IndexError(i)
+        k = bisect_right(self.starts, i) - 1
+        return self.raws[k] + self.strides[k] * (i - self.starts[k])
+
+    def __iter__(self) -> Iterator[int]:
+        bounds = [*self.starts[1:], self.length]
+        for s, e, r, st in zip(self.starts, bounds, self.raws, self.strides):
+            for i in range(e - s):
+                yield r + st * i
+
+    def after(self, i: int) -> int:
+        """Raw position of clean index `i`, or just past the end for i == len."""
+        return self[i] if i < self.length else (self[self.length - 1] + 1 if self.length else 0)
+
+    def edited(self, edits: list[tuple[int, int, str]]) -> OffsetMap:
+        """The map of the text after sorted, non-overlapping (start, end, replacement) edits."""
+        runs: list[tuple[int, int, int]] = []
+        pos = last = 0
+
+        def add(p: int, raw: int, stride: int) -> None:
+            if runs:
+                p0, r0, s0 = runs[-1]
+                if s0 == stride and (r0 + s0 * (p - p0) == raw):
+                    return  # continues the previous run
+            runs.append((p, raw, stride))
+
+        def keep(a: int, b: int) -> None:
+            nonlocal pos
+            k = bisect_right(self.starts, a) - 1
+            while a < b:
+                run_end = self.starts[k + 1] if k + 1 < len(self.starts) else self.length
+                end = min(b, run_end)
+                add(pos, self.raws[k] + self.strides[k] * (a - self.starts[k]), self.strides[k])
+                pos += end - a
+                a = end
+                k += 1
+
+        for a, e, repl in edits:
+            keep(last, a)
+            if repl:
+                add(pos, self.after(a), 0)
+                pos += len(repl)
+            last = e
+        keep(last, self.length)
+        return OffsetMap(pos, runs)
 
 
 @dataclass(frozen=True)
@@ -59,7 +132,7 @@ class CleanDoc:
 
     raw: RawDoc
     text: str
-    offsets: array
+    offsets: OffsetMap
     sentences: list[tuple[int, int]]
     title: str = ""
     published: str = ""  # ISO date (possibly partial) from the manifest or the text
@@ -73,7 +146,7 @@ class CleanDoc:
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw offsets of the clean span [start, end)."""
         if start >= end:
-            pos = self.offsets[start] if start < len(self.offsets) else len(self.raw.text)
+            pos = self.offsets.after(start)
             return pos, pos
         return self.offsets[start], self.offsets[end - 1] + 1
 

@@ -79,9 +79,10 @@ def era(date: str | None, directory: Path | None = None) -> str:
 
 
 def guess_era(text: str, directory: Path | None = None) -> str:
-    """The era of an undated page: the one whose marker words it uses most."""
+    """The era of an undated page: the one whose marker words its opening uses most."""
     sc = load(directory)
-    counts = [(len(p.findall(text)), eid) for eid, p in sc.markers]
+    head = text[:6000]
+    counts = [(len(p.findall(head)), eid) for eid, p in sc.markers]
     best = max(counts, default=(0, sc.default_era))
     if best[0] == 0 or sum(1 for c, _ in counts if c == best[0]) > 1:
         return sc.default_era
