@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,13 +40,17 @@ _CHAR_MAP = (
 _CHAR_MAP.update({ch: " " for ch in map(chr, range(0x10000)) if ch.isspace() and ch not in _CHAR_MAP and ch not in " \n\r"})
 _SPACE_RUN = regex.compile(r"  +")
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_ZERO_WIDTH = regex.compile(f"[{_ZERO_WIDTH_CHARS}]")
+# Invisible characters go, with C0 controls (ftfy drops some of those in one
+# pass and not the next, which would make cleaning not idempotent).
+_ZERO_WIDTH = regex.compile(f"[{_ZERO_WIDTH_CHARS}\x00-\x08\x0e-\x1f\x7f]")
 _NEWLINES = regex.compile(r"\r\n?")
-_MOJIBAKE = regex.compile(r"\S*(?:[ÂÃâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ã.|â€)\S*")
+_MOJIBAKE_ALIGN_MAX = 1000  # longer words are not aligned char by char (quadratic)
+_MOJIBAKE = regex.compile(r"[^\s\x00-\x1f\x7f]*(?:[ÂÃâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ã.|â€)[^\s\x00-\x1f\x7f]*")
 _HTML_DROP = ("script", "style", "nav", "header", "footer", "form", "noscript", "iframe", "svg", "button", "select", "template", "aside")
 _HTML_BLOCK = frozenset(
-    "p div li tr h1 h2 h3 h4 h5 h6 table ul ol dl dt dd blockquote pre section article br hr td th caption figcaption address main".split()
+    "p div li tr h1 h2 h3 h4 h5 h6 table ul ol dl dt dd blockquote pre section article hr caption figcaption address main".split()
 )
+_HTML_CELL = frozenset(("td", "th"))  # cells of one row stay on its line, a space apart
 _HTML_BANNER = regex.compile(r"wayback|wm-ipp|ukgwa|webarchive|archive-banner|cookie|share|social|newsletter|related|comment|advert|promo|breadcrumb|skip", regex.I)
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m} | {
     m.lower(): i for i, m in enumerate(calendar.month_abbr) if m
@@ -147,19 +152,34 @@ def html_to_text(html: str) -> tuple[str, OffsetMap]:
     for tag in soup.find_all(attrs={"id": _HTML_BANNER}) + soup.find_all(attrs={"class": _HTML_BANNER}):
         if not tag.decomposed:
             tag.decompose()
+    breaks = set()
+    for br in soup.find_all("br"):
+        mark = NavigableString("\n")
+        br.replace_with(mark)
+        breaks.add(id(mark))
     parts: list[str] = []
     runs: list[tuple[int, int, int]] = []  # (clean start, raw start, stride)
     pos = cursor = 0
-    last_block = None
+    last_block = last_cell = None
     for s in soup.find_all(string=True):
         if isinstance(s, Comment) or not isinstance(s, NavigableString) or s.parent is None:
             continue
+        sep = ""
+        if id(s) in breaks:
+            sep = "\n"
         block = next((p for p in s.parents if p.name in _HTML_BLOCK), None)
-        if block is not last_block and parts:
-            parts.append("\n")
+        cell = next((p for p in s.parents if p.name in _HTML_CELL), None)
+        if parts and block is not last_block:
+            sep = "\n"
+        elif parts and cell is not last_cell and not sep:
+            sep = " "
+        if sep:
+            parts.append(sep)
             runs.append((pos, cursor, 0))
             pos += 1
-        last_block = block
+        last_block, last_cell = block, cell
+        if id(s) in breaks:
+            continue
         text = str(s)
         found = html.find(text, cursor)
         if found >= 0:
@@ -180,9 +200,28 @@ def html_to_text(html: str) -> tuple[str, OffsetMap]:
     return "".join(parts), OffsetMap(pos, runs)
 
 
-def _fix_mojibake(m: regex.Match[str]) -> str:
-    fixed = ftfy.fix_text(m.group(0))
-    return fixed if fixed else m.group(0)
+def _mojibake_edits(text: str) -> list[tuple[int, int, str]]:
+    """ftfy repairs a whole word (it needs the context), but only the parts it
+    changed are replaced, so the letters around a repair keep their own offsets."""
+    edits = []
+    for m in _MOJIBAKE.finditer(text):
+        old = m.group(0)
+        new = ftfy.fix_text(old) or old
+        if new == old:
+            continue
+        if len(old) <= _MOJIBAKE_ALIGN_MAX:
+            ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+            edits.extend((m.start() + i1, m.start() + i2, new[j1:j2]) for op, i1, i2, j1, j2 in ops if op != "equal")
+            continue
+        n = min(len(old), len(new))  # a pathological "word": trim what did not change at its ends
+        p = 0
+        while p < n and old[p] == new[p]:
+            p += 1
+        q = 0
+        while q < n - p and old[-1 - q] == new[-1 - q]:
+            q += 1
+        edits.append((m.start() + p, m.end() - q, new[p : len(new) - q]))
+    return edits
 
 
 def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMap]:
@@ -245,7 +284,11 @@ def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMa
         blank_run = False
         lead = len(line) - len(line.lstrip(" "))
         bullet = cr.bullet_line.match(line, lead)
-        if bullet:
+        if len(stripped) == 1 and cr.bullet.match(stripped + " "):
+            # A bullet alone on its line: its item follows on the next line,
+            # and a join there must not leave a bullet the next pass would change.
+            edits.append((ls, le, "•"))
+        elif bullet:
             edits.append((ls, ls + bullet.end(), "• "))
         elif lead:
             edits.append((ls, ls + lead, ""))
@@ -285,7 +328,7 @@ def _join_lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, Off
         block = [k]
     hyphenated: frozenset[str] | None = None
     edits = []
-    for pos, join in zip(breaks, joins):
+    for pos, join in zip(breaks, joins, strict=True):
         if not join:
             continue
         if text[pos - 1] == "-" and pos >= 2 and text[pos - 2].isalpha():
@@ -392,10 +435,10 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
         text, mapping = raw.text, OffsetMap(len(raw.text))
     if "\r" in text:
         text, mapping = _sub(text, mapping, _NEWLINES, lambda m: "\n")
-    if any(ch in text for ch in _ZERO_WIDTH_CHARS):
+    if _ZERO_WIDTH.search(text):
         text, mapping = _sub(text, mapping, _ZERO_WIDTH, lambda m: "")
     if "Ã" in text or "â" in text or "Â" in text:
-        text, mapping = _sub(text, mapping, _MOJIBAKE, _fix_mojibake)
+        text, mapping = _edit(text, mapping, _mojibake_edits(text))
         text, mapping = _sub(text, mapping, _ZERO_WIDTH, lambda m: "")
     for ch, to in _CHAR_MAP.items():  # 1:1, the map is unchanged; str.replace is far faster than a regex here
         if ch in text:

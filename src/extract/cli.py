@@ -69,3 +69,79 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
 def score(output: Path, expected: Path, quiet: bool) -> None:
     """Precision, recall and agreement of a run against hand-made annotations."""
     click.echo(scoring.score(output, expected).report(details=not quiet))
+
+
+# --- check, diff, review (issue 5) ------------------------------------------------------------------------------
+def _is_run(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None and not (value / "documents.csv").is_file():
+        raise click.BadParameter(f"{value} is not an output folder (no documents.csv)", ctx, param)
+    return value
+
+
+_RUN_DIR = click.Path(path_type=Path, exists=True, file_okay=False)
+
+
+@main.command()
+@click.argument("output", type=_RUN_DIR, default=DEFAULT_OUT, callback=_is_run)
+@click.option("--golden", "golden_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Golden folder of <doc_id>/{figures,authorities,checks}.csv [default: the project's tests/golden].")
+@click.option("--update", is_flag=True, help="Write the run's rows as the golden files and print the diff applied.")
+@click.option("--doc", "docs", multiple=True, metavar="DOC_ID",
+              help="Only this document (repeatable); with --update, writes all its golden files, creating them.")
+def check(output: Path, golden_dir: Path | None, update: bool, docs: tuple[str, ...]) -> None:
+    """Compare a run with the golden files: exit 0 when equal, 1 with a diff when not."""
+    from . import golden
+
+    golden_dir = golden_dir or golden.GOLDEN
+    if update:
+        try:
+            applied = golden.update(output, golden_dir, docs or None)
+        except golden.GoldenError as exc:
+            raise click.UsageError(str(exc)) from exc
+        click.echo(applied, nl=False)
+        click.echo("golden: up to date, nothing written" if not applied else f"golden: updated {golden_dir}")
+        return
+    if not golden.golden_docs(golden_dir) and not docs:
+        click.echo(f"golden: no golden documents in {golden_dir}", err=True)
+        sys.exit(1)
+    differences = golden.compare(output, golden_dir, docs or None)
+    if differences:
+        click.echo(golden.format_diff(differences, golden_dir, output), nl=False)
+    click.echo(golden.summary(differences, golden_dir, docs or None))
+    sys.exit(1 if differences else 0)
+
+
+@main.command()
+@click.argument("old", type=_RUN_DIR, callback=_is_run)
+@click.argument("new", type=_RUN_DIR, callback=_is_run)
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "md", "html"]), default="text", show_default=True,
+              help="text for a terminal, csv one row per change, md for a pull-request comment, html a page.")
+@click.option("--doc", "docs", multiple=True, metavar="DOC_ID", help="Only this document (repeatable).")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write to this file instead of standard output.")
+def diff(old: Path, new: Path, fmt: str, docs: tuple[str, ...], out: Path | None) -> None:
+    """Compare two runs row by row: rows added, removed and changed (exit 1 when they differ)."""
+    from . import diff as rundiff
+
+    d = rundiff.compare(old, new, docs=docs or None)
+    text = rundiff.render(d, fmt)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"{len(d.changes)} changes -> {out}", err=True)
+    sys.exit(0 if d.equal else 1)
+
+
+@main.command()
+@click.argument("output", type=_RUN_DIR, default=DEFAULT_OUT, callback=_is_run)
+@click.option("--diff", "diff_old", type=_RUN_DIR, default=None, callback=_is_run, help="Mark what changed since this older run.")
+@click.option("--doc", "docs", multiple=True, metavar="DOC_ID", help="Only this document (repeatable).")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=Path("report.html"),
+              show_default=True, help="The HTML file to write.")
+def review(output: Path, diff_old: Path | None, docs: tuple[str, ...], out: Path) -> None:
+    """Write one self-contained HTML page to review a run: texts with highlighted rows, tables, checks."""
+    from . import review as reviewing
+
+    path = reviewing.write(output, out, diff_old, docs or None)
+    click.echo(f"review page: {path}")

@@ -10,9 +10,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import regex
 
 from .model import RawDoc, Source
 
@@ -28,6 +31,9 @@ _MAGIC = {
     b"\x1f\x8b": "a gzip archive",
     b"\xd0\xcf\x11\xe0": "an old Office document",
 }
+
+
+_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 class IngestError(Exception):
@@ -53,16 +59,21 @@ def read_manifest(folder: Path) -> dict[str, Source]:
     path = folder / MANIFEST
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        out = {}
-        for row in csv.DictReader(f):
-            doc_id = (row.get("doc_id") or "").strip()
-            if doc_id:
-                out[doc_id] = Source(
-                    doc_id=doc_id,
-                    **{k: (row.get(k) or "").strip() for k in ("url", "title", "publisher", "published", "snapshot")},
-                )
-        return out
+    out: dict[str, Source] = {}
+    # A damaged manifest loses its metadata, not the batch: undecodable bytes
+    # become U+FFFD and reading stops at the first malformed row.
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+            for row in csv.DictReader(f):
+                doc_id = (row.get("doc_id") or "").strip()
+                if doc_id:
+                    out[doc_id] = Source(
+                        doc_id=doc_id,
+                        **{k: (row.get(k) or "").strip() for k in ("url", "title", "publisher", "published", "snapshot")},
+                    )
+    except (OSError, csv.Error):
+        pass
+    return out
 
 
 def discover(paths: list[Path]) -> Iterator[Input]:
@@ -120,7 +131,10 @@ def read(inp: Input, max_bytes: int = 20_000_000) -> RawDoc:
     if fmt is None:
         raise IngestError(f"unsupported format {inp.path.suffix or '(no extension)'!r}: expected .txt or .html")
     try:
-        size = inp.path.stat().st_size
+        st = inp.path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            raise IngestError("not a regular file (a pipe, device or socket)")
+        size = st.st_size
         if size > max_bytes:
             raise IngestError(f"file is {size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
         data = inp.path.read_bytes()
@@ -136,7 +150,7 @@ def read(inp: Input, max_bytes: int = 20_000_000) -> RawDoc:
     text, warnings = decode(data)
     if not text.strip():
         raise IngestError("empty file")
-    bad = text.count("\ufffd") + sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    bad = text.count("\ufffd") + len(_CONTROL.findall(text, 0, 65536))
     if bad > max(20, len(text[:65536]) // 50):
         raise IngestError("binary or undecodable file: too many control or replacement characters")
     return RawDoc(

@@ -33,8 +33,10 @@ _POSSESSIVE = regex.compile(r"(?:'s|s')$")
 _NON_KEY = regex.compile(r"[^\w\s&]")
 _SPACE = regex.compile(r"\s+")
 _LEADING_THE = regex.compile(r"^the\s+")
+_ISO = regex.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
+@lru_cache(maxsize=8192)
 def key(name: str) -> str:
     """The form names are compared in: case, '&'/'and', hyphens, dots, possessive ignored."""
     k = _APOS.sub("'", name.casefold().strip())
@@ -45,6 +47,7 @@ def key(name: str) -> str:
     return _LEADING_THE.sub("", k)
 
 
+@lru_cache(maxsize=8192)
 def _light(name: str) -> str:
     """Case, spacing and possessive only: what still counts as the register's own spelling."""
     k = _POSSESSIVE.sub("", _APOS.sub("'", name.casefold().strip()))
@@ -136,9 +139,10 @@ def load(directory: Path | None = None) -> Register:
     return Register(tuple(rows), ordered)
 
 
+@lru_cache(maxsize=256)
 def period(date: str) -> tuple[str, str, str] | None:
     """(first day, representative day, last day) of an ISO date, maybe partial; None if unusable."""
-    m = regex.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", date or "")
+    m = _ISO.match(date or "")
     if not m:
         return None
     y, mo, d = m.group(1), m.group(2), m.group(3)
@@ -156,6 +160,7 @@ def period(date: str) -> tuple[str, str, str] | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def choose(rows: tuple[Authority, ...], date: str) -> tuple[Authority, tuple[str, ...]] | None:
     """The row of `rows` (one name's rows) meant on `date`, with flags; see the module doc."""
     if not rows:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import authorities, clean, figures, ingest, validate
-from .model import Document, Options, Result
+from .model import CleanDoc, Document, Options, Result
 
 
 def process(inp: ingest.Input, options: Options) -> Result:
@@ -27,12 +27,18 @@ def process(inp: ingest.Input, options: Options) -> Result:
         doc.format, doc.sha256, doc.chars_raw = raw.format, raw.sha256, len(raw.text)
         cd = clean.clean(raw, options.rules_dir)
         doc.title, doc.published, doc.chars_clean = cd.title, cd.published, len(cd.text)
+        warnings = list(raw.warnings)
+        if not cd.text.strip():
+            warnings.append("no main content left after cleaning")
+        split = _cap_sentences(cd)
+        if split:
+            warnings.append(f"{split} sentences over {MAX_SENTENCE:,} characters were cut into pieces")
         figs = figures.extract(cd, options.rules_dir)
         ments = authorities.extract(cd, options.rules_dir)
         checks = validate.check(cd, figs, options.rules_dir)
         doc.figures, doc.authorities, doc.checks = len(figs), len(ments), len(checks)
-        if raw.warnings:
-            doc.status, doc.error = "warning", "; ".join(raw.warnings)
+        if warnings:
+            doc.status, doc.error = "warning", "; ".join(warnings)
         return Result(doc, cd.text, figs, ments, checks)
     except ingest.IngestError as exc:
         doc.status, doc.error = "error", str(exc)
@@ -45,6 +51,34 @@ def process(inp: ingest.Input, options: Options) -> Result:
         doc.status = "error"
         doc.error = f"internal error {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
     return Result(doc)
+
+
+# The extractors see one sentence at a time; a "sentence" longer than this (a
+# page with no punctuation or line breaks) is cut at spaces, keeping their
+# time and memory bounded (spaCy refuses texts over 1,000,000 characters).
+MAX_SENTENCE = 2_000
+
+
+def _cap_sentences(cd: CleanDoc) -> int:
+    """Cut over-long sentence spans in place; return how many were cut."""
+    if all(e - s <= MAX_SENTENCE for s, e in cd.sentences):
+        return 0
+    spans: list[tuple[int, int]] = []
+    cut = 0
+    for s, e in cd.sentences:
+        if e - s <= MAX_SENTENCE:
+            spans.append((s, e))
+            continue
+        cut += 1
+        while e - s > MAX_SENTENCE:
+            at = cd.text.rfind(" ", s + MAX_SENTENCE // 2, s + MAX_SENTENCE)
+            at = at if at > s else s + MAX_SENTENCE
+            spans.append((s, at))
+            s = at + 1 if cd.text[at : at + 1] == " " else at
+        if e > s:
+            spans.append((s, e))
+    cd.sentences[:] = spans
+    return cut
 
 
 def plan(paths: Iterable[Path]) -> tuple[list[ingest.Input], list[Result]]:

@@ -1,9 +1,15 @@
 """Stream results to CSV, atomically.
 
 Everything is written into a staging folder inside the output folder; only
-when the batch is complete is it moved into place. A run interrupted at any
-point (Ctrl-C, killed) leaves the previous output as it was, apart from a
+when the batch is complete is it moved into place. A run interrupted before
+that point (Ctrl-C, killed) leaves the previous output as it was, apart from a
 stale `.staging-*` folder that the next run removes.
+
+The move into place is a handful of renames within one filesystem, with
+Ctrl-C held off while they run. Before the first rename the staging folder is
+marked complete (its files flushed to disk); if the process dies between the
+renames anyway, the next run finishes the same renames from that folder, so
+the output never stays a mix of two runs.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 from dataclasses import astuple
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +30,9 @@ from .model import Check, Document, Figure, Mention, Options, Result, columns
 TABLES = {"documents": Document, "figures": Figure, "authorities": Mention, "checks": Check}
 # A cell starting with one of these is run as a formula by spreadsheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The files of a run, in the order they are moved into place (manifest last).
+_OUTPUTS = [*(f"{name}.csv" for name in TABLES), "manifest.json"]
+_COMPLETE = "COMPLETE"  # marks a staging folder that holds a whole run
 
 
 def neutralise(value: Any) -> Any:
@@ -39,8 +49,8 @@ class Writer:
         self.options = options
         self.out = Path(options.out)
         self.out.mkdir(parents=True, exist_ok=True)
-        for stale in self.out.glob(".staging-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+        for stale in sorted(self.out.glob(".staging-*")):
+            _recover(self.out, stale)
         self.stage = self.out / f".staging-{os.getpid()}"
         (self.stage / "clean").mkdir(parents=True)
         self._files = {}
@@ -68,17 +78,13 @@ class Writer:
     def commit(self) -> None:
         """Move the finished run into place, replacing the previous one."""
         for f in self._files.values():
+            f.flush()
+            os.fsync(f.fileno())
             f.close()
         manifest = {"rules": rules.manifest(self.options.rules_dir), "columns": {n: columns(c) for n, c in TABLES.items()}}
-        (self.stage / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        old_clean = self.stage / "clean.old"
-        if (self.out / "clean").exists():
-            os.replace(self.out / "clean", old_clean)
-        os.replace(self.stage / "clean", self.out / "clean")
-        for name in [*TABLES, "manifest"]:
-            fn = f"{name}.json" if name == "manifest" else f"{name}.csv"
-            os.replace(self.stage / fn, self.out / fn)
-        shutil.rmtree(self.stage, ignore_errors=True)
+        _write_synced(self.stage / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        _write_synced(self.stage / _COMPLETE, "")
+        _swap(self.out, self.stage)
 
     def abort(self) -> None:
         for f in self._files.values():
@@ -93,3 +99,56 @@ class Writer:
             self.commit()
         else:
             self.abort()
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _swap(out: Path, stage: Path) -> None:
+    """Rename a complete stage's files over the output's. Idempotent: after an
+    interruption, calling it again on the same stage finishes the job."""
+    mask = getattr(signal, "pthread_sigmask", None)  # POSIX only
+    old_mask = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if mask else None
+    try:
+        if (stage / "clean").is_dir():
+            if (out / "clean").exists():
+                shutil.rmtree(stage / "clean.old", ignore_errors=True)
+                os.replace(out / "clean", stage / "clean.old")
+            os.replace(stage / "clean", out / "clean")
+        for fn in _OUTPUTS:
+            if (stage / fn).exists():
+                os.replace(stage / fn, out / fn)
+        (stage / _COMPLETE).unlink(missing_ok=True)
+    finally:
+        if mask:
+            mask(signal.SIG_SETMASK, old_mask)
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _recover(out: Path, stale: Path) -> None:
+    """Deal with another run's staging folder: leave a live run's alone, finish
+    an interrupted move into place, delete an unfinished run's files."""
+    try:
+        pid = int(stale.name.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        pid = 0
+    if pid and pid != os.getpid() and _alive(pid):
+        return
+    if (stale / _COMPLETE).exists():
+        _swap(out, stale)
+    else:
+        shutil.rmtree(stale, ignore_errors=True)

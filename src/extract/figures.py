@@ -1,0 +1,516 @@
+"""Counts, percentages and proportions in a page's clean text.
+
+The number reader finds every number in one regex pass; the not-figure rules
+(years, dates, phone numbers, ages, grade points...) remove what is not a
+statistic; tables are read line by line; every other number is judged within
+its sentence: a count needs a measure (the noun it counts, or one it shares by
+ellipsis with the figure before it), and each figure takes its category from
+the judgement words after it, else before it. All vocabulary and patterns are
+in rules/figures.yaml; nothing here runs per character, and spaCy is not
+needed: the measure vocabulary is a closed list matched by one regex.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from . import numbers, rules, scales
+from .model import CleanDoc, Figure
+from .numbers import Number
+
+# Ids of the rules (listed under `produces` in rules/figures.yaml) that make rows.
+COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE = "count.noun", "count.of", "count.paren", "count.there"
+COUNT_ELLIPSIS, COUNT_COMPARE, COUNT_ANAPHOR = "count.ellipsis", "count.compare", "count.anaphor"
+PERCENTAGE, PROPORTION, TABLE_ROW, TABLE_CELLS = "share.percentage", "share.proportion", "table.row", "table.cells"
+RULE_IDS = (COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE, COUNT_ELLIPSIS, COUNT_COMPARE, COUNT_ANAPHOR,
+            PERCENTAGE, PROPORTION, TABLE_ROW, TABLE_CELLS)
+TOTAL = "total"
+_NF_CONTEXT = 60  # characters either side of a number that a not-figure pattern may span
+
+
+@dataclass(frozen=True)
+class FigureRules:
+    not_figures: tuple[tuple[str, regex.Pattern[str]], ...]
+    np: regex.Pattern[str]  # a measure noun phrase (plural head)
+    np_any: regex.Pattern[str]  # the same, singular heads too
+    direct: regex.Pattern[str]  # skip words + measure, right after a number
+    direct_one: regex.Pattern[str]  # the same with singular heads, after "one"
+    canon: regex.Pattern[str]  # surface forms whose label differs ("LAs")
+    labels: dict[str, str]
+    p: dict[str, regex.Pattern[str]]  # the named single patterns
+    change: frozenset[str]
+    table_context: int
+
+
+def _strs(v: Any) -> list[str]:
+    return [str(x) for x in (v if isinstance(v, list) else [v])]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=8)
+def load(directory: Path | None = None) -> FigureRules:
+    rf = rules.load("figures", directory)
+    d = rf.data
+    missing = [rid for rid in RULE_IDS if rid not in {r.get("id") for r in d.get("produces") or []}]
+    if missing:
+        raise rules.RuleError(rf.path, [(d.get("__line__", 1), f"`produces` lacks rule ids {missing}")])
+    g = numbers.grammar(directory)
+    vocab = list(g.words) + list(g.scales)
+    first = "".join(sorted({w[0] for w in vocab}))
+    # The guard lets the engine skip a position on one character test.
+    num = rf"(?=[0-9{first}{first.upper()}])(?:\d[\d,]*(?:\.\d+)?|{_alt(vocab)})"
+    labels: dict[str, str] = {}
+    heads, singular = [], []
+    for key, out in (("heads", heads), ("singular_heads", singular)):
+        for label, forms in rules.strip_lines(d[key]).items():
+            for f in _strs(forms):
+                out.append(f)
+                labels[" ".join(f.lower().split())] = label
+    # A head can modify another head ("children's homes inspections").
+    mods = _alt(_strs(d["modifiers"]) + heads)
+    tail = r"(?!['’]?\w|-\w)"
+
+    def np(hs: list[str]) -> str:
+        h = _alt(hs)
+        return rf"(?:(?:{mods})[\s-]+){{0,5}}(?:{h}){tail}(?:\s+(?:and|or)\s+(?:(?:{mods})[\s-]+){{0,3}}(?:{h}){tail})?"
+
+    skip = d["skip_pattern"]
+    single = {k: rules.compile_pattern(str(v).replace("{NUM}", num))
+              for k, v in d.items() if k.endswith("_pattern") and k != "skip_pattern"}
+    nf = tuple(
+        (r["id"], rules.compile_pattern(str(r["pattern"]).replace("{NUM}", num))) for r in d["rules"]
+    )
+    return FigureRules(
+        not_figures=nf,
+        np=rules.compile_pattern(rf"\b(?P<np>{np(heads)})", regex.I),
+        np_any=rules.compile_pattern(rf"\b(?P<np>{np(singular + heads)})", regex.I),
+        direct=rules.compile_pattern(rf"\s+{skip}(?P<np>{np(heads)})", regex.I),
+        direct_one=rules.compile_pattern(rf"\s+{skip}(?P<np>{np(singular + heads)})", regex.I),
+        canon=rules.compile_pattern(rf"\b(?:{_alt(list(labels))})\b", regex.I),
+        labels=labels,
+        p=single,
+        change=frozenset(_strs(d["change_categories"])),
+        table_context=int(d["table_context_chars"]),
+    )
+
+
+@dataclass
+class _Cand:
+    """A number under judgement within its sentence."""
+
+    n: Number
+    sent: tuple[int, int]
+    measure: str = ""
+    rule: str = ""
+    category: str | None = None
+    period: str = ""
+    denominator: str = ""
+    host: _Cand | None = None  # the share a bracketed count belongs to
+    children: list[_Cand] = field(default_factory=list)  # bracketed / denominator numbers
+    is_denominator: bool = False
+    accepted: bool = False
+
+
+def _measure(fr: FigureRules, np: str) -> str:
+    """Lower-case label of a measure phrase, its head spelled out in the plural
+    ("LAs" -> "local authorities"); modifiers stay as written."""
+    parts = []
+    for part in regex.split(r"(\s+(?:and|or)\s+)", np):
+        last = None
+        for m in fr.canon.finditer(part):
+            last = m
+        if last is not None and last.end() == len(part):
+            part = part[:last.start()] + fr.labels.get(" ".join(last.group(0).lower().split()), last.group(0))
+        parts.append(part)
+    return " ".join("".join(parts).lower().split())
+
+
+def _spans_overlap(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
+    i = bisect_right(starts, e - 1) - 1
+    # Spans are merged and sorted, so only the last one starting before `e` can overlap.
+    return i >= 0 and spans[i][1] > s
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+class _Page:
+    """Everything one document's extraction needs, computed once."""
+
+    def __init__(self, doc: CleanDoc, fr: FigureRules, directory: Path | None):
+        self.doc, self.fr, self.text, self.dir = doc, fr, doc.text, directory
+        self.era = getattr(doc, "era", "") or doc.published or scales.guess_era(doc.text, directory)
+        self._judgements: dict[tuple[int, int], list[scales.Judgement]] = {}
+
+    def judgements(self, sent: tuple[int, int]) -> list[scales.Judgement]:
+        """Judgement phrases of a sentence, in text offsets (cached per sentence)."""
+        if sent not in self._judgements:
+            s, e = sent
+            self._judgements[sent] = [
+                scales.Judgement(j.start + s, j.end + s, j.category, j.rule)
+                for j in scales.find(self.text[s:e], self.era, self.dir)
+            ]
+        return self._judgements[sent]
+
+    def category_of(self, label: str) -> str:
+        if self.fr.p["total_label_pattern"].match(label):
+            return TOTAL
+        found = scales.find(label, self.era, self.dir)
+        return found[0].category if found else ""
+
+    def nearest_np(self, start: int, end: int) -> str:
+        last = None
+        for m in self.fr.np.finditer(self.text, start, end):
+            last = m
+        return _measure(self.fr, last.group("np")) if last else ""
+
+    def subject_np(self, start: int, end: int) -> str:
+        """The nearest measure (singular or plural) that is not the object of
+        a preposition; else the nearest measure at all."""
+        last = None
+        for m in self.fr.np_any.finditer(self.text, start, end):
+            if not self.fr.p["object_pattern"].search(self.text, max(start, m.start() - 12), m.start()):
+                last = m
+        return _measure(self.fr, last.group("np")) if last else self.nearest_np(start, end)
+
+
+def extract(doc: CleanDoc, directory: Path | None = None) -> list[Figure]:
+    """Every figure of a page, in text order, numbered F001..."""
+    fr = load(directory)
+    text = doc.text
+    nums = numbers.scan(text, directory)
+    if not nums:
+        return []
+    page = _Page(doc, fr, directory)
+    # Not-figure patterns run only in windows around the numbers, never over the
+    # whole page: their cost grows with the numbers, not with the text.
+    windows = _merge([(max(0, n.q_start - _NF_CONTEXT), min(len(text), n.end + _NF_CONTEXT)) for n in nums])
+    hits = [(rid, m.start(), m.end()) for ws, we in windows for rid, p in fr.not_figures
+            for m in p.finditer(text, ws, we)]
+    blocked = _merge([(s, e) for _, s, e in hits])
+    bstarts = [s for s, _ in blocked]
+    nums = [n for n in nums if not _spans_overlap(blocked, bstarts, n.start, n.end)]
+    dates = _merge([(s, e) for rid, s, e in hits if rid.startswith("nf.date")])
+
+    table, used = _tables(page, nums)
+    cands = [n for n in nums if n.start not in used]
+    found = table + _sentences(page, cands, dates)
+    found.sort(key=lambda c: (c.n.start, c.n.end))
+    out = []
+    for i, c in enumerate(found, 1):
+        s, e = c.sent
+        rs, re_ = doc.raw_span(c.n.start, c.n.end)
+        out.append(Figure(
+            doc_id=doc.doc_id, figure_id=f"F{i:03d}", kind=c.n.kind, value=numbers.format_value(c.n.value),
+            approx=int(bool(c.n.qualifier)), qualifier=c.n.qualifier, denominator=c.denominator,
+            measure=c.measure, category=c.category or "", period=c.period,
+            evidence=text[c.n.start:c.n.end], sentence=text[s:e], start=c.n.start, end=c.n.end,
+            raw_start=rs, raw_end=re_, rule=c.rule,
+        ))
+    return out
+
+
+# --- Running text -------------------------------------------------------------------
+
+
+def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]]) -> list[_Cand]:
+    by_sent: dict[tuple[int, int], list[_Cand]] = {}
+    for n in nums:
+        sent = page.doc.sentence_at(n.start)
+        if sent[0] == sent[1]:
+            sent = (n.q_start, n.end)
+        by_sent.setdefault(sent, []).append(_Cand(n, sent))
+    out: list[_Cand] = []
+    previous: list[_Cand] = []  # accepted figures of the last two sentences with any
+    for sent in sorted(by_sent):
+        cs = by_sent[sent]
+        _attach(page, cs)
+        for c in cs:
+            _judge(page, c, cs, previous)
+        acc = [c for c in cs if c.accepted]
+        for c in acc:
+            _categorise(page, c, acc, previous)
+            _period(page, c, acc, dates)
+        if acc:
+            previous = (previous + acc)[-12:]
+        out += acc
+    return out
+
+
+def _attach(page: _Page, cs: list[_Cand]) -> None:
+    """Bracketed counts to their share, denominators to their numerator."""
+    p, text = page.fr.p, page.text
+    for prev, cur in zip(cs, cs[1:]):
+        between = text[prev.n.end:cur.n.q_start]
+        if any(ch.isdigit() for ch in between):
+            continue
+        if prev.host is None and p["paren_pattern"].match(between):
+            cur.host = prev
+            prev.children.append(cur)
+        elif cur.n.kind == "count" and not cur.n.qualifier and p["denominator_pattern"].match(between):
+            cur.is_denominator = True
+            prev.children.append(cur)
+            if prev.n.kind == "count" or prev.n.form in ("digits", "words"):
+                prev.denominator = numbers.format_value(cur.n.value)
+
+
+def _after_children(page: _Page, c: _Cand) -> int:
+    """Where the text about `c` resumes after its bracketed count, if any."""
+    pos = c.n.end
+    for ch in c.children:
+        if ch.host is c:
+            close = page.text.find(")", ch.n.end, ch.n.end + 60)
+            pos = close + 1 if close >= 0 else ch.n.end
+    return pos
+
+
+def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> str:
+    """The measure a number shares by ellipsis: the figure before it in the
+    sentence, else a measure noun earlier in the sentence, else the figures of
+    the sentences just before."""
+    for o in reversed(cs[:cs.index(c)]):
+        if o.accepted and o.measure:
+            return o.measure
+    np = page.subject_np(c.sent[0], c.n.q_start)
+    if np:
+        return np
+    for o in reversed(previous):
+        if o.measure:
+            return o.measure
+    return ""
+
+
+def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> None:
+    """Decide whether `c` is a figure, and what it measures."""
+    fr, text, n = page.fr, page.text, c.n
+    p = fr.p
+    if n.kind != "count":
+        c.rule = PERCENTAGE if n.kind == "percentage" else PROPORTION
+        c.accepted = True
+    explicit, tail = "", n.end
+    if n.kind == "count" or n.form == "ratio":
+        m = (fr.direct_one if n.value == 1 else fr.direct).match(text, n.end)
+        if m:
+            explicit, c.rule, tail = m.group("np"), c.rule or COUNT_NOUN, m.end()
+    if not explicit:
+        pos = _after_children(page, c)
+        den = next((ch for ch in c.children if ch.is_denominator), None)
+        if den is not None:
+            m = fr.direct.match(text, den.n.end)
+            if m:
+                explicit, c.rule, tail = m.group("np"), c.rule or COUNT_OF, m.end()
+        for at in dict.fromkeys((n.end, pos)):
+            m = p["of_pattern"].match(text, at) if not explicit else None
+            if m:
+                m2 = fr.direct.match(text, m.end() - 1) if m.end() > at else None
+                if m2:
+                    explicit, c.rule, tail = m2.group("np"), c.rule or COUNT_OF, m2.end()
+    if explicit:
+        c.measure, c.accepted = _measure(fr, explicit) + _post(page, tail), True
+        return
+    if c.host is not None and c.host.accepted:
+        c.measure, c.rule, c.accepted = c.host.measure, c.rule or COUNT_PAREN, True
+        return
+    if n.kind != "count":
+        c.measure = _antecedent(page, c, cs, previous)
+        return
+    before = text[max(c.sent[0], n.q_start - 40):n.q_start]
+    ante = _antecedent(page, c, cs, previous)
+    if p["anaphor_pattern"].match(text, n.end) and ante:
+        c.measure, c.rule, c.accepted = ante, COUNT_ANAPHOR, True
+    elif p["there_pattern"].search(before):
+        c.measure, c.rule, c.accepted = ante, COUNT_THERE, True
+    elif ante and (p["continuation_pattern"].match(text, n.end) or _judgement_follows(page, c)):
+        c.measure, c.rule, c.accepted = ante + _post(page, n.end), COUNT_ELLIPSIS, True
+    elif p["compare_pattern"].search(before) and any(o.accepted for o in cs[:cs.index(c)]):
+        c.measure, c.rule, c.accepted = ante, COUNT_COMPARE, True
+    elif c.is_denominator and any(o.accepted for o in cs if c in o.children):
+        c.measure, c.rule, c.accepted = ante, COUNT_OF, True
+
+
+def _post(page: _Page, pos: int) -> str:
+    """A place that narrows what is counted: "84,000 of these children are in care"."""
+    m = page.fr.p["postmodifier_pattern"].match(page.text, pos)
+    return " " + " ".join(m.group("post").lower().split()) if m else ""
+
+
+def _judgement_follows(page: _Page, c: _Cand) -> bool:
+    """ "97 good", "93 'good'", "three zero stars": a judgement right after."""
+    gap = page.text[c.n.end:c.n.end + 4]
+    lead = len(gap) - len(gap.lstrip(" \"'"))
+    return any(j.start == c.n.end + lead for j in page.judgements(c.sent)) and lead > 0
+
+
+def _categorise(page: _Page, c: _Cand, acc: list[_Cand], previous: list[_Cand]) -> None:
+    text, p = page.text, page.fr.p
+    if c.is_denominator or (not c.n.qualifier and p["total_pattern"].search(text[max(c.sent[0], c.n.start - 30):c.n.start])):
+        c.category = TOTAL
+        return
+    if c.host is not None:
+        c.category = c.host.category
+        return
+    i = acc.index(c)
+    later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c]
+    seg_end = later[0].n.q_start if later else c.sent[1]
+    js = page.judgements(c.sent)
+    after = [j for j in js if _after_children(page, c) <= j.start < seg_end or c.n.end <= j.start < seg_end]
+    if after:
+        c.category = after[0].category
+        return
+    indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
+    seg_start = max([o.n.end for o in indep] + [c.sent[0]])
+    before = [j for j in js if seg_start <= j.start and j.end <= c.n.q_start]
+    states = [j for j in before if j.category not in page.fr.change]
+    if before:
+        c.category = (states or before)[-1].category
+        return
+    for o in reversed(indep):
+        if o.category and o.category != TOTAL:
+            c.category = o.category
+            return
+    if p["anaphora_pattern"].search(text, c.sent[0], c.sent[1]):
+        for o in reversed(previous):
+            if o.category and o.category != TOTAL:
+                c.category = o.category
+                return
+    c.category = ""
+
+
+def _period(page: _Page, c: _Cand, acc: list[_Cand], dates: list[tuple[int, int]]) -> None:
+    """The year a figure is about, where its clause states it."""
+    text, p = page.text, page.fr.p
+    if c.host is not None or c.is_denominator:
+        owner = c.host or next((o for o in acc if c in o.children), None)
+        if owner is not None and owner.period:
+            c.period = owner.period
+            return
+    starts = [s for s, _ in dates]
+    i = acc.index(c)
+    later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c]
+    seg_end = later[0].n.q_start if later else c.sent[1]
+    for m in p["period_pattern"].finditer(text, c.n.end, seg_end):
+        if not _spans_overlap(dates, starts, m.start(), m.end()) and p["period_cue_pattern"].search(
+            text[max(c.n.end, m.start() - 20):m.start()]
+        ):
+            c.period = m.group(0)
+            return
+    indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
+    seg_start = max([o.n.end for o in indep] + [c.sent[0]])
+    last = ""
+    for m in p["period_pattern"].finditer(text, seg_start, c.n.q_start):
+        if not _spans_overlap(dates, starts, m.start(), m.end()):
+            last = m.group(0)
+    c.period = last
+
+
+# --- Tables ---------------------------------------------------------------------------
+
+
+def _line_at(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, (len(text) if e < 0 else e)
+
+
+def _table_measure(page: _Page, start: int) -> str:
+    text, fr = page.text, page.fr
+    lo = max(0, start - fr.table_context)
+    best = ""
+    for m in fr.p["number_of_pattern"].finditer(text, lo, start):
+        m2 = fr.direct.match(text, m.end() - 1)
+        if m2 and m2.start() == m.end() - 1:
+            best = _measure(fr, m2.group("np"))
+    return best or page.nearest_np(lo, start)
+
+
+def _table_period(page: _Page, start: int) -> str:
+    """The year in the header line just above a table's first row."""
+    if start == 0:
+        return ""
+    hs, he = _line_at(page.text, start - 1)
+    m = page.fr.p["period_pattern"].search(page.text, hs, he)
+    return m.group(0) if m else ""
+
+
+def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
+    """Figures of table rows ("Performs well 71 41%") and of cell lines under a
+    label line ("Good" / "24 (28)"), and the number starts they used."""
+    text, fr = page.text, page.fr
+    by_start = {n.start: n for n in nums}
+    out: list[_Cand] = []
+    used: set[int] = set()
+    rows = []
+    for m in fr.p["table_row_pattern"].finditer(text):
+        label = m.group("label").strip()
+        cells = [n for n in nums if m.start("cells") <= n.start < m.end("cells")]
+        if cells:
+            rows.append((m.start(), m.end(), label, page.category_of(label), cells))
+    # A block of adjacent rows is a table if one of its labels is a judgement or total.
+    blocks: list[list[Any]] = []
+    for r in rows:
+        if blocks and text[blocks[-1][-1][1]:r[0]].strip() == "":
+            blocks[-1].append(r)
+        else:
+            blocks.append([r])
+    for block in blocks:
+        if not any(r[3] for r in block):
+            continue
+        measure, period = _table_measure(page, block[0][0]), _table_period(page, block[0][0])
+        for s, e, label, cat, cells in block:
+            for n in cells:
+                c = _Cand(n, (s, e), measure=measure, rule=TABLE_ROW, category=cat, period=period, accepted=True)
+                out.append(c)
+                used.add(n.start)
+    for m in fr.p["table_cells_pattern"].finditer(text):
+        # Walk up over other cell lines to the label line naming the row.
+        ls = m.start()
+        label_cat = None
+        while ls > 0:
+            ps, pe = _line_at(text, ls - 1)
+            line = text[ps:pe]
+            if fr.p["table_cells_pattern"].fullmatch(line):
+                ls = ps
+                continue
+            lm = fr.p["table_label_pattern"].fullmatch(line)
+            label_cat = page.category_of(lm.group("label").strip()) if lm else ""
+            break
+        if not label_cat:
+            continue
+        top = ls
+        while top > 0:  # the start of the whole table: the run of label and cell lines
+            ps, pe = _line_at(text, top - 1)
+            line = text[ps:pe]
+            if line.strip() and (fr.p["table_cells_pattern"].fullmatch(line)
+                                 or fr.p["table_label_pattern"].fullmatch(line)):
+                top = ps
+            else:
+                break
+        measure = _table_measure(page, top)
+        ln = _line_at(text, m.start())
+        count, share = by_start.get(m.start("n")), by_start.get(m.start("p"))
+        if count is None:
+            continue
+        c = _Cand(count, ln, measure=measure, rule=TABLE_CELLS, category=label_cat, accepted=True)
+        out.append(c)
+        used.add(count.start)
+        if share is not None:
+            pct = Number(share.start, share.end, share.value, "percentage", share.form, "", share.start)
+            out.append(_Cand(pct, ln, measure=measure, rule=TABLE_CELLS, category=label_cat, accepted=True))
+            used.add(share.start)
+    return out, used

@@ -1,0 +1,181 @@
+"""The number reader: digits, number words, fractions and qualifiers.
+
+One compiled regex (built from rules/numbers.yaml) finds every number
+expression in a text in a single C-level pass; Python only runs per match. The
+reader knows nothing about what a number counts: deciding whether "2009" is a
+year or "three" a grade point is the figures stage's job. It is pure and never
+raises, whatever the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from . import rules
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number expression. `start`/`end` cover the number itself (the
+    evidence); `q_start` is where its qualifier ("just over") begins."""
+
+    start: int
+    end: int
+    value: float
+    kind: str  # count | percentage | proportion
+    form: str  # digits | words | fraction | ratio
+    qualifier: str = ""
+    q_start: int = -1
+
+
+@dataclass(frozen=True)
+class Grammar:
+    pattern: regex.Pattern[str]
+    qualifier: regex.Pattern[str]  # a qualifier ending right before a number
+    words: dict[str, int]  # units and tens
+    scales: dict[str, int]
+    fractions: dict[str, int]
+    numerators: dict[str, int]
+
+
+def _alt(words: list[str]) -> str:
+    # Longest first so "seventeen" is not read as "seven".
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def _ints(data: dict) -> dict[str, int]:
+    return {str(k).lower(): int(v) for k, v in data.items() if k != "__line__"}
+
+
+@lru_cache(maxsize=8)
+def grammar(directory: Path | None = None) -> Grammar:
+    data = rules.load("numbers", directory).data
+    words = _ints(data["units"]) | _ints(data["tens"])
+    scales = _ints(data["scales"])
+    fractions = _ints(data["fractions"])
+    numerators = _ints(data["fraction_numerators"])
+    quals = [str(q) for q in data["qualifiers"]]
+    units = _ints(data["units"])
+    s = _alt(list(scales))
+    # "eighty nine", "twenty-five", "twelve", then any "million"/"hundred and two"
+    # parts: a unit never follows a unit, so "three zero stars" reads "three".
+    small = (rf"(?:(?:{_alt(list(_ints(data['tens'])))})(?:(?:\s*-\s*|\s+)(?:{_alt([k for k, v in units.items() if 0 < v < 10])}))?"
+             rf"|(?:{_alt(list(units))}))")
+    wordnum = rf"\b{small}(?:\s+(?:{s})(?:\s+(?:and\s+)?{small})?)*\b"
+    digits = r"(?<![\w.,£$€#/:])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|[.,:/]\d)"
+    # A cheap first-character guard: the engine rejects most positions before
+    # trying the alternation; qualifiers are read backwards from a number found.
+    first = "".join(sorted({w[0] for w in list(words) + list(numerators) + list(fractions)} | {"h"}))
+    guard = rf"(?=[0-9{first}{first.upper()}])"
+    pattern = (
+        rf"{guard}"
+        rf"(?:(?P<ratio>{data['ratio_pattern']}(?P<rden>{digits}|{wordnum}))"
+        rf"|(?P<frac>\b(?P<fnum>{_alt(list(numerators))})[\s-]+(?P<fden>{_alt(list(fractions))})\b)"
+        rf"|(?P<half>{data['half_pattern']})"
+        rf"|(?P<num>(?P<digits>{digits})|(?P<words>{wordnum}))(?:\s+(?P<scale>{s})\b)?(?P<pct>{data['percent_pattern']})?)"
+    )
+    before = rf"\b(?P<q>{_alt(quals)})\s+$"
+    return Grammar(rules.compile_pattern(pattern, regex.I), rules.compile_pattern(before, regex.I),
+                   words, scales, fractions, numerators)
+
+
+def words_value(phrase: str, g: Grammar) -> float | None:
+    """ "Eighty nine" -> 89, "one hundred and two" -> 102; None if not a number."""
+    total, current, last_unit = 0, 0, False
+    tokens = [t for t in regex.split(r"[\s-]+", phrase.lower()) if t and t != "and"]
+    if not tokens:
+        return None
+    for tok in tokens:
+        if tok in g.words:
+            v = g.words[tok]
+            if last_unit or (current % 100 and v >= 10):
+                return None  # "one one", "twenty thirty": two numbers, not one
+            current += v
+            last_unit = v < 20
+        elif tok in g.scales:
+            current = max(current, 1) * g.scales[tok]
+            if g.scales[tok] >= 1000:
+                total, current = total + current, 0
+            last_unit = False
+        else:
+            return None
+    return float(total + current)
+
+
+def _read(m: regex.Match[str], g: Grammar) -> Number | None:
+    n = _read_match(m, g)
+    if n is not None and n.q_start < 0:
+        return Number(n.start, n.end, n.value, n.kind, n.form, "", n.start)
+    return n
+
+
+def _read_match(m: regex.Match[str], g: Grammar) -> Number | None:
+    q, q_start = "", -1
+    s0 = m.start()
+    qm = g.qualifier.search(m.string, max(0, s0 - 24), s0)
+    if qm:
+        q, q_start = " ".join(qm.group("q").lower().split()), qm.start("q")
+    if m.group("ratio"):
+        den = _plain(m.group("rden"), g)
+        if not den:
+            return None
+        return Number(m.start("ratio"), m.end("ratio"), 100.0 / den, "proportion", "ratio", q, q_start)
+    if m.group("frac"):
+        num = g.numerators[m.group("fnum").lower()]
+        den = g.fractions[m.group("fden").lower()]
+        return Number(m.start("frac"), m.end("frac"), 100.0 * num / den, "proportion", "fraction", q, q_start)
+    if m.group("half"):
+        return Number(m.start("half"), m.end("half"), 50.0, "proportion", "fraction", q, q_start)
+    value = _plain(m.group("digits") or m.group("words"), g)
+    if value is None:
+        return None
+    if m.group("scale"):
+        value *= g.scales[m.group("scale").lower()]
+    kind = "percentage" if m.group("pct") else "count"
+    form = "digits" if m.group("digits") else "words"
+    return Number(m.start("num"), m.end(), value, kind, form, q, q_start)
+
+
+def _plain(s: str, g: Grammar) -> float | None:
+    if s[:1].isdigit():
+        try:
+            return float(s.replace(",", ""))
+        except ValueError:
+            return None
+    return words_value(s, g)
+
+
+def scan(text: str, directory: Path | None = None) -> list[Number]:
+    """Every number expression in `text`, left to right."""
+    g = grammar(directory)
+    out = []
+    for m in g.pattern.finditer(text):
+        n = _read(m, g)
+        if n is not None:
+            out.append(n)
+    return out
+
+
+def parse(phrase: str, directory: Path | None = None) -> Number | None:
+    """The number a whole phrase spells ("23.7 per cent", "over two thirds"), or None."""
+    g = grammar(directory)
+    text = phrase.strip()
+    # The number may follow a qualifier ("over two thirds"): try each word start.
+    starts = [0] + [i + 1 for i, ch in enumerate(text[:30]) if ch.isspace()]
+    for start in starts:
+        m = g.pattern.fullmatch(text, start)
+        if m and (start == 0 or g.qualifier.search(text, 0, start)):
+            return _read(m, g)
+    return None
+
+
+def format_value(v: float) -> str:
+    """Integers without decimals, otherwise up to 2 decimals, zeros stripped."""
+    r = round(v, 2)
+    if r == int(r):
+        return str(int(r))
+    return f"{r:.2f}".rstrip("0").rstrip(".")

@@ -1,0 +1,266 @@
+"""Recognising authorities in text, linking them and attaching the judgements pages state."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from extract import authorities, clean
+from extract.model import CleanDoc, Mention, RawDoc, Source
+
+
+def doc(text: str, published: str = "2016-01-05", doc_id: str = "t") -> CleanDoc:
+    raw = RawDoc(doc_id, f"{doc_id}.txt", "txt", hashlib.sha256(text.encode()).hexdigest(), text, Source(doc_id, published=published))
+    return clean.clean(raw)
+
+
+def found(text: str, published: str = "2016-01-05") -> list[Mention]:
+    d = doc(text, published)
+    rows = authorities.extract(d)
+    for i, m in enumerate(rows, 1):  # the contract of every row
+        assert d.text[m.start : m.end] == m.mention
+        assert m.mention_id == f"A{i:03d}"
+        assert (m.raw_start, m.raw_end) == d.raw_span(m.start, m.end)
+        assert m.mention in m.sentence
+    assert [m.start for m in rows] == sorted(m.start for m in rows)
+    return rows
+
+
+def names(text: str, published: str = "2016-01-05") -> list[str]:
+    return [m.authority for m in found(text, published)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reading the report, inspectors found that most councils were improving.",
+        "It is time to bury the hatchet and move on.",
+        "BASW professional officer Sue Kent and Tricia Gbinigie provide their Top 10 Tips.",
+        "Sue Kent, professional officer at BASW, provides locum social workers with tips.",
+        "The conference was chaired by Mr Barnet and Dr Poole.",
+        "She later moved to New York to work for a charity.",
+        "He studied social work at Durham University before qualifying.",
+        "She lectures at the University of Kent.",
+        "Services in Wales and England differ in how they are inspected.",
+        "The family moved from Brighton to Christchurch last year.",
+        "FURTHER READING",
+        "Councils in the North West and the West Midlands improved.",
+        "Children's services in London improved overall.",
+        "The team visited Sutton Coldfield and Newcastle-under-Lyme.",
+        "OnDemand Webinar Event: How Southampton City Council reduced enquiries by 30,000 with AI",
+    ],
+)
+def test_no_false_authorities(text: str) -> None:
+    assert found(text) == []
+
+
+def test_town_that_was_not_yet_an_authority() -> None:
+    assert found("A new centre opened in Bedford.", "2007-04") == []
+    assert names("A new centre opened in Bedford.", "2012") == ["Bedford"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "authority", "match"),
+    [
+        ("The London Borough of Waltham Forest was inspected.", "London Borough of Waltham Forest", "Waltham Forest", "alias"),
+        ("The Royal Borough of Kensington and Chelsea was inspected.", "Royal Borough of Kensington and Chelsea", "Kensington and Chelsea", "alias"),
+        ("Kent County Council welcomed the report.", "Kent County Council", "Kent", "alias"),
+        ("Southampton City Council welcomed the report.", "Southampton City Council", "Southampton", "alias"),
+        ("Wigan MBC welcomed the report.", "Wigan MBC", "Wigan", "alias"),
+        ("Inspectors visited Hammersmith & Fulham.", "Hammersmith & Fulham", "Hammersmith and Fulham", "alias"),
+        ("KENT COUNTY COUNCIL RESPONDS TO OFSTED", "KENT COUNTY COUNCIL", "Kent", "alias"),
+        ("Kent's children's services have improved.", "Kent", "Kent", "exact"),
+        ("Inspectors visited Kingston-upon-Thames.", "Kingston-upon-Thames", "Kingston upon Thames", "alias"),
+        ("Inspectors visited Leicester City.", "Leicester City", "Leicester", "alias"),
+        ("Inspectors visited St Helens.", "St Helens", "St. Helens", "alias"),
+        ("Inspectors visited Stoke-on-Trent.", "Stoke-on-Trent", "Stoke-on-Trent", "exact"),
+        ("Inspectors visited Hull.", "Hull", "Kingston upon Hull, City of", "alias"),
+    ],
+)
+def test_forms(text: str, mention: str, authority: str, match: str) -> None:
+    rows = found(text)
+    assert [(m.mention, m.authority, m.match) for m in rows] == [(mention, authority, match)]
+    assert rows[0].rule in ("auth.exact", "auth.alias", "auth.title")
+
+
+def test_fuzzy_variant_links_with_a_score() -> None:
+    rows = found(
+        "The following local authorities were judged to be performing poorly: Birmingham, Calderdale, "
+        "Cheshire West and Cheshire, Cornwall and Kent.",
+        "2011-11-08",
+    )
+    cw = next(m for m in rows if m.mention == "Cheshire West and Cheshire")
+    assert (cw.authority, cw.gss_code, cw.dfe_la_code) == ("Cheshire West and Chester", "E06000050", "896")
+    assert cw.match == "fuzzy"
+    assert 88 <= float(cw.score) < 100
+    assert cw.judgement == "performs poorly"
+    assert cw.rule == "auth.fuzzy+judg.list"
+    assert [m.authority for m in rows] == ["Birmingham", "Calderdale", "Cheshire West and Chester", "Cornwall", "Kent"]
+
+
+def test_dated_codes_in_text() -> None:
+    (b,) = found("Bournemouth: No child left unallocated", "2007-04")
+    assert (b.gss_code, b.dfe_la_code, b.match) == ("E06000028", "837", "exact")
+    (d,) = found("Dorset was judged to be performing excellently.", "2011-11-08")
+    assert d.gss_code == "E10000009"
+    (u,) = found("Dorset was judged to be performing excellently.", "")
+    assert u.gss_code == "E06000059" and u.match == "exact;undated"
+
+
+def test_named_twice_gives_two_rows() -> None:
+    rows = found("Haringey was rated inadequate. Ministers visited Haringey.")
+    assert [m.mention_id for m in rows] == ["A001", "A002"]
+    assert [m.judgement for m in rows] == ["inadequate", ""]
+
+
+def test_judgement_list_in_sentence() -> None:
+    rows = found(
+        "2. The following local authorities were judged to be performing excellently: Barnet, Buckinghamshire, "
+        "Camden and York.",
+        "2011-11-08",
+    )
+    assert [(m.authority, m.judgement) for m in rows] == [
+        ("Barnet", "performs excellently"),
+        ("Buckinghamshire", "performs excellently"),
+        ("Camden", "performs excellently"),
+        ("York", "performs excellently"),
+    ]
+    assert all(m.rule == "auth.exact+judg.list" for m in rows)
+
+
+def test_judgement_list_in_next_paragraph() -> None:
+    rows = found(
+        "During this period, the following local authorities have been rated as 'inadequate':\n\n"
+        "Barnsley, Bexley, Leicester City, West Sussex and Wiltshire.\n\n"
+        "Commissioners have been appointed in Birmingham, Doncaster and Slough.",
+        "2016-01-05",
+    )
+    assert [(m.mention, m.judgement) for m in rows] == [
+        ("Barnsley", "inadequate"),
+        ("Bexley", "inadequate"),
+        ("Leicester City", "inadequate"),
+        ("West Sussex", "inadequate"),
+        ("Wiltshire", "inadequate"),
+        ("Birmingham", ""),
+        ("Doncaster", ""),
+        ("Slough", ""),
+    ]
+
+
+def test_heading_over_list() -> None:
+    rows = found("Performing poorly:\n\nBirmingham\n\nCornwall (South West)\n\nThe ratings were published today.", "2009-12-08")
+    assert [(m.authority, m.judgement) for m in rows] == [("Birmingham", "performs poorly"), ("Cornwall", "performs poorly")]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (
+            "Waltham Forest and St Helens have become the latest given a 'requires improvement' judgement.",
+            "2016-03-01",
+            [("Waltham Forest", "requires improvement"), ("St. Helens", "requires improvement")],
+        ),
+        (
+            "Meanwhile, three councils – Hampshire, Leeds and Trafford – were judged outstanding for leadership.",
+            "2015-08-13",
+            [("Hampshire", "outstanding"), ("Leeds", "outstanding"), ("Trafford", "outstanding")],
+        ),
+        (
+            "As well as Haringey, in north London, the others rated as poor are Birmingham, Cornwall and Essex.",
+            "2009-12-08",
+            [("Haringey", "performs poorly"), ("Birmingham", "performs poorly"), ("Cornwall", "performs poorly"), ("Essex", "performs poorly")],
+        ),
+        (
+            "Camden, Wandsworth and York are all rated as excellent.",
+            "2009-12-08",
+            [("Camden", "performs excellently"), ("Wandsworth", "performs excellently"), ("York", "performs excellently")],
+        ),
+        (
+            "Seven authorities – Camden, Gloucestershire and Shropshire – scored four in all three categories.",
+            "2006-11-01",
+            [("Camden", "outstanding"), ("Gloucestershire", "outstanding"), ("Shropshire", "outstanding")],
+        ),
+        (
+            "Ofsted rated Sandwell inadequate in 2015.",
+            "2016-01-01",
+            [("Sandwell", "inadequate")],
+        ),
+        (
+            "Inspectors judged Kent, Surrey and Medway to be good.",
+            "2016-01-01",
+            [("Kent", "good"), ("Surrey", "good"), ("Medway", "good")],
+        ),
+        (
+            "Kent was rated inadequate in 2014 and Surrey was judged good.",
+            "2016-01-01",
+            [("Kent", "inadequate"), ("Surrey", "good")],
+        ),
+    ],
+)
+def test_judgement_sentence_forms(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.authority, m.judgement) for m in found(text, published)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The recent experience of Northamptonshire should act as a cautionary tale of how the funding situation, "
+        "coupled with poor management, can lead to a rapid decline in the quality of children's services.",
+        "Good practice example… Bournemouth: No child left unallocated",
+        "Commissioners have been appointed in Birmingham, Doncaster, Rotherham, Slough, and Sunderland.",
+        "Ofsted inspectors visited Leeds, where good work with families was seen.",
+        "Ofsted found Leeds, where good work with families was seen.",
+    ],
+)
+def test_cited_without_judgement(text: str) -> None:
+    rows = found(text, "2018-12-04")
+    assert rows
+    assert all(m.judgement == "" for m in rows)
+
+
+def test_undated_page_judgements_follow_the_scale_the_page_uses() -> None:
+    rows = found("Camden and York are all rated as excellent, while Essex and Leeds are rated as poor.", "")
+    assert [(m.authority, m.judgement, m.match) for m in rows] == [
+        ("Camden", "performs excellently", "exact;undated"),
+        ("York", "performs excellently", "exact;undated"),
+        ("Essex", "performs poorly", "exact;undated"),
+        ("Leeds", "performs poorly", "exact;undated"),
+    ]
+
+
+def test_ambiguous_short_form() -> None:
+    (k,) = found("Inspectors praised Kingston for its work.")
+    assert (k.match, k.gss_code, k.score) == ("ambiguous", "", "")
+    assert k.authority == "Kingston upon Thames | Kingston upon Hull, City of"
+    (t,) = found("Inspectors praised the London borough of Kingston for its work.")
+    assert (t.gss_code, t.match) == ("E09000021", "alias")
+    rows = found("Kingston upon Thames was inspected in May. Kingston was rated good.")
+    assert [m.gss_code for m in rows] == ["E09000021", "E09000021"]
+    assert rows[1].judgement == "good"
+
+
+def test_empty_and_nameless_pages() -> None:
+    assert found("") == []
+    assert found("Most local authorities are making a good contribution.") == []
+
+
+def test_seed_2011_lists(seed_docs: dict[str, CleanDoc]) -> None:
+    rows = authorities.extract(seed_docs["002_7b131e19ac9504d4"])
+    excellent = [m for m in rows if m.judgement == "performs excellently"]
+    poorly = [m for m in rows if m.judgement == "performs poorly"]
+    assert len(excellent) == 28 and len(poorly) == 15 and len(rows) == 43
+    assert {m.gss_code for m in rows} >= {"E10000009", "E10000002", "E06000050", "E09000003", "E10000016"}
+
+
+def test_seed_webinar_and_surname(seed_docs: dict[str, CleanDoc]) -> None:
+    assert authorities.extract(seed_docs["001_d18404db5adc9c51"]) == []
+    rows = authorities.extract(seed_docs["004_0340248b376c9c03"])
+    assert [(m.authority, m.gss_code, m.judgement) for m in rows] == [("Northamptonshire", "E10000021", "")]
+
+
+def test_every_bundled_page(all_docs: dict[str, CleanDoc]) -> None:
+    for d in all_docs.values():
+        for m in authorities.extract(d):
+            assert d.text[m.start : m.end] == m.mention
+            assert m.match.split(";")[0] in {"exact", "alias", "fuzzy", "ambiguous"}

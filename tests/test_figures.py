@@ -1,0 +1,159 @@
+"""The figures stage on real sentences from the seed pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract import clean, figures
+from extract.model import CleanDoc, Figure, RawDoc, Source
+
+
+def doc(text: str, published: str = "2007-04") -> CleanDoc:
+    raw = RawDoc("t", "t.txt", "txt", "", text, Source("t", published=published))
+    return clean.clean(raw)
+
+
+def figs(text: str, published: str = "2007-04") -> list[Figure]:
+    return figures.extract(doc(text, published))
+
+
+def rows(text: str, published: str = "2007-04") -> list[tuple[str, str, str, str]]:
+    return [(f.kind, f.value, f.measure, f.category) for f in figs(text, published)]
+
+
+def test_out_of_the_is_two_figures() -> None:
+    fs = figs("The overall picture is an improving one, with children's services in 107 out of the 139 authorities "
+              "covered by this report making at least a good contribution towards delivering better outcomes.")
+    assert [(f.value, f.denominator, f.measure, f.category) for f in fs] == [
+        ("107", "139", "authorities", "good or outstanding"),
+        ("139", "", "authorities", "total"),
+    ]
+
+
+def test_list_of_counts_each_with_its_category() -> None:
+    text = ("children's services in 107 out of the 139 authorities covered by this report making a good or excellent "
+            "contribution: 10 councils were rated as outstanding; 97 good; 28 adequate; 4 inadequate")
+    assert rows(text)[2:] == [
+        ("count", "10", "councils", "outstanding"),
+        ("count", "97", "councils", "good"),
+        ("count", "28", "councils", "adequate"),
+        ("count", "4", "councils", "inadequate"),
+    ]
+
+
+def test_percentages_share_their_measure() -> None:
+    text = ('"Currently, 42% of local authorities are judged good or outstanding, 45% as requires improvement to be '
+            'good and 13% inadequate."')
+    assert rows(text, "2018-12-04") == [
+        ("percentage", "42", "local authorities", "good or outstanding"),
+        ("percentage", "45", "local authorities", "requires improvement"),
+        ("percentage", "13", "local authorities", "inadequate"),
+    ]
+
+
+def test_two_thirds() -> None:
+    (f,) = figs("Two thirds of services inspected deliver good or better provision for children.", "2008-12-01")
+    assert (f.kind, f.value, f.approx, f.measure, f.category) == (
+        "proportion", "66.67", 0, "services", "good or outstanding")
+
+
+def test_over_three_quarters_is_approximate() -> None:
+    (f,) = figs("Provision for looked after children was good or outstanding in over three quarters of the services "
+                "inspected.", "2008-12-01")
+    assert (f.value, f.approx, f.qualifier, f.evidence) == ("75", 1, "over", "three quarters")
+
+
+def test_share_with_bracketed_count() -> None:
+    fs = figs("The performance ratings for 2009 show that over two thirds (103) of councils are providing excellent "
+              "or good services, with 40 offering services that are performing adequately.", "2009")
+    assert [(f.kind, f.value, f.measure, f.category, f.period) for f in fs] == [
+        ("proportion", "66.67", "councils", "performs excellently or well", "2009"),
+        ("count", "103", "councils", "performs excellently or well", "2009"),
+        ("count", "40", "councils", "performs adequately", ""),
+    ]
+
+
+TABLE_2011 = """The following table provides a breakdown of the number of authorities achieving each grade:
+
+Children's services assessments 2011 Number Percentag
+Performs excellently 28 18%
+Performs well 71 41%
+Performs adequately 33 22%
+Performs poorly 15 10%
+Judgements to be finalised 5 3%
+Total 15 100%
+"""
+
+
+def test_2011_table_rows_as_written() -> None:
+    got = [(f.kind, f.value, f.category, f.period, f.rule) for f in figs(TABLE_2011, "2011-11-08")]
+    assert got == [
+        ("count", "28", "performs excellently", "2011", "table.row"),
+        ("percentage", "18", "performs excellently", "2011", "table.row"),
+        ("count", "71", "performs well", "2011", "table.row"),
+        ("percentage", "41", "performs well", "2011", "table.row"),
+        ("count", "33", "performs adequately", "2011", "table.row"),
+        ("percentage", "22", "performs adequately", "2011", "table.row"),
+        ("count", "15", "performs poorly", "2011", "table.row"),
+        ("percentage", "10", "performs poorly", "2011", "table.row"),
+        ("count", "5", "", "2011", "table.row"),
+        ("percentage", "3", "", "2011", "table.row"),
+        ("count", "15", "total", "2011", "table.row"),
+        ("percentage", "100", "total", "2011", "table.row"),
+    ]
+    assert {f.measure for f in figs(TABLE_2011, "2011-11-08")} == {"authorities"}
+
+
+def test_scale_legend_is_not_a_table() -> None:
+    text = ("9. All judgements are made on the following four-point scale:\n\n"
+            "4 Performs excellently An organisation that significantly exceeds minimum requirements\n"
+            "3 Performs well An organisation that exceeds minimum requirements\n")
+    assert figs(text, "2011-11-08") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Press enquiries: telephone 0300 123 1231.",
+        "The content is embargoed until 00:01 on 8 November.",
+        "There are gaps between local authorities, especially at Key Stage 4.",
+        "Strategies are not always successful, especially for 16-year-olds from low-income families.",
+        "Most local authorities contribute effectively, according to Ofsted's 2007/08 Annual Report.",
+        "Seven authorities scored four in all three categories.",
+        "Consideration was given to level 3 attainment at the age of 19.",
+        "It was made in the previous 12 months, and over 50 hours a week.",
+        "1. Narrowing the gap is based on the outcomes for councils.",
+        "I think there would be a public outcry if 25+% of surgeons was rated 'inadequate'.",
+        "It is the highest of the two lowest ratings under the four-level grading framework.",
+        "Just over 400,000 children are in the social care system at any one time.",
+        "Aviation House 125 Kingsway London WC2B 6SE",
+        "Of the 65 LAs that received more than 1 inspection, most improved.",
+    ],
+)
+def test_not_figures(text: str) -> None:
+    bad = {"0300", "123", "1231", "00:01", "4", "16", "2007/08", "2007", "four", "three", "3", "19", "12", "50",
+           "1", "25", "two", "one", "125"}
+    assert not [f.evidence for f in figs(text, "2011-11-08") if f.evidence in bad]
+
+
+def test_bare_numbers_without_a_measure_are_not_counts() -> None:
+    assert figs("Inspectors found strengths in meeting the five outcomes; it is in three Blocks.") == []
+
+
+def test_offsets_and_ids(all_docs: dict[str, CleanDoc]) -> None:
+    for d in all_docs.values():
+        fs = figures.extract(d)
+        assert [f.figure_id for f in fs] == [f"F{i:03d}" for i in range(1, len(fs) + 1)]
+        assert [f.start for f in fs] == sorted(f.start for f in fs)
+        for f in fs:
+            assert d.text[f.start:f.end] == f.evidence
+            s, e = d.sentence_at(f.start)
+            assert f.sentence == d.text[s:e]
+            assert (f.raw_start, f.raw_end) == d.raw_span(f.start, f.end)
+            assert f.kind in ("count", "percentage", "proportion")
+            assert f.approx == int(bool(f.qualifier))
+
+
+def test_empty_and_numberless_pages() -> None:
+    assert figs("") == []
+    assert figs("No numbers here at all.") == []

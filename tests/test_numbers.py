@@ -1,0 +1,103 @@
+"""The number reader: words, digits, fractions, qualifiers; never raises."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import numbers
+
+
+def read(text: str) -> list[tuple[str, float, str, str]]:
+    return [(text[n.start:n.end], round(n.value, 2), n.kind, n.qualifier) for n in numbers.scan(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("twelve", 12), ("Eighty nine", 89), ("twenty-five", 25), ("one hundred and two", 102),
+     ("Seven", 7), ("nineteen", 19), ("two thousand three hundred", 2300)],
+)
+def test_number_words(text: str, value: float) -> None:
+    assert read(text) == [(text, value, "count", "")]
+
+
+def test_commas_decimals_and_magnitudes() -> None:
+    assert read("2,067 homes") == [("2,067", 2067, "count", "")]
+    assert read("400,000 children") == [("400,000", 400000, "count", "")]
+    assert read("12 million children") == [("12 million", 12000000, "count", "")]
+    assert read("five million people") == [("five million", 5000000, "count", "")]
+
+
+@pytest.mark.parametrize("text", ["23.7 per cent", "23.7 percent", "23.7%", "23.7 per-cent"])
+def test_percent_forms(text: str) -> None:
+    assert read(text) == [(text, 23.7, "percentage", "")]
+
+
+def test_percent_in_words() -> None:
+    assert read("Eighty nine per cent of councils") == [("Eighty nine per cent", 89, "percentage", "")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("two thirds", 66.67), ("two-thirds", 66.67), ("a third", 33.33), ("a quarter", 25), ("one in four", 25),
+     ("one in five", 20), ("three quarters", 75), ("Three-quarters", 75), ("one in every seven", 14.29)],
+)
+def test_fractions(text: str, value: float) -> None:
+    assert read(text) == [(text, value, "proportion", "")]
+
+
+def test_half_only_as_a_share() -> None:
+    assert read("half of looked after children") == [("half", 50, "proportion", "")]
+    assert read("on behalf of the council") == []
+
+
+def test_ordinals_are_not_fractions() -> None:
+    assert read("sixth forms and the third year") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [("over two thirds", "over"), ("more than 75,000", "more than"), ("almost 12 million", "almost"),
+     ("nearly 84,000", "nearly"), ("around a quarter", "around"), ("about 40", "about"),
+     ("just over half of", "just over"), ("just under three-quarters", "just under"), ("at least 10", "at least"),
+     ("fewer than 5", "fewer than"), ("up to 20", "up to"), ("approximately 2,960", "approximately")],
+)
+def test_qualifiers(text: str, qualifier: str) -> None:
+    (n,) = numbers.scan(text)
+    assert n.qualifier == qualifier
+    assert text[n.q_start:n.start].strip() == text[: n.start].strip()
+
+
+def test_unit_does_not_follow_unit() -> None:
+    assert read("three zero stars") == [("three", 3, "count", ""), ("zero", 0, "count", "")]
+
+
+def test_no_numbers_inside_words_or_codes() -> None:
+    assert read("16th December, WC2B, 00:01") == []
+
+
+def test_parse_and_format() -> None:
+    n = numbers.parse("over two thirds")
+    assert n is not None and n.kind == "proportion" and n.qualifier == "over"
+    assert numbers.parse("not a number") is None
+    assert numbers.format_value(12000000.0) == "12000000"
+    assert numbers.format_value(200 / 3) == "66.67"
+    assert numbers.format_value(23.70) == "23.7"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_reader_never_raises(text: str) -> None:
+    for n in numbers.scan(text):
+        assert 0 <= n.q_start <= n.start < n.end <= len(text)
+    numbers.parse(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["one", "two", "hundred", "and", "thousand", "million", "twenty", "-", " ", "per cent",
+                                 "in", "every", "a", "third", "half", "of", "12", ",", "3.5", "%", "over"]), max_size=12))
+def test_reader_never_raises_on_number_soup(parts: list[str]) -> None:
+    text = " ".join(parts)
+    for n in numbers.scan(text):
+        assert n.value >= 0
