@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every machine (a CI run is
+# reproducible) and keep no example database in the work tree.
+settings.register_profile("repo", derandomize=True, database=None)
+settings.load_profile("repo")
 
 from extract import clean, ingest
 from extract.model import CleanDoc

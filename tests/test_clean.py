@@ -188,3 +188,16 @@ def test_ingest_decodes_cp1252_lines_and_reports_it(tmp_path):
     raw = ingest.read(ingest.Input(p, "mixed", Source("mixed")))
     assert raw.text == "Ofsted’s report\ncouncils’ ratings\n"
     assert raw.warnings and "cp1252" in raw.warnings[0]
+
+
+def test_html_table_rows_and_line_breaks_are_lines():
+    html = (
+        "<table><tr><th>Rating</th><th>Number</th><th>%</th></tr>"
+        "<tr><td>Performs well</td><td>85</td><td>56%</td></tr></table>"
+        "<p>Published 9 December 2010<br>Ofsted press office</p>"
+    )
+    doc = clean.clean(RawDoc("t", "t.html", "html", "", html, Source("t")))
+    assert doc.text.split("\n") == ["Rating Number %", "Performs well 85 56%", "Published 9 December 2010", "Ofsted press office"]
+    i = doc.text.index("56%")
+    a, b = doc.raw_span(i, i + 3)
+    assert html[a:b] == "56%"

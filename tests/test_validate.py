@@ -376,3 +376,27 @@ def test_every_rule_has_severities_in_the_rules_file(rule):
     r = validate.load_rules().rules[rule]
     sev = {v for k, v in r.items() if k.startswith("severity")}
     assert sev and sev <= {"info", "warning", "error"}
+
+
+# --- end to end on the seeds (figures from the real extractor) ------------------
+
+
+def seed_checks(doc_id: str):
+    from conftest import load_clean
+    from extract import figures
+
+    cd = load_clean(doc_id)
+    return validate.check(cd, figures.extract(cd))
+
+
+def test_seed_2011_table_end_to_end():
+    checks = seed_checks("002_7b131e19ac9504d4")
+    found = {(c.check, c.severity) for c in checks}
+    assert ("check.parts-total", "error") in found
+    assert ("check.percent-sum", "warning") in found
+    assert any("71 of 152" in c.message and c.severity == "error" for c in checks)
+
+
+def test_seed_narrowing_the_gap_end_to_end():
+    checks = seed_checks("003_a86bb42c8a5e3e61")
+    assert {(c.check, c.severity) for c in checks} == {("check.combined-parts", "info"), ("check.parts-total", "info")}

@@ -29,6 +29,9 @@ dated after the authority ceased: its last row was used).
 from __future__ import annotations
 
 import re
+import re._constants as _sre
+import re._parser as _sre_parse
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,8 +41,6 @@ from typing import Any
 import regex
 from rapidfuzz import fuzz, process
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from . import link, nlp, rules, scales
 from .model import CleanDoc, Mention
@@ -50,9 +51,11 @@ _WORD = regex.compile(r"[^\W\d_][\w'.]*")
 _QUOTES = " \t\"'‘’“”"
 _LIST_FILLER = frozenset({"and", "or", "the", "council", "councils", "&"})
 _PAREN = regex.compile(r"\([^()]*\)?")
-_LIST_BOUNDARY = regex.compile(r"(?:^|[,;:()•]|\band\b|&)\s*$")
+_LIST_BOUNDARY = regex.compile(r"(?:^|[,;:()•]|\band\b|&)\s*$", regex.REVERSE)
 _SCAN_WORD = regex.compile(r"[^\s\-]+")
-_PREV_WORD = regex.compile(r"([^\W\d_][\w'-]*)[ \t]+$")
+# `$`-anchored patterns that only answer yes/no are searched right to left
+# (regex.REVERSE): the same answer without trying every start in the window.
+_PREV_WORD = regex.compile(r"([^\W\d_][\w'-]*)[ \t]+$", regex.REVERSE)
 _RUN = regex.compile(
     r"[A-Z][\w'.]*(?:(?:(?:\s+|\s*-\s*)(?:and|&|of|upon|on|under|with|the|le|in)){0,2}(?:\s+|\s*-\s*)[A-Z][\w'.]*)*"
 )
@@ -93,6 +96,7 @@ class Recogniser:
     common_words: frozenset[str]
     context: tuple[_Context, ...]
     context_gate: tuple[regex.Pattern[str], regex.Pattern[str], frozenset[str]]  # any before / after / limited names
+    codes: dict[str, link.Authority]  # gss code -> its first register row
     ambiguous: dict[str, tuple[str, tuple[tuple[str, regex.Pattern[str]], ...]]]  # key -> (rule id, candidates)
     fuzzy_threshold: float
     fuzzy_min_length: int
@@ -104,6 +108,7 @@ class Recogniser:
     heading: regex.Pattern[str]
     no_judgement: tuple[tuple[str, regex.Pattern[str]], ...]
     era_hints: tuple[tuple[str, tuple[regex.Pattern[str], ...], str], ...]
+    phrase_starts: re.Pattern[str] | None  # where a scale phrase can begin (see _phrase_starts)
 
 
 def variants(form: str) -> set[str]:
@@ -121,44 +126,140 @@ def variants(form: str) -> set[str]:
     return out
 
 
-def _word_regex(w: str) -> str:
-    if w in ("and", "AND", "&"):
-        return "(?:and|AND|&)"
-    if w.rstrip(".") in ("St", "ST"):
-        return re.escape(w.rstrip(".")) + r"\.?"
-    return re.escape(w)
+_AND_TOKEN, _DOT_TOKEN, _SEP_TOKEN = "\x00and", "\x00dot", "\x00sep"
+_TOKEN_REGEX = {_AND_TOKEN: "(?:and|AND|&)", _DOT_TOKEN: r"\.?", _SEP_TOKEN: r"[\s\-]+"}
+
+
+def _scan_tokens(form: str) -> list[str]:
+    """A form as trie tokens: its characters, word separators, "and"/"&", the optional dot of "St."."""
+    out: list[str] = []
+    for i, w in enumerate(_SCAN_WORD.findall(form)):
+        if i:
+            out.append(_SEP_TOKEN)
+        if w in ("and", "AND", "&"):
+            out.append(_AND_TOKEN)
+        elif w.rstrip(".") in ("St", "ST"):
+            out.extend([*w.rstrip("."), _DOT_TOKEN])
+        else:
+            out.extend(w)
+    return out
 
 
 def _scan_regex(forms: Iterable[str]) -> re.Pattern[str]:
     """One case-sensitive alternation over every form as written and in capitals.
 
-    The alternation is a word trie (shared prefixes factored out) and starts
-    with a literal, so stdlib `re` can skip ahead by first character: the scan
-    costs well under a millisecond per 50 kB, far less than tokenizing.
-    Lower-case mentions are not wanted anyway ("reading", "bury").
+    The alternation is a character trie: at every position stdlib `re` tries at
+    most one branch per distinct next character (a word-level trie tried some
+    600 first words at every capital), and the whole pattern starts with a
+    literal, so `re` skips ahead by first character. Lower-case mentions are
+    not wanted anyway ("reading", "bury").
     """
     trie: dict[str, Any] = {}
     for f in forms:
         for v in (f, f.upper()):
             node = trie
-            for w in _SCAN_WORD.findall(v):
-                node = node.setdefault(w, {})
+            for t in _scan_tokens(v):
+                node = node.setdefault(t, {})
             node[""] = {}
 
     def emit(node: dict[str, Any]) -> str:
         alts = []
-        for w in sorted((w for w in node if w), key=lambda w: (-len(w), w)):
-            child = node[w]
-            rest = emit(child) if any(c for c in child) else ""
+        for t in sorted(t for t in node if t):
+            child = node[t]
+            tr = _TOKEN_REGEX.get(t) or re.escape(t)
+            rest = emit(child) if any(child) else ""
             if not rest:
-                alts.append(_word_regex(w))
+                alts.append(tr)
             elif "" in child:
-                alts.append(f"{_word_regex(w)}(?:[\\s\\-]+{rest})?")
+                alts.append(f"{tr}(?:{rest})?")  # greedy: the longer form first
             else:
-                alts.append(f"{_word_regex(w)}[\\s\\-]+{rest}")
+                alts.append(tr + rest)
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
     return re.compile(emit(trie) + r"\b")
+
+
+_STOP = ("stop", None)  # end of a repeated item: what follows it is unknown
+_BOUNDARY = "\\b"  # first item of a prefix that a term's leading \b guards
+_PREFIX_ITEMS = 6
+_SPACES = r"\s+"
+
+
+def _is_spaces(op: Any, av: Any) -> bool:
+    """`\\s+` in a parsed pattern."""
+    return (
+        op is _sre.MAX_REPEAT
+        and av[0] == 1
+        and av[1] == _sre.MAXREPEAT
+        and list(av[2]) == [(_sre.IN, [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])]
+    )
+
+
+def _starts(items: list[Any], acc: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """Prefixes (tuples of regex pieces, case-folded) one of which every match of the parsed `items` begins with.
+
+    Sound, not tight: anything not understood ends the prefix where it is.
+    """
+    if len(acc) >= _PREFIX_ITEMS or not items or items[0] is _STOP:
+        return {acc}
+    op, av = items[0]
+    rest = items[1:]
+    if op is _sre.AT:
+        return _starts(rest, (_BOUNDARY,) if not acc and av is _sre.AT_BOUNDARY else acc)
+    if op is _sre.LITERAL:
+        return _starts(rest, (*acc, *map(re.escape, chr(av).casefold())))
+    if _is_spaces(op, av):
+        return _starts(rest, (*acc, _SPACES)) if acc and acc != (_BOUNDARY,) else {acc}
+    if op is _sre.SUBPATTERN:
+        return _starts([*av[-1], *rest], acc)
+    if op is _sre.BRANCH:
+        return set().union(*(_starts([*alt, *rest], acc) for alt in av[1]))
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        lo, hi, sub = av
+        taken = _starts([*sub, *rest] if hi == 1 else [*sub, _STOP], acc)
+        return taken | _starts(rest, acc) if lo == 0 else taken
+    return {acc}
+
+
+def _alternation(prefixes: set[tuple[str, ...]]) -> str:
+    """Prefixes as one alternation that consumes only the first character (so no start hides another)."""
+    by_first: dict[str, set[str]] = {}
+    for p in prefixes:
+        by_first.setdefault(p[0], set()).add("".join(p[1:]))
+    alts = []
+    for first, tails in sorted(by_first.items()):
+        alts.append(first if "" in tails else first + "(?=" + "|".join(sorted(tails)) + ")")
+    return "|".join(alts)
+
+
+def _phrase_starts() -> re.Pattern[str] | None:
+    """A stdlib regex over case-folded text matching where a scale phrase can begin.
+
+    extract.scales tries its one alternation of ~20 terms at every character
+    (about 0.6 µs a character, more than tokenizing); only these positions can
+    start a match, so `_phrases` tries it there alone. A prefix behind a
+    leading \b whose first character is an ASCII word character cannot start
+    after another one. None when a term's pattern cannot be read (then
+    scales.find is used as it is).
+    """
+    starts: set[tuple[str, ...]] = set()
+    try:
+        for t in scales.load().terms:
+            p = regex.sub(r"\(\?<(?=[^\W\d])", "(?P<", t.pattern.pattern)  # (?<name>...) in stdlib spelling
+            starts |= _starts(list(_sre_parse.parse(p, re.I)), ())
+    except (re.error, TypeError, ValueError, OverflowError, RecursionError):
+        return None
+    guarded = {s[1:] for s in starts if s[:1] == (_BOUNDARY,) and regex.fullmatch(r"[a-z0-9_]", s[1:2][0] if s[1:] else "")}
+    plain = {s[1:] if s[:1] == (_BOUNDARY,) else s for s in starts} - guarded
+    if () in plain or not (guarded or plain):
+        return None
+    # A prefix that extends a shorter one adds nothing.
+    guarded = {s for s in guarded if not any(s[:i] in guarded for i in range(1, len(s)))}
+    plain = {s for s in plain if not any(s[:i] in plain for i in range(1, len(s)))}
+    alts = ([f"(?<![a-z0-9_])(?:{_alternation(guarded)})"] if guarded else []) + (
+        [_alternation(plain)] if plain else []
+    )
+    return re.compile("|".join(alts))
 
 
 def _opt(data: dict[str, Any], name: str, flags: int = 0) -> regex.Pattern[str] | None:
@@ -210,7 +311,7 @@ def load(directory: Path | None = None) -> Recogniser:
             _JudgementRule(
                 r["id"],
                 r["scope"],
-                _opt(r, "lead_pattern", regex.I),
+                _opt(r, "lead_pattern", regex.I | regex.REVERSE),  # yes/no only
                 _opt(r, "tail_pattern", regex.I),
                 _opt(r, "phrase_pattern", regex.I),
                 _opt(r, "grade_pattern", regex.I),
@@ -218,9 +319,12 @@ def load(directory: Path | None = None) -> Recogniser:
         )
     # One search for all unrestricted before-patterns and one for after-patterns
     # decide whether any rule can apply; only then are the rules tried one by one.
+    # The before-gate only answers yes/no, so it is searched right to left.
     free = [c for c in ctx if not c.names and not c.before_words]
     gate = (
-        rules.compile_pattern("|".join(f"(?:{c.before.pattern})" for c in free if c.before is not None) or "(?!)"),
+        rules.compile_pattern(
+            "|".join(f"(?:{c.before.pattern})" for c in free if c.before is not None) or "(?!)", regex.REVERSE
+        ),
         rules.compile_pattern("|".join(f"(?:{c.after.pattern})" for c in free if c.after is not None) or "(?!)"),
         frozenset(n for c in ctx for n in c.names),
     )
@@ -236,6 +340,7 @@ def load(directory: Path | None = None) -> Recogniser:
         common_words=frozenset(link.key(w) for w in data.get("common_words", [])),
         context=tuple(ctx),
         context_gate=gate,
+        codes={a.gss_code: a for a in reversed(reg.rows)},  # the first row of a code wins
         ambiguous=amb,
         fuzzy_threshold=float(fz["threshold"]),
         fuzzy_min_length=int(fz["min_length"]),
@@ -250,10 +355,11 @@ def load(directory: Path | None = None) -> Recogniser:
             (r["id"], tuple(rules.compile_pattern(p, regex.I) for p in r["pattern"]), str(r["date"]))
             for r in data["era_hints"]["rules"]
         ),
+        phrase_starts=_phrase_starts(),
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Hit:
     """One recognised name while the page is being read."""
 
@@ -271,14 +377,13 @@ class _Hit:
     judgement_rule: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sentence:
     index: int
     start: int
     end: int
     text: str
     hits: list[_Hit] = field(default_factory=list)
-    tokens: Doc | None = None
 
 
 def _sentence_index(doc: CleanDoc, pos: int) -> int:
@@ -303,6 +408,8 @@ def _line_span(text: str, pos: int) -> tuple[int, int]:
 
 def _well_cased(surface: str) -> bool:
     """Every name word capitalised ("Kingston upon Thames"), or the whole span in capitals."""
+    if surface[:1].isupper() and surface.isalpha():
+        return True  # one word (the common case), so _WORD finds just it
     if surface.isupper():
         return True
     return all(w[0].isupper() for w in _WORD.findall(surface) if w.lower() not in _CONNECTORS)
@@ -311,16 +418,13 @@ def _well_cased(surface: str) -> bool:
 def _rejected(rec: Recogniser, text: str, s_start: int, s_end: int, start: int, end: int, k: str) -> str:
     """Id of the context rule that says this name is not an authority, or ""."""
     before = text[max(s_start, start - 60) : start]
-    after = text[end : min(s_end, end + 60)]
     any_before, any_after, limited = rec.context_gate
     prev = _PREV_WORD.search(before[-30:])
-    if not (
-        k in limited
-        or (prev and prev.group(1)[:1].isupper())
-        or any_before.search(before)
-        or any_after.search(after)
-    ):
-        return ""
+    if not (k in limited or (prev and prev.group(1)[:1].isupper()) or any_before.search(before)):
+        after = text[end : min(s_end, end + 60)]
+        if not any_after.search(after):
+            return ""
+    after = text[end : min(s_end, end + 60)]
     for c in rec.context:
         if c.names and k not in c.names:
             continue
@@ -347,18 +451,35 @@ def _date_for_scales(rec: Recogniser, doc: CleanDoc) -> str:
     return ""
 
 
+def _phrase_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[int, str, int, int]]:
+    """The PhraseMatcher's names in one sentence: (label, first token, end token, start char), like
+    spacy.util.filter_spans (longest first, then earliest; no token in two)."""
+    tokens = nlp.blank().make_doc(sent.text)
+    found = sorted(rec.matcher(tokens), key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+    seen: set[int] = set()
+    kept = []
+    for label, ts, te in found:
+        if ts not in seen and te - 1 not in seen:
+            kept.append((label, ts, te))
+            seen.update(range(ts, te))
+    kept.sort(key=lambda m: m[1])
+    out = []
+    for label, ts, te in kept:
+        last = tokens[te - 1]
+        out.append((label, tokens[ts].idx, last.idx + len(last), ts))
+    return out
+
+
 def _recognise(rec: Recogniser, doc: CleanDoc, sent: _Sentence) -> tuple[list[_Hit], list[tuple[int, int]]]:
     """Names in one candidate sentence (phrase matches, context, council titles), and the spans rejected."""
     text = doc.text
-    lang = nlp.blank()
-    sent.tokens = lang.make_doc(sent.text)
-    spans = filter_spans(rec.matcher(sent.tokens, as_spans=True))
+    strings = rec.matcher.vocab.strings
     hits: list[_Hit] = []
     rejected: list[tuple[int, int]] = []
-    for sp in spans:
-        start, end = sent.start + sp.start_char, sent.start + sp.end_char
+    for label, s, e, _ts in _phrase_matches(rec, sent):
+        start, end = sent.start + s, sent.start + e
         surface = text[start:end]
-        k = rec.matcher.vocab.strings[sp.label]
+        k = strings[label]
         if not _well_cased(surface):
             continue
         lead = text[max(sent.start, start - 40) : start]
@@ -396,7 +517,7 @@ def _recognise(rec: Recogniser, doc: CleanDoc, sent: _Sentence) -> tuple[list[_H
 
 def _decide(rec: Recogniser, hit: _Hit, gss: str, date: str, rule: str) -> None:
     """Settle an ambiguous hit on one candidate, dated like any other name."""
-    row = rec.register.by_code(gss)
+    row = rec.codes.get(gss)
     if row is None:
         return
     rows = tuple(a for a in rec.register.rows if a.name == row.name)
@@ -405,35 +526,56 @@ def _decide(rec: Recogniser, hit: _Hit, gss: str, date: str, rule: str) -> None:
     hit.match, hit.score, hit.rule = "alias", "100", rule
 
 
+def _bounds(hits: list[_Hit]) -> tuple[list[int], list[int]]:
+    """Starts and ends of hits in order, for bisecting; both empty if hits overlap (then pieces scan them all)."""
+    starts = [h.start for h in hits]
+    ends = [h.end for h in hits]
+    if any(ends[i] > starts[i + 1] for i in range(len(hits) - 1)):
+        return [], []
+    return starts, ends
+
+
+def _overlapping(hits: list[_Hit], starts: list[int], ends: list[int], ps: int, pe: int) -> list[_Hit]:
+    """The hits that share a character with [ps, pe)."""
+    if not starts and hits:
+        return [h for h in hits if h.start < pe and ps < h.end]
+    return hits[bisect_right(ends, ps) : bisect_left(starts, pe)]
+
+
 def _fuzzy(rec: Recogniser, doc: CleanDoc, sent: _Sentence, rejected: list[tuple[int, int]]) -> None:
     """Replace or add hits where a capitalised run reads better as one (misspelt) name."""
+    text = doc.text
     in_list = len(sent.hits) >= rec.fuzzy_list_min
-    for run in _RUN.finditer(doc.text, sent.start, sent.end):
+    starts, ends = _bounds(sent.hits)
+    for run in _RUN.finditer(text, sent.start, sent.end):
         a, b = run.span()
-        if any(x < b and a < y for x, y in rejected):
+        if rejected and any(x < b and a < y for x, y in rejected):
             continue
+        i = bisect_right(ends, a)
+        if i < len(starts) and starts[i] <= a and b <= ends[i]:
+            continue  # the run is (inside) one recognised name; so is every part of it
         # The whole run first, then its parts between "and"s ("X and Y" may be two names).
-        cut = [a] + [x for m in _AND.finditer(doc.text, a, b) for x in (m.start(), m.end())] + [b]
+        cut = [a] + [x for m in _AND.finditer(text, a, b) for x in (m.start(), m.end())] + [b]
         pieces = [(a, b)] + ([(cut[i], cut[i + 1]) for i in range(0, len(cut), 2)] if len(cut) > 2 else [])
         for ps, pe in pieces:
-            over = [h for h in sent.hits if h.start < pe and ps < h.end]
+            over = _overlapping(sent.hits, starts, ends, ps, pe)
             if any(h.start <= ps and pe <= h.end for h in over):
                 continue  # already one recognised name (or inside one)
             if over:
                 covered = all(
                     any(h.start <= w.start() < h.end for h in over)
-                    for w in _CAP_WORD.finditer(doc.text, ps, pe)
+                    for w in _CAP_WORD.finditer(text, ps, pe)
                     if w.group(0).lower() not in _CONNECTORS
                 )
                 if covered and not any("historic" in h.flags for h in over):
                     continue
             elif not (
                 in_list
-                and _LIST_BOUNDARY.search(doc.text[sent.start : ps])
-                and _LIST_BOUNDARY_AFTER.match(doc.text[pe : sent.end])
+                and _LIST_BOUNDARY.search(text[sent.start : ps])
+                and _LIST_BOUNDARY_AFTER.match(text[pe : sent.end])
             ):
                 continue
-            k = link.key(doc.text[ps:pe])
+            k = link.key(text[ps:pe])
             if len(k) < rec.fuzzy_min_length:
                 continue
             best = process.extractOne(k, rec.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=rec.fuzzy_threshold)
@@ -445,6 +587,7 @@ def _fuzzy(rec: Recogniser, doc: CleanDoc, sent: _Sentence, rejected: list[tuple
             sent.hits = [h for h in sent.hits if h not in over]
             sent.hits.append(_Hit(ps, pe, sent.index, best[0], "fuzzy", str(round(best[1])), "auth.fuzzy", *picked))
             sent.hits.sort(key=lambda h: h.start)
+            starts, ends = _bounds(sent.hits)
             break  # the whole run won; its parts are not tried
 
 
@@ -457,10 +600,43 @@ class _Anchor:
     scope: str
 
 
+def _phrases(rec: Recogniser, text: str, date: str) -> list[scales.Judgement]:
+    """scales.find(text, date), trying its alternation only where a phrase can begin.
+
+    The same left-to-right, non-overlapping scan as `finditer`: a match is only
+    tried at a start outside the previous match, and every start skipped is one
+    where no term can match (see _phrase_starts). tests/test_authorities.py
+    checks the two agree.
+    """
+    starts = rec.phrase_starts
+    folded = text.casefold()
+    if starts is None or len(folded) != len(text):
+        return scales.find(text, date)  # ("ß" folds to two characters: offsets would not carry over)
+    sc = scales.load()
+    out: list[scales.Judgement] = []
+    pos = 0
+    era_id = ""
+    for c in starts.finditer(folded):
+        p = c.start()
+        if p < pos:
+            continue
+        m = sc.combined.match(text, p)
+        if m is None:
+            continue
+        pos = max(m.end(), p + 1)
+        name = next(k for k, v in m.groupdict().items() if v is not None and k.startswith("t"))
+        term = sc.terms[int(name[1:])]
+        era_id = era_id or scales.era(date)
+        label = scales._label(term, term.pattern.match(m.group(0)) or m, era_id, sc)
+        if label:
+            out.append(scales.Judgement(m.start(), m.end(), label, term.id))
+    return out
+
+
 def _anchors(rec: Recogniser, text: str, date: str) -> list[_Anchor]:
     """Judgement phrases of one sentence that a judgement rule ties to authorities."""
     out = []
-    for j in scales.find(text, date):
+    for j in _phrases(rec, text, date):
         phrase = text[j.start : j.end]
         lead = text[max(0, j.start - 200) : j.start].rstrip(_QUOTES) + " "
         tail = text[j.end :].lstrip(_QUOTES)
@@ -490,11 +666,15 @@ def _list_like(sent: _Sentence) -> bool:
     """A sentence that is (almost) nothing but names: a list line or list paragraph."""
     if not sent.hits:
         return False
-    rest = list(sent.text)
+    parts = []
+    pos = 0
     for h in sent.hits:
-        for i in range(h.start - sent.start, h.end - sent.start):
-            rest[i] = " "
-    leftover = [w for w in _WORD.findall(_PAREN.sub(" ", "".join(rest))) if w.lower() not in _LIST_FILLER]
+        hs, he = h.start - sent.start, h.end - sent.start
+        parts.append(sent.text[pos:hs])
+        parts.append(" " * (he - hs))
+        pos = he
+    parts.append(sent.text[pos:])
+    leftover = [w for w in _WORD.findall(_PAREN.sub(" ", "".join(parts))) if w.lower() not in _LIST_FILLER]
     return len(leftover) <= max(1, len(sent.hits) // 4)
 
 
@@ -505,7 +685,7 @@ def _intro(rec: Recogniser, text: str, date: str) -> tuple[str, str] | None:
     m = rec.heading.match(text) if len(text) <= 90 else None
     if m:
         j = m.group("j").strip(_QUOTES)
-        found = scales.find(j, date)
+        found = _phrases(rec, j, date)
         if len(found) == 1 and found[0].start == 0 and found[0].end == len(j):
             return found[0].category, "judg.heading"
     anchors = [a for a in _anchors(rec, text, date) if a.scope == "list"]
@@ -567,11 +747,16 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Mention]:
     rec = load(directory)
     text = doc.text
     sents: dict[tuple[int, int], _Sentence] = {}
+    last = (0, 0)
     for m in rec.scan.finditer(text):
-        if m.start() and text[m.start() - 1].isalnum():
+        pos = m.start()
+        if pos and text[pos - 1].isalnum():
             continue  # inside a longer word
-        idx = _sentence_index(doc, m.start())
-        span = doc.sentences[idx] if idx >= 0 else _line_span(text, m.start())
+        if last[0] <= pos < last[1]:
+            continue  # the sentence is marked already
+        idx = _sentence_index(doc, pos)
+        span = doc.sentences[idx] if idx >= 0 else _line_span(text, pos)
+        last = span
         if span not in sents:
             sents[span] = _Sentence(idx, span[0], span[1], text[span[0] : span[1]])
     ordered = sorted(sents.values(), key=lambda s: s.start)
@@ -583,23 +768,30 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Mention]:
         _fuzzy(rec, doc, sent, rejected)
         if sent.hits:
             kept.append(sent)
-    hits = [h for s in kept for h in s.hits]
-    if not hits:
+    if not kept:
         return []
+    hits = [h for s in kept for h in s.hits]
     _settle_ambiguous(rec, hits, doc.published)
     _judge(rec, doc, kept, _date_for_scales(rec, doc))
-    hits.sort(key=lambda h: (h.start, h.end))
-    return [_row(rec, doc, i, h) for i, h in enumerate(hits, 1)]
+    rows: list[tuple[int, int, _Hit, str]] = []
+    for s in kept:
+        quote = s.text.strip() if s.index >= 0 else ""
+        for h in s.hits:
+            if s.index < 0:  # a line outside the sentences: the span around the name, as _row always did
+                ss, se = doc.sentence_at(h.start)
+                if ss == se:
+                    ss, se = _line_span(text, h.start)
+                quote = text[ss:se].strip()
+            rows.append((h.start, h.end, h, quote))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [_row(rec, doc, i, h, quote) for i, (_s, _e, h, quote) in enumerate(rows, 1)]
 
 
-def _row(rec: Recogniser, doc: CleanDoc, n: int, h: _Hit) -> Mention:
+def _row(rec: Recogniser, doc: CleanDoc, n: int, h: _Hit, sentence: str) -> Mention:
     a = h.authority
     rs, re_ = doc.raw_span(h.start, h.end)
-    ss, se = doc.sentence_at(h.start)
-    if ss == se:
-        ss, se = _line_span(doc.text, h.start)
     if a is None:
-        names = [r.name for g in h.candidates if (r := rec.register.by_code(g))]
+        names = [r.name for g in h.candidates if (r := rec.codes.get(g))]
         authority, gss, dfe = " | ".join(names), "", ""
     else:
         authority, gss, dfe = a.name, a.gss_code, a.dfe_la_code
@@ -613,7 +805,7 @@ def _row(rec: Recogniser, doc: CleanDoc, n: int, h: _Hit) -> Mention:
         match=";".join((h.match, *h.flags)),
         score=h.score,
         judgement=h.judgement,
-        sentence=doc.text[ss:se].strip(),
+        sentence=sentence,
         start=h.start,
         end=h.end,
         raw_start=rs,

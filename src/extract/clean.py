@@ -15,6 +15,7 @@ repaired -> whitespace collapsed -> sentence spans.
 from __future__ import annotations
 
 import calendar
+import warnings
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -22,7 +23,8 @@ from pathlib import Path
 
 import ftfy
 import regex
-from bs4 import BeautifulSoup, Comment, NavigableString
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString
+from bs4.element import PreformattedString  # comments, <?...?>, <!DOCTYPE>, CDATA: not content
 
 from . import rules, scales
 from .model import CleanDoc, OffsetMap, RawDoc
@@ -44,8 +46,10 @@ _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # pass and not the next, which would make cleaning not idempotent).
 _ZERO_WIDTH = regex.compile(f"[{_ZERO_WIDTH_CHARS}\x00-\x08\x0e-\x1f\x7f]")
 _NEWLINES = regex.compile(r"\r\n?")
+# "Ã" before a space or line end is not taken as mojibake: joining lines would
+# change what follows it, and cleaning clean text would then repair it.
 _MOJIBAKE_ALIGN_MAX = 1000  # longer words are not aligned char by char (quadratic)
-_MOJIBAKE = regex.compile(r"[^\s\x00-\x1f\x7f]*(?:[ÂÃâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ã.|â€)[^\s\x00-\x1f\x7f]*")
+_MOJIBAKE = regex.compile(r"[^\s\x00-\x1f\x7f]*(?:[ÂÃâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ã[^ \t\n]|â€)[^\s\x00-\x1f\x7f]*")
 _HTML_DROP = ("script", "style", "nav", "header", "footer", "form", "noscript", "iframe", "svg", "button", "select", "template", "aside")
 _HTML_BLOCK = frozenset(
     "p div li tr h1 h2 h3 h4 h5 h6 table ul ol dl dt dd blockquote pre section article hr caption figcaption address main".split()
@@ -146,7 +150,9 @@ def html_to_text(html: str) -> tuple[str, OffsetMap]:
     in the raw HTML by a forward search (entities decoded by the parser are
     mapped to the `&` that started them), so offsets survive parsing.
     """
-    soup = BeautifulSoup(html, "html.parser")
+    with warnings.catch_warnings():  # a page that reads like a file name or URL is still a page
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(_HTML_DROP):
         tag.decompose()
     for tag in soup.find_all(attrs={"id": _HTML_BANNER}) + soup.find_all(attrs={"class": _HTML_BANNER}):
@@ -162,7 +168,7 @@ def html_to_text(html: str) -> tuple[str, OffsetMap]:
     pos = cursor = 0
     last_block = last_cell = None
     for s in soup.find_all(string=True):
-        if isinstance(s, Comment) or not isinstance(s, NavigableString) or s.parent is None:
+        if isinstance(s, PreformattedString) or not isinstance(s, NavigableString) or s.parent is None:
             continue
         sep = ""
         if id(s) in breaks:
@@ -181,13 +187,17 @@ def html_to_text(html: str) -> tuple[str, OffsetMap]:
         if id(s) in breaks:
             continue
         text = str(s)
-        found = html.find(text, cursor)
-        if found >= 0:
+        # Whitespace is not searched for: the parser may have changed it ("\r"),
+        # and a search would jump the cursor past the content it stands before.
+        found = html.find(text, cursor) if text.strip() else -1
+        if not text.strip():
+            runs.append((pos, min(cursor, max(len(html) - 1, 0)), 0))
+        elif found >= 0:
             runs.append((pos, found, 1))
             cursor = found + len(text)
         else:
             for i, ch in enumerate(text):  # entities decoded by the parser: align char by char
-                if cursor < len(html) and html[cursor] == "&":
+                if cursor < len(html) and html[cursor] == "&" and ch != "&":  # an entity the parser decoded
                     semi = html.find(";", cursor, cursor + 12)
                     runs.append((pos + i, cursor, 0))
                     cursor = semi + 1 if semi > 0 else cursor + 1
@@ -206,7 +216,7 @@ def _mojibake_edits(text: str) -> list[tuple[int, int, str]]:
     edits = []
     for m in _MOJIBAKE.finditer(text):
         old = m.group(0)
-        new = ftfy.fix_text(old) or old
+        new = ftfy.fix_text(old, unescape_html=False) or old  # entities are the HTML parser's job
         if new == old:
             continue
         if len(old) <= _MOJIBAKE_ALIGN_MAX:

@@ -12,6 +12,7 @@ needed: the measure vocabulary is a closed list matched by one regex.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,7 +21,7 @@ from typing import Any
 
 import regex
 
-from . import numbers, rules, scales
+from . import numbers, prefilter, rules, scales
 from .model import CleanDoc, Figure
 from .numbers import Number
 
@@ -37,6 +38,9 @@ _NF_CONTEXT = 60  # characters either side of a number that a not-figure pattern
 @dataclass(frozen=True)
 class FigureRules:
     not_figures: tuple[tuple[str, regex.Pattern[str]], ...]
+    nf_always: tuple[int, ...]  # not-figure rules without keywords: run in every window
+    nf_keywords: re.Pattern[str]  # one alternation of the not-figure keywords
+    nf_by_keyword: dict[str, tuple[int, ...]]  # a keyword found -> the rules it lets run
     np: regex.Pattern[str]  # a measure noun phrase (plural head)
     np_any: regex.Pattern[str]  # the same, singular heads too
     direct: regex.Pattern[str]  # skip words + measure, right after a number
@@ -89,8 +93,17 @@ def load(directory: Path | None = None) -> FigureRules:
     nf = tuple(
         (r["id"], rules.compile_pattern(str(r["pattern"]).replace("{NUM}", num))) for r in d["rules"]
     )
+    kws = [[str(k).lower() for k in r.get("keywords") or []] for r in d["rules"]]
+    every = sorted({k for ks in kws for k in ks}, key=len, reverse=True)
+    # The keyword search reports one keyword per position; any other keyword
+    # there is its prefix or has it as a prefix: it lets the rules of those run too.
+    by_kw = {k: tuple(i for i, ks in enumerate(kws) if any(k.startswith(x) or x.startswith(k) for x in ks))
+             for k in every}
     return FigureRules(
         not_figures=nf,
+        nf_always=tuple(i for i, ks in enumerate(kws) if not ks),
+        nf_keywords=re.compile("|".join(map(re.escape, every))),
+        nf_by_keyword=by_kw,
         np=rules.compile_pattern(rf"\b(?P<np>{np(heads)})", regex.I),
         np_any=rules.compile_pattern(rf"\b(?P<np>{np(singular + heads)})", regex.I),
         direct=rules.compile_pattern(rf"\s+{skip}(?P<np>{np(heads)})", regex.I),
@@ -201,8 +214,7 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Figure]:
     # Not-figure patterns run only in windows around the numbers, never over the
     # whole page: their cost grows with the numbers, not with the text.
     windows = _merge([(max(0, n.q_start - _NF_CONTEXT), min(len(text), n.end + _NF_CONTEXT)) for n in nums])
-    hits = [(rid, m.start(), m.end()) for ws, we in windows for rid, p in fr.not_figures
-            for m in p.finditer(text, ws, we)]
+    hits = _not_figures(fr, text, windows)
     blocked = _merge([(s, e) for _, s, e in hits])
     bstarts = [s for s, _ in blocked]
     nums = [n for n in nums if not _spans_overlap(blocked, bstarts, n.start, n.end)]
@@ -224,6 +236,31 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Figure]:
             raw_start=rs, raw_end=re_, rule=c.rule,
         ))
     return out
+
+
+def _not_figures(fr: FigureRules, text: str, windows: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """(rule id, start, end) of every not-figure match, each rule run per window
+    with `finditer`; a rule whose keywords the window lacks cannot match there
+    and is not run."""
+    low = prefilter.lowered(text)
+    rules_ = fr.not_figures
+    hits = []
+    for ws, we in windows:
+        if low is None:
+            run: Any = range(len(rules_))
+        else:
+            run = set(fr.nf_always)
+            search, pos = fr.nf_keywords.search, ws
+            # One search per keyword occurrence, each from the character after the
+            # last one found, so overlapping keywords are all seen.
+            while (m := search(low, pos, we)) is not None:
+                run.update(fr.nf_by_keyword[m.group()])
+                pos = m.start() + 1
+            run = sorted(run)
+        for i in run:
+            rid, p = rules_[i]
+            hits += [(rid, m.start(), m.end()) for m in p.finditer(text, ws, we)]
+    return hits
 
 
 # --- Running text -------------------------------------------------------------------

@@ -9,13 +9,15 @@ raises, whatever the text.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import regex
 
-from . import rules
+from . import prefilter, rules
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class Grammar:
     scales: dict[str, int]
     fractions: dict[str, int]
     numerators: dict[str, int]
+    # Where a number can begin, for `scan` to try the grammar there alone:
+    roots: tuple[tuple[str, tuple[str, ...]], ...]  # a word's first letters -> the words (lower case)
+    lead: tuple[str, ...]  # numerators that are not number words ("a", "an"): they lead only a fraction
+    last_quals: tuple[str, ...]  # the last words of the qualifiers
 
 
 def _alt(words: list[str]) -> str:
@@ -79,8 +85,25 @@ def grammar(directory: Path | None = None) -> Grammar:
         rf"|(?P<num>(?P<digits>{digits})|(?P<words>{wordnum}))(?:\s+(?P<scale>{s})\b)?(?P<pct>{data['percent_pattern']})?)"
     )
     before = rf"\b(?P<q>{_alt(quals)})\s+$"
+    # A match begins with a digit, a number word, "half", a numerator before a
+    # fraction word, or what the ratio and half patterns begin with.
+    extra: set[str] = set()
+    for key in ("ratio_pattern", "half_pattern"):
+        found = prefilter.starts(str(data[key]))
+        if found is None or not all(f.isalnum() or f.startswith("\x00") for f in found):
+            raise rules.RuleError(rules.load("numbers", directory).path,
+                                  [(data.get("__line__", 1), f"`{key}` must begin with a word")])
+        extra |= {f.lstrip("\x00") for f in found}
+    heads = (set(words) | set(numerators) | set(fractions) | extra) - {w for w in numerators if w not in words}
+    roots: dict[str, set[str]] = {}
+    for w in heads:
+        if not w.isdigit():
+            roots.setdefault(w[:3], set()).add(w)
     return Grammar(rules.compile_pattern(pattern, regex.I), rules.compile_pattern(before, regex.I),
-                   words, scales, fractions, numerators)
+                   words, scales, fractions, numerators,
+                   tuple((r, tuple(sorted(ws))) for r, ws in sorted(roots.items())),
+                   tuple(sorted((w for w in numerators if w not in words), key=len)),
+                   tuple(sorted({q.split()[-1].lower() for q in quals})))
 
 
 def words_value(phrase: str, g: Grammar) -> float | None:
@@ -116,7 +139,7 @@ def _read(m: regex.Match[str], g: Grammar) -> Number | None:
 def _read_match(m: regex.Match[str], g: Grammar) -> Number | None:
     q, q_start = "", -1
     s0 = m.start()
-    qm = g.qualifier.search(m.string, max(0, s0 - 24), s0)
+    qm = g.qualifier.search(m.string, max(0, s0 - 24), s0) if _may_qualify(m.string, s0, g) else None
     if qm:
         q, q_start = " ".join(qm.group("q").lower().split()), qm.start("q")
     if m.group("ratio"):
@@ -149,11 +172,64 @@ def _plain(s: str, g: Grammar) -> float | None:
     return words_value(s, g)
 
 
+def _may_qualify(text: str, s0: int, g: Grammar) -> bool:
+    """False when no qualifier can end right before `s0` (whitespace, then the
+    last word of a qualifier, within the 24 characters searched)."""
+    j = s0
+    while j > 0 and text[j - 1].isspace():  # isspace() holds for every `\s` of regex
+        j -= 1
+    if j == s0:
+        return False
+    tail = text[max(0, s0 - 24):j]
+    return not tail.isascii() or tail.lower().endswith(g.last_quals)
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_WORD_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _starts(text: str, low: str, g: Grammar) -> list[int]:
+    """Every position where a number can begin (and some where it cannot)."""
+    out = [m.start() for m in _DIGITS.finditer(text)]
+    find, startswith = low.find, low.startswith
+    for root, ws in g.roots:
+        i = find(root)
+        while i >= 0:
+            if (i == 0 or low[i - 1] not in _WORD_CHAR) and startswith(ws, i):
+                out.append(i)
+                # "a third", "an eighth": the numerator leads the fraction.
+                j = i
+                while j > 0 and (low[j - 1].isspace() or low[j - 1] == "-"):
+                    j -= 1
+                if j < i:
+                    out += [j - len(a) for a in g.lead if j >= len(a) and startswith(a, j - len(a))]
+            i = find(root, i + 1)
+    out.sort()
+    return out
+
+
+def _matches(text: str, g: Grammar) -> Iterator[regex.Match[str]]:
+    """What `g.pattern.finditer(text)` yields, trying the grammar only where a
+    number can begin (a few dozen places a page instead of every character)."""
+    low = prefilter.lowered(text)
+    if low is None:
+        yield from g.pattern.finditer(text)
+        return
+    end = 0
+    match = g.pattern.match
+    for p in _starts(text, low, g):
+        if p >= end:
+            m = match(text, p)
+            if m:
+                yield m
+                end = m.end()
+
+
 def scan(text: str, directory: Path | None = None) -> list[Number]:
     """Every number expression in `text`, left to right."""
     g = grammar(directory)
     out = []
-    for m in g.pattern.finditer(text):
+    for m in _matches(text, g):
         n = _read(m, g)
         if n is not None:
             out.append(n)

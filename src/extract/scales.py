@@ -6,13 +6,15 @@ both speak the same labels. The vocabulary is rules/scales.yaml.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import regex
 
-from . import rules
+from . import prefilter, rules
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Scales:
     stars: dict[str, str]
     combined: regex.Pattern[str]  # one alternation of every term, named groups t0..tn
     markers: tuple[tuple[str, regex.Pattern[str]], ...]  # era id -> marker words
+    starts: re.Pattern[str] | None  # where in the lowered text a term can begin (None: try everywhere)
 
 
 @lru_cache(maxsize=8)
@@ -61,7 +64,15 @@ def load(directory: Path | None = None) -> Scales:
     markers = tuple(
         (k, rules.compile_pattern(v, regex.I)) for k, v in data.get("era_markers", {}).items() if k != "__line__"
     )
-    return Scales(eras, data["default_era"], tuple(terms), stars, combined, markers)
+    prefixes: set[str] = set()
+    for t in terms:
+        found = prefilter.starts(t.pattern.pattern)
+        if found is None:
+            prefixes = set()
+            break
+        prefixes |= found
+    starts = prefilter.finder(prefixes) if prefixes else None
+    return Scales(eras, data["default_era"], tuple(terms), stars, combined, markers, starts)
 
 
 def era(date: str | None, directory: Path | None = None) -> str:
@@ -105,7 +116,7 @@ def find(text: str, date: str | None = None, directory: Path | None = None) -> l
     sc = load(directory)
     era_id = era(date, directory)
     out = []
-    for m in sc.combined.finditer(text):
+    for m in _matches(text, sc):
         name = next(k for k, v in m.groupdict().items() if v is not None and k.startswith("t"))
         term = sc.terms[int(name[1:])]
         inner = term.pattern.match(m.group(0))
@@ -113,6 +124,24 @@ def find(text: str, date: str | None = None, directory: Path | None = None) -> l
         if label:
             out.append(Judgement(m.start(), m.end(), label, term.id))
     return out
+
+
+def _matches(text: str, sc: Scales) -> Iterator[regex.Match[str]]:
+    """What `sc.combined.finditer(text)` yields, trying the alternation only
+    where a term can begin (a few places a sentence instead of every character)."""
+    low = prefilter.lowered(text) if sc.starts is not None else None
+    if low is None or sc.starts is None:
+        yield from sc.combined.finditer(text)
+        return
+    end = 0
+    match = sc.combined.match
+    for c in sc.starts.finditer(low):
+        p = c.start()
+        if p >= end:
+            m = match(text, p)
+            if m:
+                yield m
+                end = m.end()
 
 
 def normalise(phrase: str, date: str | None = None, directory: Path | None = None) -> str:

@@ -1,0 +1,129 @@
+"""Cheap, exact prefilters for the rule regexes.
+
+The rule patterns are `regex` (V1) expressions, tried at every character by
+`finditer`; that costs more than tokenizing the page. The helpers here find,
+with `str`/stdlib `re` speed, the few places where a pattern *can* match, so
+the pattern itself is only tried there. Each is sound: it may let through a
+place where the pattern then fails, never hide one where it would match. When
+soundness cannot be shown (a text with characters whose case-folding reaches
+ASCII letters, a pattern `re` cannot parse), the callers fall back to the plain
+`finditer`, so results never depend on the prefilter.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as _sre
+import re._parser as _sre_parse
+import warnings
+from functools import lru_cache
+from typing import Any
+
+
+@lru_cache(maxsize=1)
+def _folding() -> re.Pattern[str]:
+    # Non-ASCII characters that a case-insensitive `regex` (full case-folding)
+    # can match against ASCII letters: "ſ", the Kelvin sign, "ß", "ﬁ"... All are
+    # in the BMP.
+    chars = [chr(c) for c in range(0x80, 0x10000)
+             if any(x.isascii() and x.isalpha() for x in chr(c).casefold() + chr(c).lower() + chr(c).upper())]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+def lowered(text: str) -> str | None:
+    """`text.lower()` when it keeps every offset and when matching lower-case
+    ASCII words in it is exactly what case-insensitive `regex` matching of
+    those words in `text` finds; else None (the caller must not prefilter)."""
+    low = text.lower()
+    if len(low) != len(text) or (not text.isascii() and _folding().search(text)):
+        return None
+    return low
+
+
+_STOP = ("stop", None)  # end of a repeated item: what follows it is unknown
+_WORD = "\x00"  # leads a prefix that the pattern only matches at the start of a word (after `\\b`)
+_PREFIX_LENGTH = 4
+_SMALL_SET = 16
+
+
+def _set_chars(items: list[Any]) -> set[str] | None:
+    """The characters of a plain set ("[0-3]", "[£$€]"), or None."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            out.add(chr(av))
+        elif op is _sre.RANGE and av[1] - av[0] < _SMALL_SET:
+            out.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:
+            return None
+    return out if len(out) <= _SMALL_SET else None
+
+
+def _starts(items: list[Any], acc: str) -> set[str]:
+    """Lower-cased strings one of which every match of the parsed `items`
+    begins with (after `acc`). Sound, not tight: anything not understood ends
+    the prefix where it is."""
+    if len(acc.lstrip(_WORD)) >= _PREFIX_LENGTH or not items or items[0] is _STOP:
+        return {acc}
+    op, av = items[0]
+    rest = items[1:]
+    if op is _sre.AT and av is _sre.AT_BOUNDARY and acc == "":
+        return _starts(rest, _WORD)
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):  # zero-width: the text consumed is unchanged
+        return _starts(rest, acc)
+    if op is _sre.LITERAL:
+        ch = chr(av)
+        # Only ASCII is folded the way `lowered` folds the text.
+        return _starts(rest, acc + ch.lower()) if ch.isascii() else {acc}
+    if op is _sre.IN:
+        chars = _set_chars(av)
+        if chars is None or not all(c.isascii() for c in chars):
+            return {acc}
+        return set().union(*(_starts(rest, acc + c.lower()) for c in chars))
+    if op is _sre.SUBPATTERN:
+        return _starts([*av[-1], *rest], acc)
+    if op is _sre.BRANCH:
+        return set().union(*(_starts([*alt, *rest], acc) for alt in av[1]))
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        lo, _hi, sub = av
+        taken = _starts([*sub, _STOP], acc)
+        return taken | _starts(rest, acc) if lo == 0 else taken
+    return {acc}
+
+
+def starts(pattern: str) -> set[str] | None:
+    """Lower-case strings one of which begins every match of `pattern` (a
+    `regex` expression); None when that cannot be shown."""
+    p = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)  # regex's (?<name>...) in stdlib spelling
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            parsed = _sre_parse.parse(p)
+    except Exception:  # noqa: BLE001 - any syntax `re` does not share with `regex` means "unknown"
+        return None
+    found = set()
+    for f in _starts(list(parsed), ""):
+        # A boundary before a word character means no word character before it.
+        found.add(f if not f.startswith(_WORD) or _is_word(f[1:2]) else f[1:])
+    return None if "" in found or _WORD in found else found
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == "_")
+
+
+def finder(prefixes: set[str]) -> re.Pattern[str]:
+    """A stdlib regex matching one character at every position of a lowered
+    text where one of `prefixes` begins (so `finditer` yields every such position)."""
+    by_first: dict[str, set[str]] = {}
+    for s in prefixes:
+        key = s[:2] if s.startswith(_WORD) else s[:1]
+        by_first.setdefault(key, set()).add(s[len(key):])
+    alts = []
+    for first, tails in sorted(by_first.items()):
+        head = r"(?<![a-z0-9_])" + re.escape(first[1]) if first.startswith(_WORD) else re.escape(first)
+        if "" in tails:
+            alts.append(head)
+        else:
+            alts.append(head + "(?=" + "|".join(map(re.escape, sorted(tails, key=len, reverse=True))) + ")")
+    return re.compile("|".join(alts))
