@@ -97,6 +97,8 @@ class Recogniser:
     context: tuple[_Context, ...]
     context_gate: tuple[regex.Pattern[str], regex.Pattern[str], frozenset[str]]  # any before / after / limited names
     codes: dict[str, link.Authority]  # gss code -> its first register row
+    before_anywhere: regex.Pattern[str] | None  # the before-gate without its `$` (see _unanchored)
+    suffix_space: bool  # every suffix match begins with whitespace
     ambiguous: dict[str, tuple[str, tuple[tuple[str, regex.Pattern[str]], ...]]]  # key -> (rule id, candidates)
     fuzzy_threshold: float
     fuzzy_min_length: int
@@ -238,7 +240,7 @@ def _phrase_starts() -> re.Pattern[str] | None:
     extract.scales tries its one alternation of ~20 terms at every character
     (about 0.6 µs a character, more than tokenizing); only these positions can
     start a match, so `_phrases` tries it there alone. A prefix behind a
-    leading \b whose first character is an ASCII word character cannot start
+    leading `\\b` whose first character is an ASCII word character cannot start
     after another one. None when a term's pattern cannot be read (then
     scales.find is used as it is).
     """
@@ -260,6 +262,69 @@ def _phrase_starts() -> re.Pattern[str] | None:
         [_alternation(plain)] if plain else []
     )
     return re.compile("|".join(alts))
+
+
+def _parse(pattern: str) -> list[Any] | None:
+    """A rule's regex parsed by stdlib `re` (None if it uses syntax only `regex` knows)."""
+    try:
+        return list(_sre_parse.parse(regex.sub(r"\(\?<(?=[^\W\d])", "(?P<", pattern)))
+    except (re.error, TypeError, ValueError, OverflowError, RecursionError):
+        return None
+
+
+def _leading_space(items: list[Any]) -> bool:
+    """Every match of the parsed `items` begins with a whitespace character."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _sre.AT:
+        return _leading_space(items[1:])
+    if _is_spaces(op, av) or (op is _sre.IN and av == [(_sre.CATEGORY, _sre.CATEGORY_SPACE)]):
+        return True
+    if op is _sre.LITERAL:
+        return chr(av).isspace()
+    if op is _sre.SUBPATTERN:
+        return _leading_space([*av[-1], *items[1:]])
+    if op is _sre.BRANCH:
+        return all(_leading_space([*alt, *items[1:]]) for alt in av[1])
+    return False
+
+
+def _context_free(items: list[Any]) -> bool:
+    """No lookaround, backreference or anchor but `\\b`/`\\B` in the parsed `items`."""
+    for op, av in items:
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.GROUPREF, _sre.GROUPREF_EXISTS):
+            return False
+        if op is _sre.AT and av not in (_sre.AT_BOUNDARY, _sre.AT_NON_BOUNDARY):
+            return False
+        if op is _sre.SUBPATTERN and not _context_free(list(av[-1])):
+            return False
+        if op is _sre.BRANCH and not all(_context_free(list(alt)) for alt in av[1]):
+            return False
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and not _context_free(list(av[2])):
+            return False
+    return True
+
+
+def _unanchored(patterns: list[str]) -> regex.Pattern[str] | None:
+    """One search for `patterns` (each "...$", matched against the text before a name) anywhere in a sentence.
+
+    If P$ matches the window before a name, P matches in the sentence there too:
+    the window is the sentence's own text, and P has no lookaround or anchor to
+    see that the sentence goes on. So a sentence where this finds nothing needs
+    no window searched, except where a cut window begins inside a word (a `\\b`
+    that holds only at the cut); `_rejected` checks that case itself. None if a
+    pattern is not of that form.
+    """
+    out = []
+    for p in patterns:
+        items = _parse(p)
+        if not p.endswith("$") or p.endswith("\\$") or items is None or items[-1] != (_sre.AT, _sre.AT_END):
+            return None
+        if not items[:-1] or items[-2][0] is _sre.AT or not _context_free(items[:-1]):
+            return None
+        out.append(f"(?:{p[:-1]})")
+    return rules.compile_pattern("|".join(out) or "(?!)")
 
 
 def _opt(data: dict[str, Any], name: str, flags: int = 0) -> regex.Pattern[str] | None:
@@ -341,6 +406,8 @@ def load(directory: Path | None = None) -> Recogniser:
         context=tuple(ctx),
         context_gate=gate,
         codes={a.gss_code: a for a in reversed(reg.rows)},  # the first row of a code wins
+        before_anywhere=_unanchored([c.before.pattern for c in free if c.before is not None]),
+        suffix_space=_leading_space(_parse(data["affixes"]["suffix_pattern"]) or []),
         ambiguous=amb,
         fuzzy_threshold=float(fz["threshold"]),
         fuzzy_min_length=int(fz["min_length"]),
@@ -384,6 +451,7 @@ class _Sentence:
     end: int
     text: str
     hits: list[_Hit] = field(default_factory=list)
+    before_possible: bool | None = None  # can a before-gate pattern match in it at all (computed when needed)
 
 
 def _sentence_index(doc: CleanDoc, pos: int) -> int:
@@ -415,21 +483,44 @@ def _well_cased(surface: str) -> bool:
     return all(w[0].isupper() for w in _WORD.findall(surface) if w.lower() not in _CONNECTORS)
 
 
-def _rejected(rec: Recogniser, text: str, s_start: int, s_end: int, start: int, end: int, k: str) -> str:
+def _prev_word(window: str) -> str | None:
+    """The word just before the name (_PREV_WORD over the last 30 characters), without a search where none can be."""
+    w = window[-30:]
+    if not w or w[-1] not in " \t":
+        return None
+    c = w.rstrip(" \t")[-1:]
+    if not c or (c.isascii() and not (c.isalnum() or c in "_'-")):
+        return None  # the word would have to end with c
+    m = _PREV_WORD.search(w)
+    return m.group(1) if m else None
+
+
+def _rejected(rec: Recogniser, text: str, sent: _Sentence, start: int, end: int, k: str) -> str:
     """Id of the context rule that says this name is not an authority, or ""."""
-    before = text[max(s_start, start - 60) : start]
+    s_start, s_end = sent.start, sent.end
+    ws = max(s_start, start - 60)
+    before = text[ws:start]
     any_before, any_after, limited = rec.context_gate
-    prev = _PREV_WORD.search(before[-30:])
-    if not (k in limited or (prev and prev.group(1)[:1].isupper()) or any_before.search(before)):
-        after = text[end : min(s_end, end + 60)]
-        if not any_after.search(after):
-            return ""
+    prev = _prev_word(before)
+    if not (k in limited or (prev and prev[:1].isupper())):
+        if sent.before_possible is None:
+            sent.before_possible = rec.before_anywhere is None or bool(rec.before_anywhere.search(sent.text))
+        # A window cut inside a word can match at the cut alone, where \b holds only because the window starts.
+        cut = (
+            ws > s_start
+            and not (text[ws - 1].isascii() and not text[ws - 1].isalnum() and text[ws - 1] != "_")
+            and rec.before_anywhere is not None
+            and rec.before_anywhere.match(before) is not None
+        )
+        if not ((sent.before_possible or cut) and any_before.search(before)):
+            if not any_after.search(text[end : min(s_end, end + 60)]):
+                return ""
     after = text[end : min(s_end, end + 60)]
     for c in rec.context:
         if c.names and k not in c.names:
             continue
         if c.before_words:
-            if prev and prev.group(1) in c.before_words:
+            if prev and prev in c.before_words:
                 return c.id
             continue
         if c.before is not None and not c.before.search(before):
@@ -470,24 +561,32 @@ def _phrase_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[int, str, in
     return out
 
 
-def _recognise(rec: Recogniser, doc: CleanDoc, sent: _Sentence) -> tuple[list[_Hit], list[tuple[int, int]]]:
-    """Names in one candidate sentence (phrase matches, context, council titles), and the spans rejected."""
+def _recognise(
+    rec: Recogniser, doc: CleanDoc, sent: _Sentence, chosen: dict[str, tuple[link.Authority, tuple[str, ...]] | None]
+) -> tuple[list[_Hit], list[tuple[int, int]]]:
+    """Names in one candidate sentence (phrase matches, context, council titles), and the spans rejected.
+
+    `chosen` remembers, for the page, the register row each name key resolved to."""
     text = doc.text
     strings = rec.matcher.vocab.strings
+    s_start, s_end = sent.start, sent.end
     hits: list[_Hit] = []
     rejected: list[tuple[int, int]] = []
     for label, s, e, _ts in _phrase_matches(rec, sent):
-        start, end = sent.start + s, sent.start + e
+        start, end = s_start + s, s_start + e
         surface = text[start:end]
-        k = strings[label]
         if not _well_cased(surface):
             continue
-        lead = text[max(sent.start, start - 40) : start]
+        k = strings[label]
+        lead = text[max(s_start, start - 40) : start]
         pre = rec.prefix.search(lead) if lead.rstrip()[-2:].lower() == "of" else None
-        suf = rec.suffix.match(text[end : min(sent.end, end + 40)])
+        if rec.suffix_space and (end >= s_end or not text[end].isspace()):
+            suf = None  # a council title after the name starts with a space
+        else:
+            suf = rec.suffix.match(text[end : min(s_end, end + 40)])
         titled = bool(pre or suf or (" " in surface and _TITLE_WORDS.search(surface)))
         if not titled:
-            if _rejected(rec, text, sent.start, sent.end, start, end, k) or (surface.isupper() and k in rec.common_words):
+            if _rejected(rec, text, sent, start, end, k) or (surface.isupper() and k in rec.common_words):
                 rejected.append((start, end))
                 continue
         if pre:
@@ -503,7 +602,9 @@ def _recognise(rec: Recogniser, doc: CleanDoc, sent: _Sentence) -> tuple[list[_H
             if len(decided) == 1:
                 _decide(rec, hit, decided[0], doc.published, f"{rid}.context")
         else:
-            picked = link.choose(rec.register.index.get(k, ()), doc.published)
+            if k not in chosen:
+                chosen[k] = link.choose(rec.register.index.get(k, ()), doc.published)
+            picked = chosen[k]
             if picked is None:
                 continue  # the name was not an authority yet on the page's date (a town)
             row, flags = picked
@@ -584,7 +685,8 @@ def _fuzzy(rec: Recogniser, doc: CleanDoc, sent: _Sentence, rejected: list[tuple
             picked = link.choose(rec.register.index.get(best[0], ()), doc.published)
             if picked is None:
                 continue
-            sent.hits = [h for h in sent.hits if h not in over]
+            gone = {id(h) for h in over}
+            sent.hits = [h for h in sent.hits if id(h) not in gone]
             sent.hits.append(_Hit(ps, pe, sent.index, best[0], "fuzzy", str(round(best[1])), "auth.fuzzy", *picked))
             sent.hits.sort(key=lambda h: h.start)
             starts, ends = _bounds(sent.hits)
@@ -761,10 +863,11 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Mention]:
             sents[span] = _Sentence(idx, span[0], span[1], text[span[0] : span[1]])
     ordered = sorted(sents.values(), key=lambda s: s.start)
     kept = []
+    chosen: dict[str, tuple[link.Authority, tuple[str, ...]] | None] = {}
     for sent in ordered:
         if any(p.search(sent.text) for _, p in rec.skip):
             continue
-        sent.hits, rejected = _recognise(rec, doc, sent)
+        sent.hits, rejected = _recognise(rec, doc, sent, chosen)
         _fuzzy(rec, doc, sent, rejected)
         if sent.hits:
             kept.append(sent)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +57,12 @@ class CheckRules:
     def severity(self, rule: str, key: str) -> str:
         return str(self.rules[rule][key])
 
+    @cached_property
     def grades(self) -> frozenset[str]:
         return frozenset(p for s in self.scales for p in s.parts) | frozenset(self.combined)
 
 
+_DIGIT = regex.compile(r"\d")
 _RULE_IDS = ("check.parts-total", "check.combined-parts", "check.percent-sum", "check.count-percent",
              "check.proportion-count")
 
@@ -167,7 +169,7 @@ def _prepare(doc: CleanDoc, figures: Iterable[Figure], cr: CheckRules) -> list[_
         label = f.category
         if not label and starts:
             s, _ = doc.sentences[i]
-            label = regex.split(r"\d", doc.text[s : f.start], maxsplit=1)[0].strip(" \t:;,.-–•|(").strip()
+            label = _DIGIT.split(doc.text[s : f.start], maxsplit=1)[0].strip(" \t:;,.-–•|(").strip()
             label = label if len(label) <= cr.label_max_chars else ""
         out.append(_Fig(f, num[0], num[1], i, label))
     return out
@@ -191,7 +193,7 @@ def _groups(doc: CleanDoc, figs: list[_Fig], cr: CheckRules) -> list[_Group]:
     by_sentence: dict[int, list[_Fig]] = {}
     for f in figs:
         by_sentence.setdefault(f.sentence, []).append(f)
-    grades = cr.grades()
+    grades = cr.grades
     groups: list[_Group] = []
     cur: _Group | None = None
     for i in sorted(by_sentence):
@@ -223,7 +225,7 @@ def _constituents(category: str, cr: CheckRules) -> tuple[str, ...]:
 
 
 def _same_scale(categories: set[str], cr: CheckRules) -> _Scale | None:
-    graded = {c for cat in categories for c in _constituents(cat, cr) if cat in cr.grades()}
+    graded = {c for cat in categories for c in _constituents(cat, cr) if cat in cr.grades}
     if not graded:
         return None
     return next((s for s in cr.scales if graded <= set(s.parts)), None)
@@ -340,7 +342,7 @@ class _Breakdown:
 
 
 def _breakdown(column: list[_Fig], group: _Group, cr: CheckRules) -> _Breakdown | None:
-    grades = cr.grades()
+    grades = cr.grades
     graded = [f for f in column if f.category in grades]
     if not graded:
         return None
@@ -454,7 +456,7 @@ def _adjacent(a: _Fig, b: _Fig, cr: CheckRules, text: str) -> bool:
     if a.sentence != b.sentence or (a.category and b.category and a.category != b.category):
         return False
     gap = text[a.f.end : b.f.start]
-    return 0 <= len(gap) <= cr.pair_max_gap and not regex.search(r"\d", gap)
+    return 0 <= len(gap) <= cr.pair_max_gap and not _DIGIT.search(gap)
 
 
 def _pairs(text: str, group: _Group, bases: dict[str, _Base], population: _Base | None, cr: CheckRules,
