@@ -264,3 +264,170 @@ def test_every_bundled_page(all_docs: dict[str, CleanDoc]) -> None:
         for m in authorities.extract(d):
             assert d.text[m.start : m.end] == m.mention
             assert m.match.split(";")[0] in {"exact", "alias", "fuzzy", "ambiguous"}
+
+
+# --- Judgements stated in the ways press releases and the trade press put them.
+# Each name takes the judgement of its own clause; nothing attaches where the
+# sentence does not tie a judgement to the name.
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (
+            "The London Borough of Tower Hamlets and Wigan MBC were also judged to require improvement, "
+            "while Hampshire County Council remained good.",
+            "2016-03-01",
+            [("Tower Hamlets", "requires improvement"), ("Wigan", "requires improvement"), ("Hampshire", "good")],
+        ),
+        (
+            "The councils performing poorly are Birmingham, Doncaster, Haringey and Calderdale, among others.",
+            "2010-12-08",
+            [("Birmingham", "performs poorly"), ("Doncaster", "performs poorly"), ("Haringey", "performs poorly"), ("Calderdale", "performs poorly")],
+        ),
+        ("Ofsted rates Birmingham children's services inadequate again", "2016-03-01", [("Birmingham", "inadequate")]),
+        ("Only one council - Trafford - was judged outstanding.", "2016-03-01", [("Trafford", "outstanding")]),
+        (
+            "Bromley was rated outstanding, while Slough, Sandwell and Doncaster remain inadequate.",
+            "2016-03-01",
+            [("Bromley", "outstanding"), ("Slough", "inadequate"), ("Sandwell", "inadequate"), ("Doncaster", "inadequate")],
+        ),
+        ("Inspectors judged Lincolnshire's services for children to be outstanding.", "2016-03-01", [("Lincolnshire", "outstanding")]),
+        ("Kent, which was rated good in 2017, has since slipped back.", "2019-03-01", [("Kent", "good")]),
+        ("Sandwell remains inadequate, Ofsted said.", "2016-03-01", [("Sandwell", "inadequate")]),
+        ("Ofsted has rated Essex as outstanding.", "2016-03-01", [("Essex", "outstanding")]),
+        (
+            "Three councils are performing poorly: Haringey, Doncaster and Birmingham.",
+            "2010-12-08",
+            [("Haringey", "performs poorly"), ("Doncaster", "performs poorly"), ("Birmingham", "performs poorly")],
+        ),
+        (
+            "The inadequate councils are: Slough, Sandwell and Doncaster.",
+            "2016-03-01",
+            [("Slough", "inadequate"), ("Sandwell", "inadequate"), ("Doncaster", "inadequate")],
+        ),
+        (
+            "Essex was judged good while Leeds was rated outstanding.",
+            "2016-03-01",
+            [("Essex", "good"), ("Leeds", "outstanding")],
+        ),
+        (
+            # The first clause states no judgement: the second one's does not reach back into it.
+            "Tower Hamlets was praised for its leadership, while Hampshire remained good.",
+            "2016-03-01",
+            [("Tower Hamlets", ""), ("Hampshire", "good")],
+        ),
+        (
+            "Wigan, Doncaster and Hull remain inadequate.",
+            "2016-03-01",
+            [("Wigan", "inadequate"), ("Doncaster", "inadequate"), ("Kingston upon Hull, City of", "inadequate")],
+        ),
+    ],
+)
+def test_judgement_general_forms(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.authority, m.judgement) for m in found(text, published)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Leeds has been praised for its restorative practice.",
+        "Commissioners were sent into Sandwell.",
+        "Surrey's director said the service was unlike Kent, which was not inspected.",
+        "The recent experience of Northamptonshire should act as a cautionary tale for other councils.",
+        "Councils such as Essex and Leeds have invested heavily in early help.",
+        "Good practice from Hampshire and Leeds was shared at the conference.",
+        "Kent's director said it was a good day for the county.",
+    ],
+)
+def test_no_judgement_without_a_tie(text: str) -> None:
+    rows = found(text, "2016-03-01")
+    assert rows
+    assert [m.judgement for m in rows] == [""] * len(rows)
+
+
+def test_judgement_not_shared_across_clauses() -> None:
+    rows = found("Surrey was judged good, unlike Kent, which was not inspected.", "2016-03-01")
+    assert [(m.authority, m.judgement) for m in rows] == [("Surrey", "good"), ("Kent", "")]
+
+
+# --- The fast paths say what the slow ones would.
+
+
+def _sentences(all_docs: dict[str, CleanDoc]) -> list[str]:
+    out = [d.text[s:e] for d in all_docs.values() for s, e in d.sentences]
+    out += [
+        "scored four or three stars, two stars, no stars, Improved; went up a grade, the top two grades",
+        "KENT WAS RATED INADEQUATE; requires improvement to be good or inadequate",
+        "ſtars ßtars STRAẞE good, at least good, performing excellently or well",
+    ]
+    return out
+
+
+def test_phrases_agree_with_scales_find(all_docs: dict[str, CleanDoc]) -> None:
+    from extract import scales
+
+    rec = authorities.load()
+    for text in _sentences(all_docs):
+        for date in ("", "2004", "2007", "2010", "2016"):
+            assert authorities._phrases(rec, text, date) == scales.find(text, date), (text, date)
+
+
+def test_fuzzy_choices_keep_the_best_key() -> None:
+    from rapidfuzz import fuzz, process
+
+    rec = authorities.load()
+    for k in ("cheshire west and cheshire", "meanwhile", "northamptonshre", "kingston upon hul", "buckinghamshire"):
+        whole = process.extractOne(k, rec.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=rec.fuzzy_threshold)
+        some = process.extractOne(k, authorities._fuzzy_choices(rec, len(k)), scorer=fuzz.ratio, score_cutoff=rec.fuzzy_threshold)
+        assert (whole and whole[:2]) == (some and some[:2])
+
+
+def test_scan_finds_every_form_whole() -> None:
+    rec = authorities.load()
+    for form in rec.register.forms():
+        for v in authorities.variants(form):
+            for w in (v, v.upper()):
+                m = rec.scan.search(f"in {w}.")
+                assert m is not None and m.group(0) == w, w
+
+
+def _rejected_by_windows(rec: authorities.Recogniser, text: str, s_start: int, s_end: int, start: int, end: int, k: str) -> str:
+    """The context check as first written: every window searched, no shortcut."""
+    import regex
+
+    before = text[max(s_start, start - 60) : start]
+    after = text[end : min(s_end, end + 60)]
+    any_before, any_after, limited = rec.context_gate
+    forward = regex.compile(any_before.pattern, any_before.flags & ~regex.REVERSE)
+    prev = regex.compile(r"([^\W\d_][\w'-]*)[ \t]+$").search(before[-30:])
+    if not (k in limited or (prev and prev.group(1)[:1].isupper()) or forward.search(before) or any_after.search(after)):
+        return ""
+    for c in rec.context:
+        if c.names and k not in c.names:
+            continue
+        if c.before_words:
+            if prev and prev.group(1) in c.before_words:
+                return c.id
+            continue
+        if c.before is not None and not c.before.search(before):
+            continue
+        if c.after is not None and not c.after.search(after):
+            continue
+        if c.before is None and c.after is None:
+            continue
+        return c.id
+    return ""
+
+
+def test_context_shortcuts_agree_with_windows(all_docs: dict[str, CleanDoc]) -> None:
+    rec = authorities.load()
+    texts = _sentences(all_docs) + [
+        "Mr John Kent met Dr Barnet and Professor Sue Poole at the University of Kent, near New York and Bury St Edmunds.",
+        "x" * 70 + "Mr Kent and " + "y" * 55 + "Dr Barnet, Kent County Council, Reading the report",
+        "The list: Barnet, Camden, Sutton, Harrow, Brent, Ealing, Bexley, Bromley, Croydon, Enfield, Haringey, Hounslow.",
+    ]
+    for text in texts:
+        sent = authorities._Sentence(0, 0, len(text), text)
+        for k, s, e in authorities._phrase_matches(rec, sent):
+            assert authorities._rejected(rec, text, sent, s, e, k) == _rejected_by_windows(rec, text, 0, len(text), s, e, k), (text, s)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from extract import clean, figures
+from extract import clean, figures, prefilter
 from extract.model import CleanDoc, Figure, RawDoc, Source
 
 
@@ -157,3 +159,30 @@ def test_offsets_and_ids(all_docs: dict[str, CleanDoc]) -> None:
 def test_empty_and_numberless_pages() -> None:
     assert figs("") == []
     assert figs("No numbers here at all.") == []
+
+
+_SOUP = st.lists(st.one_of(
+    st.sampled_from(["one", "two", "three", "12", "2009", "2010-11", "4", "07700 900123", "SW1A 1AA", "May", "3rd",
+                     "years old", "year", "aged", "the", "all", "ratings", "grade", "level", "point", "times",
+                     "one of the", "section", "page", "£", "stars", "scored", "per cent", "%", "if", "local",
+                     "authorities", "LAs", "children in care", "councils", "number of", "in", "during", "\n", " ",
+                     ",", ".", "(", ")", "-", "ſ", "K", "é"]),
+    st.text(max_size=4)), max_size=24)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SOUP, st.sampled_from([" ", "", "\n"]))
+def test_prefiltered_rules_are_the_full_scan(parts: list[str], sep: str) -> None:
+    """Not-figure rules and the measure / period patterns tried only where a
+    match can begin find what `finditer` over the same span finds."""
+    text = sep.join(parts)
+    fr = figures.load()
+    low = prefilter.lowered(text)
+    windows = [(0, len(text)), (len(text) // 3, len(text) - 2)]
+    assert sorted(figures._not_figures(fr, text, low, windows)) == sorted(figures._not_figures(fr, text, None, windows))
+    page = figures._Page(doc(text) if text.strip() else doc("x"), fr, None)
+    page.text, page.low = text, low
+    for name in ("np", "np_any", "period_pattern", "number_of_pattern"):
+        pattern = fr.np if name == "np" else fr.np_any if name == "np_any" else fr.p[name]
+        for s, e in windows:
+            assert [m.span() for m in page.finditer(name, s, e)] == [m.span() for m in pattern.finditer(text, s, e)]

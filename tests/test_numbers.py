@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract import numbers
+from extract import numbers, scales
 
 
 def read(text: str) -> list[tuple[str, float, str, str]]:
@@ -101,3 +101,30 @@ def test_reader_never_raises_on_number_soup(parts: list[str]) -> None:
     text = " ".join(parts)
     for n in numbers.scan(text):
         assert n.value >= 0
+
+
+# The prefiltered paths try a pattern only where a match can begin; they must
+# find exactly what the plain `finditer` finds, whatever the text.
+_SOUP = st.lists(st.one_of(
+    st.sampled_from(["one", "One", "two", "three", "a", "an", "third", "quarters", "half", "hundred", "thousand",
+                     "twenty", "eighty-nine", "12", "1,250", "3.5", "0", "2009", "per cent", "%", "in", "every",
+                     "out of", "over", "just under", "stars", "good", "Outstanding", "inadequate", "requires",
+                     "improvement", "performing", "excellently", "satisfactory", "grade", "score", "not", "-", ",",
+                     ".", "'", "(", ")", "\n", "  ", "ſ", "K", "ß", "ﬁ", "é", "İ"]),
+    st.text(max_size=4)), max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SOUP, st.sampled_from([" ", "", "-", "\n"]))
+def test_prefiltered_scan_is_the_full_scan(parts: list[str], sep: str) -> None:
+    text = sep.join(parts)
+    g = numbers.grammar()
+    assert [m.span() for m in numbers._matches(text, g)] == [m.span() for m in g.pattern.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SOUP, st.sampled_from([" ", "", "-", "\n"]))
+def test_prefiltered_judgements_are_the_full_scan(parts: list[str], sep: str) -> None:
+    text = sep.join(parts)
+    sc = scales.load()
+    assert [m.span() for m in scales._matches(text, sc)] == [m.span() for m in sc.combined.finditer(text)]

@@ -3,7 +3,7 @@
 `extract(doc)` returns one `Mention` per name in the text, in order of start.
 Three passes, cheapest first:
 
-1. scan: one compiled regex (a word trie of every register name and alias and
+1. scan: one compiled regex (a character trie of every register name and alias and
    their spelling variants) over the whole text marks the sentences that hold
    a capitalised candidate. Nothing else is looked at; the page is never
    tokenized whole.
@@ -104,10 +104,12 @@ class Recogniser:
     fuzzy_min_length: int
     fuzzy_list_min: int
     fuzzy_keys: tuple[str, ...]
+    fuzzy_by_length: dict[int, tuple[str, ...]]  # _fuzzy_choices, filled as lengths come up
     skip: tuple[tuple[str, regex.Pattern[str]], ...]
     judgements: tuple[_JudgementRule, ...]
     grades: dict[str, str]
     heading: regex.Pattern[str]
+    clause_break: regex.Pattern[str] | None  # where a sentence's next clause begins
     no_judgement: tuple[tuple[str, regex.Pattern[str]], ...]
     era_hints: tuple[tuple[str, tuple[regex.Pattern[str], ...], str], ...]
     phrase_starts: re.Pattern[str] | None  # where a scale phrase can begin (see _phrase_starts)
@@ -413,10 +415,12 @@ def load(directory: Path | None = None) -> Recogniser:
         fuzzy_min_length=int(fz["min_length"]),
         fuzzy_list_min=int(fz["list_min"]),
         fuzzy_keys=tuple(forms),
+        fuzzy_by_length={},
         skip=tuple((r["id"], rules.compile_pattern(r["pattern"], regex.I)) for r in data["skip"]["rules"]),
         judgements=tuple(judg),
         grades={str(k).lower(): str(v) for k, v in jd["grades"].items()},
         heading=rules.compile_pattern(jd["heading_pattern"], regex.I),
+        clause_break=_opt(jd, "clause_break_pattern", regex.I),
         no_judgement=tuple((r["id"], rules.compile_pattern(r["pattern"], regex.I)) for r in jd["none"]["rules"]),
         era_hints=tuple(
             (r["id"], tuple(rules.compile_pattern(p, regex.I) for p in r["pattern"]), str(r["date"]))
@@ -452,6 +456,7 @@ class _Sentence:
     text: str
     hits: list[_Hit] = field(default_factory=list)
     before_possible: bool | None = None  # can a before-gate pattern match in it at all (computed when needed)
+    list_like: bool | None = None  # _list_like, once the hits are final
 
 
 def _sentence_index(doc: CleanDoc, pos: int) -> int:
@@ -495,6 +500,11 @@ def _prev_word(window: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _wordish(c: str) -> bool:
+    """c may be a word character (to \\b); only ASCII is ruled out."""
+    return not c.isascii() or c.isalnum() or c == "_"
+
+
 def _rejected(rec: Recogniser, text: str, sent: _Sentence, start: int, end: int, k: str) -> str:
     """Id of the context rule that says this name is not an authority, or ""."""
     s_start, s_end = sent.start, sent.end
@@ -508,7 +518,7 @@ def _rejected(rec: Recogniser, text: str, sent: _Sentence, start: int, end: int,
         # A window cut inside a word can match at the cut alone, where \b holds only because the window starts.
         cut = (
             ws > s_start
-            and not (text[ws - 1].isascii() and not text[ws - 1].isalnum() and text[ws - 1] != "_")
+            and _wordish(text[ws - 1])
             and rec.before_anywhere is not None
             and rec.before_anywhere.match(before) is not None
         )
@@ -542,8 +552,8 @@ def _date_for_scales(rec: Recogniser, doc: CleanDoc) -> str:
     return ""
 
 
-def _phrase_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[int, str, int, int]]:
-    """The PhraseMatcher's names in one sentence: (label, first token, end token, start char), like
+def _phrase_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[str, int, int]]:
+    """The PhraseMatcher's names in one sentence: (key, start char, end char), filtered like
     spacy.util.filter_spans (longest first, then earliest; no token in two)."""
     tokens = nlp.blank().make_doc(sent.text)
     found = sorted(rec.matcher(tokens), key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
@@ -554,10 +564,11 @@ def _phrase_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[int, str, in
             kept.append((label, ts, te))
             seen.update(range(ts, te))
     kept.sort(key=lambda m: m[1])
+    strings = rec.matcher.vocab.strings
     out = []
     for label, ts, te in kept:
         last = tokens[te - 1]
-        out.append((label, tokens[ts].idx, last.idx + len(last), ts))
+        out.append((strings[label], tokens[ts].idx, last.idx + len(last)))
     return out
 
 
@@ -568,18 +579,18 @@ def _recognise(
 
     `chosen` remembers, for the page, the register row each name key resolved to."""
     text = doc.text
-    strings = rec.matcher.vocab.strings
     s_start, s_end = sent.start, sent.end
     hits: list[_Hit] = []
     rejected: list[tuple[int, int]] = []
-    for label, s, e, _ts in _phrase_matches(rec, sent):
+    for k, s, e in _phrase_matches(rec, sent):
         start, end = s_start + s, s_start + e
         surface = text[start:end]
         if not _well_cased(surface):
             continue
-        k = strings[label]
-        lead = text[max(s_start, start - 40) : start]
-        pre = rec.prefix.search(lead) if lead.rstrip()[-2:].lower() == "of" else None
+        tail = text[max(s_start, start - 6) : start].rstrip()
+        if len(tail) < 2 and start - 6 > s_start:
+            tail = text[max(s_start, start - 40) : start].rstrip()  # a long run of spaces: look further, as before
+        pre = rec.prefix.search(text[max(s_start, start - 40) : start]) if tail[-2:].lower() == "of" else None
         if rec.suffix_space and (end >= s_end or not text[end].isspace()):
             suf = None  # a council title after the name starts with a space
         else:
@@ -593,8 +604,8 @@ def _recognise(
             start -= len(pre.group(0))
         if suf:
             end += len(suf.group(0))
-        hit = _Hit(start, end, sent.index, k)
         if k in rec.ambiguous:
+            hit = _Hit(start, end, sent.index, k)
             rid, cands = rec.ambiguous[k]
             hit.match, hit.score, hit.rule = "ambiguous", "", rid
             hit.candidates = tuple(g for g, _ in cands)
@@ -608,10 +619,10 @@ def _recognise(
             if picked is None:
                 continue  # the name was not an authority yet on the page's date (a town)
             row, flags = picked
-            exact = not (pre or suf) and link._light(surface) == link._light(row.name)
-            hit.authority, hit.flags = row, flags
-            hit.match = "exact" if exact else "alias"
-            hit.rule = "auth.exact" if exact else ("auth.title" if (pre or suf) else "auth.alias")
+            if not (pre or suf) and link._light(surface) == link._light(row.name):
+                hit = _Hit(start, end, sent.index, k, "exact", "100", "auth.exact", row, flags)
+            else:
+                hit = _Hit(start, end, sent.index, k, "alias", "100", "auth.title" if (pre or suf) else "auth.alias", row, flags)
         hits.append(hit)
     return hits, rejected
 
@@ -643,13 +654,29 @@ def _overlapping(hits: list[_Hit], starts: list[int], ends: list[int], ps: int, 
     return hits[bisect_right(ends, ps) : bisect_left(starts, pe)]
 
 
+def _fuzzy_choices(rec: Recogniser, n: int) -> tuple[str, ...]:
+    """The keys a key of length `n` can reach the fuzzy threshold with, in their order.
+
+    fuzz.ratio is 100 * (1 - distance / (n + m)) and the distance is at least
+    |n - m|, so a key whose length is too far off cannot score enough; leaving
+    it out changes neither the best key nor its score, only the work.
+    """
+    got = rec.fuzzy_by_length.get(n)
+    if got is None:
+        slack = 1 - rec.fuzzy_threshold / 100
+        got = tuple(k for k in rec.fuzzy_keys if abs(n - len(k)) <= slack * (n + len(k)) + 1e-9)
+        rec.fuzzy_by_length[n] = got
+    return got
+
+
 def _fuzzy(rec: Recogniser, doc: CleanDoc, sent: _Sentence, rejected: list[tuple[int, int]]) -> None:
     """Replace or add hits where a capitalised run reads better as one (misspelt) name."""
     text = doc.text
     in_list = len(sent.hits) >= rec.fuzzy_list_min
     starts, ends = _bounds(sent.hits)
-    for run in _RUN.finditer(text, sent.start, sent.end):
-        a, b = run.span()
+    exact = {(h.start, h.end) for h in sent.hits}
+    runs = [sp for sp in (m.span() for m in _RUN.finditer(text, sent.start, sent.end)) if sp not in exact]
+    for a, b in runs:
         if rejected and any(x < b and a < y for x, y in rejected):
             continue
         i = bisect_right(ends, a)
@@ -679,7 +706,7 @@ def _fuzzy(rec: Recogniser, doc: CleanDoc, sent: _Sentence, rejected: list[tuple
             k = link.key(text[ps:pe])
             if len(k) < rec.fuzzy_min_length:
                 continue
-            best = process.extractOne(k, rec.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=rec.fuzzy_threshold)
+            best = process.extractOne(k, _fuzzy_choices(rec, len(k)), scorer=fuzz.ratio, score_cutoff=rec.fuzzy_threshold)
             if best is None or best[0] in rec.ambiguous:
                 continue
             picked = link.choose(rec.register.index.get(best[0], ()), doc.published)
@@ -726,10 +753,16 @@ def _phrases(rec: Recogniser, text: str, date: str) -> list[scales.Judgement]:
         if m is None:
             continue
         pos = max(m.end(), p + 1)
-        name = next(k for k, v in m.groupdict().items() if v is not None and k.startswith("t"))
+        # The term's own group closes last, so it is `lastgroup` (scales.find scans groupdict for it).
+        name = m.lastgroup or ""
+        if not (name[:1] == "t" and name[1:].isdigit()):
+            name = next(k for k, v in m.groupdict().items() if v is not None and k.startswith("t"))
         term = sc.terms[int(name[1:])]
         era_id = era_id or scales.era(date)
-        label = scales._label(term, term.pattern.match(m.group(0)) or m, era_id, sc)
+        # Only a "{n}" label reads the match (the number of stars): re-match the phrase alone then, as find does.
+        template = term.category.get(era_id, term.category.get("default", ""))
+        inner = term.pattern.match(m.group(0)) if "{n}" in template else None
+        label = scales._label(term, inner or m, era_id, sc)
         if label:
             out.append(scales.Judgement(m.start(), m.end(), label, term.id))
     return out
@@ -766,6 +799,12 @@ def _anchors(rec: Recogniser, text: str, date: str) -> list[_Anchor]:
 
 def _list_like(sent: _Sentence) -> bool:
     """A sentence that is (almost) nothing but names: a list line or list paragraph."""
+    if sent.list_like is None:
+        sent.list_like = _count_list_like(sent)
+    return sent.list_like
+
+
+def _count_list_like(sent: _Sentence) -> bool:
     if not sent.hits:
         return False
     parts = []
@@ -803,13 +842,17 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], date: str) ->
         if not sent.hits or any(p.search(sent.text) for _, p in rec.no_judgement):
             continue
         prev_end = 0
-        for a in _anchors(rec, sent.text, date):
+        anchors = _anchors(rec, sent.text, date)
+        breaks = [m.end() for m in rec.clause_break.finditer(sent.text)] if anchors and rec.clause_break else []
+        for a in anchors:
+            # A `before` judgement reaches back to the previous one or to the clause break ahead of it.
+            since = max([prev_end, *(b for b in breaks if b <= a.start)])
             for h in sent.hits:
                 if h.judgement:
                     continue
                 hs, he = h.start - sent.start, h.end - sent.start
                 if (
-                    (a.scope == "before" and prev_end <= hs and he <= a.start)
+                    (a.scope == "before" and since <= hs and he <= a.start)
                     or a.scope == "sentence"
                     or (a.scope == "list" and hs >= a.end)
                 ):
@@ -852,10 +895,10 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Mention]:
     last = (0, 0)
     for m in rec.scan.finditer(text):
         pos = m.start()
+        if pos < last[1] and pos >= last[0]:
+            continue  # the sentence is marked already
         if pos and text[pos - 1].isalnum():
             continue  # inside a longer word
-        if last[0] <= pos < last[1]:
-            continue  # the sentence is marked already
         idx = _sentence_index(doc, pos)
         span = doc.sentences[idx] if idx >= 0 else _line_span(text, pos)
         last = span

@@ -13,9 +13,11 @@ needed: the measure vocabulary is a closed list matched by one regex.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +35,16 @@ RULE_IDS = (COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE, COUNT_ELLIPSIS, COUN
             PERCENTAGE, PROPORTION, TABLE_ROW, TABLE_CELLS)
 TOTAL = "total"
 _NF_CONTEXT = 60  # characters either side of a number that a not-figure pattern may span
+_WORD_CACHE = 50_000  # words whose not-figure rules are remembered
 
 
 @dataclass(frozen=True)
 class FigureRules:
     not_figures: tuple[tuple[str, regex.Pattern[str]], ...]
     nf_always: tuple[int, ...]  # not-figure rules without keywords: run in every window
-    nf_keywords: re.Pattern[str]  # one alternation of the not-figure keywords
-    nf_by_keyword: dict[str, tuple[int, ...]]  # a keyword found -> the rules it lets run
+    nf_by_keyword: dict[str, tuple[int, ...]]  # a keyword -> the rules that list it
+    nf_by_word: dict[str, frozenset[int]]  # a cache: lower-case word -> the rules its keywords let run
+    nf_starts: tuple[re.Pattern[str] | None, ...]  # per rule: where in the lowered text a match can begin
     np: regex.Pattern[str]  # a measure noun phrase (plural head)
     np_any: regex.Pattern[str]  # the same, singular heads too
     direct: regex.Pattern[str]  # skip words + measure, right after a number
@@ -50,6 +54,7 @@ class FigureRules:
     p: dict[str, regex.Pattern[str]]  # the named single patterns
     change: frozenset[str]
     table_context: int
+    starts: dict[str, re.Pattern[str]]  # pattern name -> where in the lowered text a match can begin, where known
 
 
 def _strs(v: Any) -> list[str]:
@@ -93,19 +98,36 @@ def load(directory: Path | None = None) -> FigureRules:
     nf = tuple(
         (r["id"], rules.compile_pattern(str(r["pattern"]).replace("{NUM}", num))) for r in d["rules"]
     )
+    # Where a match of each not-figure rule can begin, for `_not_figures` to try
+    # the rule there alone. For the analysis `{NUM}` stands for what every
+    # number begins with (an ASCII digit, by its guard, or a number word).
+    num_starts = rf"(?:[0-9]|{_alt(vocab)})\w"
+    finders = []
+    for r in d["rules"]:
+        found = prefilter.starts(str(r["pattern"]).replace("{NUM}", num_starts))
+        # A rule that may begin with a space would be tried at too many places: it stays a `finditer`.
+        useful = found is not None and not any(f.lstrip("\x00")[:1].isspace() for f in found)
+        finders.append(prefilter.finder(found) if found and useful else None)
     kws = [[str(k).lower() for k in r.get("keywords") or []] for r in d["rules"]]
-    every = sorted({k for ks in kws for k in ks}, key=len, reverse=True)
-    # The keyword search reports one keyword per position; any other keyword
-    # there is its prefix or has it as a prefix: it lets the rules of those run too.
-    by_kw = {k: tuple(i for i, ks in enumerate(kws) if any(k.startswith(x) or x.startswith(k) for x in ks))
-             for k in every}
+    spaced = [k for ks in kws for k in ks if len(k.split()) != 1]
+    if spaced:
+        raise rules.RuleError(rf.path, [(d.get("__line__", 1), f"not-figure keywords must be one word: {spaced}")])
+    by_kw = {k: tuple(i for i, ks in enumerate(kws) if k in ks) for k in sorted({k for ks in kws for k in ks})}
+    np_plural = rules.compile_pattern(rf"\b(?P<np>{np(heads)})", regex.I)
+    np_any = rules.compile_pattern(rf"\b(?P<np>{np(singular + heads)})", regex.I)
+    starts = {}
+    for name, pat in [("np", np_plural), ("np_any", np_any), *single.items()]:
+        found = prefilter.starts(pat.pattern)
+        if found:
+            starts[name] = prefilter.finder(found)
     return FigureRules(
         not_figures=nf,
         nf_always=tuple(i for i, ks in enumerate(kws) if not ks),
-        nf_keywords=re.compile("|".join(map(re.escape, every))),
         nf_by_keyword=by_kw,
-        np=rules.compile_pattern(rf"\b(?P<np>{np(heads)})", regex.I),
-        np_any=rules.compile_pattern(rf"\b(?P<np>{np(singular + heads)})", regex.I),
+        nf_by_word={},
+        nf_starts=tuple(finders),
+        np=np_plural,
+        np_any=np_any,
         direct=rules.compile_pattern(rf"\s+{skip}(?P<np>{np(heads)})", regex.I),
         direct_one=rules.compile_pattern(rf"\s+{skip}(?P<np>{np(singular + heads)})", regex.I),
         canon=rules.compile_pattern(rf"\b(?:{_alt(list(labels))})\b", regex.I),
@@ -113,6 +135,7 @@ def load(directory: Path | None = None) -> FigureRules:
         p=single,
         change=frozenset(_strs(d["change_categories"])),
         table_context=int(d["table_context_chars"]),
+        starts=starts,
     )
 
 
@@ -133,11 +156,15 @@ class _Cand:
     accepted: bool = False
 
 
+_COORDINATION = regex.compile(r"(\s+(?:and|or)\s+)")
+_ASCII_DIGIT = re.compile("[0-9]")  # what `str.isdigit` holds for in ASCII text
+
+
 def _measure(fr: FigureRules, np: str) -> str:
     """Lower-case label of a measure phrase, its head spelled out in the plural
     ("LAs" -> "local authorities"); modifiers stay as written."""
     parts = []
-    for part in regex.split(r"(\s+(?:and|or)\s+)", np):
+    for part in _COORDINATION.split(np):
         last = None
         for m in fr.canon.finditer(part):
             last = m
@@ -169,7 +196,9 @@ class _Page:
     def __init__(self, doc: CleanDoc, fr: FigureRules, directory: Path | None):
         self.doc, self.fr, self.text, self.dir = doc, fr, doc.text, directory
         self.era = getattr(doc, "era", "") or doc.published or scales.guess_era(doc.text, directory)
+        self.low = prefilter.lowered(doc.text)  # None: no prefilter on this page
         self._judgements: dict[tuple[int, int], list[scales.Judgement]] = {}
+        self._categories: dict[str, str] = {}  # table label -> category
 
     def judgements(self, sent: tuple[int, int]) -> list[scales.Judgement]:
         """Judgement phrases of a sentence, in text offsets (cached per sentence)."""
@@ -182,14 +211,33 @@ class _Page:
         return self._judgements[sent]
 
     def category_of(self, label: str) -> str:
-        if self.fr.p["total_label_pattern"].match(label):
-            return TOTAL
-        found = scales.find(label, self.era, self.dir)
-        return found[0].category if found else ""
+        if label not in self._categories:
+            if self.fr.p["total_label_pattern"].match(label):
+                self._categories[label] = TOTAL
+            else:
+                found = scales.find(label, self.era, self.dir)
+                self._categories[label] = found[0].category if found else ""
+        return self._categories[label]
+
+    def finditer(self, name: str, pos: int, endpos: int) -> Iterator[regex.Match[str]]:
+        """What `finditer` of the named pattern yields, trying the pattern only
+        where a match can begin."""
+        fr = self.fr
+        pattern = fr.np if name == "np" else fr.np_any if name == "np_any" else fr.p[name]
+        starts = fr.starts.get(name) if self.low is not None else None
+        if starts is None:
+            yield from pattern.finditer(self.text, pos, endpos)
+            return
+        end, match, text = pos, pattern.match, self.text
+        for c in starts.finditer(self.low, pos, endpos):
+            at = c.start()
+            if at >= end and (m := match(text, at, endpos)) is not None:
+                end = m.end()
+                yield m
 
     def nearest_np(self, start: int, end: int) -> str:
         last = None
-        for m in self.fr.np.finditer(self.text, start, end):
+        for m in self.finditer("np", start, end):
             last = m
         return _measure(self.fr, last.group("np")) if last else ""
 
@@ -197,7 +245,7 @@ class _Page:
         """The nearest measure (singular or plural) that is not the object of
         a preposition; else the nearest measure at all."""
         last = None
-        for m in self.fr.np_any.finditer(self.text, start, end):
+        for m in self.finditer("np_any", start, end):
             if not self.fr.p["object_pattern"].search(self.text, max(start, m.start() - 12), m.start()):
                 last = m
         return _measure(self.fr, last.group("np")) if last else self.nearest_np(start, end)
@@ -214,7 +262,7 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Figure]:
     # Not-figure patterns run only in windows around the numbers, never over the
     # whole page: their cost grows with the numbers, not with the text.
     windows = _merge([(max(0, n.q_start - _NF_CONTEXT), min(len(text), n.end + _NF_CONTEXT)) for n in nums])
-    hits = _not_figures(fr, text, windows)
+    hits = _not_figures(fr, text, page.low, windows)
     blocked = _merge([(s, e) for _, s, e in hits])
     bstarts = [s for s, _ in blocked]
     nums = [n for n in nums if not _spans_overlap(blocked, bstarts, n.start, n.end)]
@@ -238,28 +286,43 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Figure]:
     return out
 
 
-def _not_figures(fr: FigureRules, text: str, windows: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+def _not_figures(fr: FigureRules, text: str, low: str | None,
+                 windows: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """(rule id, start, end) of every not-figure match, each rule run per window
-    with `finditer`; a rule whose keywords the window lacks cannot match there
-    and is not run."""
-    low = prefilter.lowered(text)
+    as `finditer` would; a rule whose keywords the window lacks cannot match
+    there and is not run. A rule whose first characters are known is tried only
+    where they occur (on a `lowered` page; else every rule is a plain `finditer`)."""
     rules_ = fr.not_figures
+    by_word = fr.nf_by_word
     hits = []
     for ws, we in windows:
         if low is None:
             run: Any = range(len(rules_))
         else:
+            # No keyword holds a space, so each one found lies in one word of
+            # the window: the rules a word lets run are worked out once per word.
             run = set(fr.nf_always)
-            search, pos = fr.nf_keywords.search, ws
-            # One search per keyword occurrence, each from the character after the
-            # last one found, so overlapping keywords are all seen.
-            while (m := search(low, pos, we)) is not None:
-                run.update(fr.nf_by_keyword[m.group()])
-                pos = m.start() + 1
+            for word in low[ws:we].split():
+                ids = by_word.get(word)
+                if ids is None:
+                    if len(by_word) > _WORD_CACHE:
+                        by_word.clear()
+                    ids = by_word[word] = frozenset(i for k, ks in fr.nf_by_keyword.items() if k in word for i in ks)
+                run |= ids
             run = sorted(run)
         for i in run:
             rid, p = rules_[i]
-            hits += [(rid, m.start(), m.end()) for m in p.finditer(text, ws, we)]
+            starts = fr.nf_starts[i] if low is not None else None
+            if starts is None:
+                hits += [(rid, m.start(), m.end()) for m in p.finditer(text, ws, we)]
+                continue
+            # What `finditer` finds, trying the rule only where a match can begin.
+            end, match = ws, p.match
+            for c in starts.finditer(low, ws, we):
+                at = c.start()
+                if at >= end and (m := match(text, at, we)) is not None:
+                    end = m.end()
+                    hits.append((rid, at, end))
     return hits
 
 
@@ -293,9 +356,9 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]]) ->
 def _attach(page: _Page, cs: list[_Cand]) -> None:
     """Bracketed counts to their share, denominators to their numerator."""
     p, text = page.fr.p, page.text
-    for prev, cur in zip(cs, cs[1:]):
+    for prev, cur in pairwise(cs):
         between = text[prev.n.end:cur.n.q_start]
-        if any(ch.isdigit() for ch in between):
+        if _ASCII_DIGIT.search(between) if between.isascii() else any(ch.isdigit() for ch in between):
             continue
         if prev.host is None and p["paren_pattern"].match(between):
             cur.host = prev
@@ -441,7 +504,7 @@ def _period(page: _Page, c: _Cand, acc: list[_Cand], dates: list[tuple[int, int]
     i = acc.index(c)
     later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c]
     seg_end = later[0].n.q_start if later else c.sent[1]
-    for m in p["period_pattern"].finditer(text, c.n.end, seg_end):
+    for m in page.finditer("period_pattern", c.n.end, seg_end):
         if not _spans_overlap(dates, starts, m.start(), m.end()) and p["period_cue_pattern"].search(
             text[max(c.n.end, m.start() - 20):m.start()]
         ):
@@ -450,7 +513,7 @@ def _period(page: _Page, c: _Cand, acc: list[_Cand], dates: list[tuple[int, int]
     indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
     last = ""
-    for m in p["period_pattern"].finditer(text, seg_start, c.n.q_start):
+    for m in page.finditer("period_pattern", seg_start, c.n.q_start):
         if not _spans_overlap(dates, starts, m.start(), m.end()):
             last = m.group(0)
     c.period = last
@@ -469,7 +532,7 @@ def _table_measure(page: _Page, start: int) -> str:
     text, fr = page.text, page.fr
     lo = max(0, start - fr.table_context)
     best = ""
-    for m in fr.p["number_of_pattern"].finditer(text, lo, start):
+    for m in page.finditer("number_of_pattern", lo, start):
         m2 = fr.direct.match(text, m.end() - 1)
         if m2 and m2.start() == m.end() - 1:
             best = _measure(fr, m2.group("np"))
@@ -492,10 +555,18 @@ def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
     by_start = {n.start: n for n in nums}
     out: list[_Cand] = []
     used: set[int] = set()
+    # Both table patterns match a whole line and need a number of `nums` in it:
+    # they are tried at the starts of the lines holding one, not over the page.
+    starts = [n.start for n in nums]
+    lines = sorted({text.rfind("\n", 0, s) + 1 for s in starts})
+    row, cell_line = fr.p["table_row_pattern"].match, fr.p["table_cells_pattern"].match
     rows = []
-    for m in fr.p["table_row_pattern"].finditer(text):
+    for ls in lines:
+        m = row(text, ls)
+        if m is None:
+            continue
         label = m.group("label").strip()
-        cells = [n for n in nums if m.start("cells") <= n.start < m.end("cells")]
+        cells = nums[bisect_left(starts, m.start("cells")):bisect_left(starts, m.end("cells"))]
         if cells:
             rows.append((m.start(), m.end(), label, page.category_of(label), cells))
     # A block of adjacent rows is a table if one of its labels is a judgement or total.
@@ -509,12 +580,12 @@ def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
         if not any(r[3] for r in block):
             continue
         measure, period = _table_measure(page, block[0][0]), _table_period(page, block[0][0])
-        for s, e, label, cat, cells in block:
+        for s, e, _label, cat, cells in block:
             for n in cells:
                 c = _Cand(n, (s, e), measure=measure, rule=TABLE_ROW, category=cat, period=period, accepted=True)
                 out.append(c)
                 used.add(n.start)
-    for m in fr.p["table_cells_pattern"].finditer(text):
+    for m in filter(None, (cell_line(text, ls) for ls in lines)):
         # Walk up over other cell lines to the label line naming the row.
         ls = m.start()
         label_cat = None

@@ -10,10 +10,12 @@ raises, whatever the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -43,9 +45,10 @@ class Grammar:
     fractions: dict[str, int]
     numerators: dict[str, int]
     # Where a number can begin, for `scan` to try the grammar there alone:
-    roots: tuple[tuple[str, tuple[str, ...]], ...]  # a word's first letters -> the words (lower case)
+    heads: re.Pattern[str]  # finds, in a lowered text, each start of a word a number can begin with
     lead: tuple[str, ...]  # numerators that are not number words ("a", "an"): they lead only a fraction
     last_quals: tuple[str, ...]  # the last words of the qualifiers
+    slots: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # `Match.groups()` -> ratio, frac, half, digits, words, scale, pct
 
 
 def _alt(words: list[str]) -> str:
@@ -95,21 +98,22 @@ def grammar(directory: Path | None = None) -> Grammar:
                                   [(data.get("__line__", 1), f"`{key}` must begin with a word")])
         extra |= {f.lstrip("\x00") for f in found}
     heads = (set(words) | set(numerators) | set(fractions) | extra) - {w for w in numerators if w not in words}
-    roots: dict[str, set[str]] = {}
-    for w in heads:
-        if not w.isdigit():
-            roots.setdefault(w[:3], set()).add(w)
-    return Grammar(rules.compile_pattern(pattern, regex.I), rules.compile_pattern(before, regex.I),
+    compiled = rules.compile_pattern(pattern, regex.I)
+    slots = itemgetter(*(compiled.groupindex[k] - 1 for k in ("ratio", "frac", "half", "digits", "words", "scale", "pct")))
+    return Grammar(compiled, rules.compile_pattern(before, regex.I),
                    words, scales, fractions, numerators,
-                   tuple((r, tuple(sorted(ws))) for r, ws in sorted(roots.items())),
+                   prefilter.word_finder({w for w in heads if not w.isdigit()}),
                    tuple(sorted((w for w in numerators if w not in words), key=len)),
-                   tuple(sorted({q.split()[-1].lower() for q in quals})))
+                   tuple(sorted({q.split()[-1].lower() for q in quals})), slots)
+
+
+_TOKEN_SEP = regex.compile(r"[\s-]+")
 
 
 def words_value(phrase: str, g: Grammar) -> float | None:
     """ "Eighty nine" -> 89, "one hundred and two" -> 102; None if not a number."""
     total, current, last_unit = 0, 0, False
-    tokens = [t for t in regex.split(r"[\s-]+", phrase.lower()) if t and t != "and"]
+    tokens = [t for t in _TOKEN_SEP.split(phrase.lower()) if t and t != "and"]
     if not tokens:
         return None
     for tok in tokens:
@@ -130,37 +134,31 @@ def words_value(phrase: str, g: Grammar) -> float | None:
 
 
 def _read(m: regex.Match[str], g: Grammar) -> Number | None:
-    n = _read_match(m, g)
-    if n is not None and n.q_start < 0:
-        return Number(n.start, n.end, n.value, n.kind, n.form, "", n.start)
-    return n
-
-
-def _read_match(m: regex.Match[str], g: Grammar) -> Number | None:
-    q, q_start = "", -1
+    # Every branch of the grammar begins where the match does (the guard is a lookahead).
     s0 = m.start()
+    q, q_start = "", s0
     qm = g.qualifier.search(m.string, max(0, s0 - 24), s0) if _may_qualify(m.string, s0, g) else None
     if qm:
         q, q_start = " ".join(qm.group("q").lower().split()), qm.start("q")
-    if m.group("ratio"):
+    # One `groups()` call: `group(name)` costs more than the rest of the reading.
+    ratio, frac, half, digits, words, scale, pct = g.slots(m.groups())
+    if ratio:
         den = _plain(m.group("rden"), g)
         if not den:
             return None
-        return Number(m.start("ratio"), m.end("ratio"), 100.0 / den, "proportion", "ratio", q, q_start)
-    if m.group("frac"):
+        return Number(s0, m.end("ratio"), 100.0 / den, "proportion", "ratio", q, q_start)
+    if frac:
         num = g.numerators[m.group("fnum").lower()]
         den = g.fractions[m.group("fden").lower()]
-        return Number(m.start("frac"), m.end("frac"), 100.0 * num / den, "proportion", "fraction", q, q_start)
-    if m.group("half"):
-        return Number(m.start("half"), m.end("half"), 50.0, "proportion", "fraction", q, q_start)
-    value = _plain(m.group("digits") or m.group("words"), g)
+        return Number(s0, m.end("frac"), 100.0 * num / den, "proportion", "fraction", q, q_start)
+    if half:
+        return Number(s0, m.end("half"), 50.0, "proportion", "fraction", q, q_start)
+    value = _plain(digits or words, g)
     if value is None:
         return None
-    if m.group("scale"):
-        value *= g.scales[m.group("scale").lower()]
-    kind = "percentage" if m.group("pct") else "count"
-    form = "digits" if m.group("digits") else "words"
-    return Number(m.start("num"), m.end(), value, kind, form, q, q_start)
+    if scale:
+        value *= g.scales[scale.lower()]
+    return Number(s0, m.end(), value, "percentage" if pct else "count", "digits" if digits else "words", q, q_start)
 
 
 def _plain(s: str, g: Grammar) -> float | None:
@@ -185,25 +183,21 @@ def _may_qualify(text: str, s0: int, g: Grammar) -> bool:
 
 
 _DIGITS = re.compile(r"[0-9]+")
-_WORD_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def _starts(text: str, low: str, g: Grammar) -> list[int]:
     """Every position where a number can begin (and some where it cannot)."""
     out = [m.start() for m in _DIGITS.finditer(text)]
-    find, startswith = low.find, low.startswith
-    for root, ws in g.roots:
-        i = find(root)
-        while i >= 0:
-            if (i == 0 or low[i - 1] not in _WORD_CHAR) and startswith(ws, i):
-                out.append(i)
-                # "a third", "an eighth": the numerator leads the fraction.
-                j = i
-                while j > 0 and (low[j - 1].isspace() or low[j - 1] == "-"):
-                    j -= 1
-                if j < i:
-                    out += [j - len(a) for a in g.lead if j >= len(a) and startswith(a, j - len(a))]
-            i = find(root, i + 1)
+    startswith = low.startswith
+    for m in g.heads.finditer(low):
+        i = m.start()
+        out.append(i)
+        # "a third", "an eighth": the numerator leads the fraction.
+        j = i
+        while j > 0 and (low[j - 1].isspace() or low[j - 1] == "-"):
+            j -= 1
+        if j < i:
+            out += [j - len(a) for a in g.lead if j >= len(a) and startswith(a, j - len(a))]
     out.sort()
     return out
 

@@ -121,9 +121,23 @@ def finder(prefixes: set[str]) -> re.Pattern[str]:
         by_first.setdefault(key, set()).add(s[len(key):])
     alts = []
     for first, tails in sorted(by_first.items()):
-        head = r"(?<![a-z0-9_])" + re.escape(first[1]) if first.startswith(_WORD) else re.escape(first)
+        # Every branch begins with its literal character (the word-start test
+        # comes after it, as a lookbehind), so the engine skips to the next
+        # possible first character with one set test instead of trying every
+        # branch at every position.
+        if first.startswith(_WORD):
+            ch = re.escape(first[1])
+            head = ch + r"(?<![a-z0-9_]" + ch + ")"
+        else:
+            head = re.escape(first)
         if "" in tails:
             alts.append(head)
         else:
             alts.append(head + "(?=" + "|".join(map(re.escape, sorted(tails, key=len, reverse=True))) + ")")
     return re.compile("|".join(alts))
+
+
+def word_finder(words: set[str]) -> re.Pattern[str]:
+    """A `finder` of the places in a lowered text where one of `words` (lower
+    case) begins at the start of a word."""
+    return finder({_WORD + w for w in words})

@@ -43,6 +43,7 @@ class Scales:
     combined: regex.Pattern[str]  # one alternation of every term, named groups t0..tn
     markers: tuple[tuple[str, regex.Pattern[str]], ...]  # era id -> marker words
     starts: re.Pattern[str] | None  # where in the lowered text a term can begin (None: try everywhere)
+    term_groups: tuple[tuple[int, str], ...]  # (index in `Match.groups()`, name) of the t.. groups, in `groupdict` order
 
 
 @lru_cache(maxsize=8)
@@ -72,9 +73,11 @@ def load(directory: Path | None = None) -> Scales:
             break
         prefixes |= found
     starts = prefilter.finder(prefixes) if prefixes else None
-    return Scales(eras, data["default_era"], tuple(terms), stars, combined, markers, starts)
+    groups = tuple((i - 1, k) for k, i in combined.groupindex.items() if k.startswith("t"))
+    return Scales(eras, data["default_era"], tuple(terms), stars, combined, markers, starts, groups)
 
 
+@lru_cache(maxsize=1024)
 def era(date: str | None, directory: Path | None = None) -> str:
     """The scale era of an ISO date (possibly partial) or an era id; the default if unknown."""
     sc = load(directory)
@@ -117,10 +120,12 @@ def find(text: str, date: str | None = None, directory: Path | None = None) -> l
     era_id = era(date, directory)
     out = []
     for m in _matches(text, sc):
-        name = next(k for k, v in m.groupdict().items() if v is not None and k.startswith("t"))
+        gs = m.groups()
+        name = next(k for i, k in sc.term_groups if gs[i] is not None)
         term = sc.terms[int(name[1:])]
-        inner = term.pattern.match(m.group(0))
-        label = _label(term, inner or m, era_id, sc)
+        label = term.category.get(era_id, term.category.get("default", ""))
+        if "{n}" in label:  # only star counts read their own groups
+            label = _label(term, term.pattern.match(m.group(0)) or m, era_id, sc)
         if label:
             out.append(Judgement(m.start(), m.end(), label, term.id))
     return out
