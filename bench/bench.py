@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -96,7 +96,7 @@ def main() -> None:
             authorities.extract(d)
         t_auth = time.perf_counter() - t
         t = time.perf_counter()
-        for d, f in zip(docs, figs):
+        for d, f in zip(docs, figs, strict=True):
             validate.check(d, f, None)
         t_chk = time.perf_counter() - t
         single = t_clean + t_fig + t_auth + t_chk

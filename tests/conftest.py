@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from extract import clean, ingest
+from extract.model import CleanDoc
+
 # Property tests draw the same examples on every machine (a CI run is
 # reproducible) and keep no example database in the work tree.
 settings.register_profile("repo", derandomize=True, database=None)
 settings.load_profile("repo")
-
-from extract import clean, ingest
-from extract.model import CleanDoc
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from . import pipeline, score as scoring
+from . import pipeline
+from . import score as scoring
 from .model import Options
 from .write import Writer
 

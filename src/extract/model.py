@@ -44,7 +44,7 @@ class OffsetMap:
 
     def __iter__(self) -> Iterator[int]:
         bounds = [*self.starts[1:], self.length]
-        for s, e, r, st in zip(self.starts, bounds, self.raws, self.strides):
+        for s, e, r, st in zip(self.starts, bounds, self.raws, self.strides, strict=True):
             for i in range(e - s):
                 yield r + st * i
 
