@@ -156,6 +156,52 @@ def test_offsets_and_ids(all_docs: dict[str, CleanDoc]) -> None:
             assert f.approx == int(bool(f.qualifier))
 
 
+def test_ratios_are_one_proportion() -> None:
+    assert [(f.kind, f.value, f.qualifier, f.measure, f.category) for f in figs(
+        "Nearly nine in ten of the councils rated inadequate had changed their director.", "2014-11-21")] == [
+        ("proportion", "90", "nearly", "councils", "inadequate")]
+    text = ("Two in five councils inspected this year were judged to require improvement, and three out of four of "
+            "those had been rated inadequate before.")
+    assert [(f.kind, f.value, f.measure) for f in figs(text, "2017-12-06")] == [
+        ("proportion", "40", "councils"), ("proportion", "75", "councils")]
+
+
+@pytest.mark.parametrize("verb", ["rose", "fell", "increased"])
+def test_change_from_one_count_to_another(verb: str) -> None:
+    text = f"The number of councils rated inadequate for children's services {verb} from 18 to 25 over the year."
+    assert [(f.kind, f.value, f.measure, f.category, f.rule) for f in figs(text, "2017-12-06")] == [
+        ("count", "18", "councils", "inadequate", "count.change"),
+        ("count", "25", "councils", "inadequate", "count.change"),
+    ]
+
+
+def test_change_of_a_rate_is_not_a_count() -> None:
+    assert figs("The proportion of councils judged good rose from 18 to 25 over the year.", "2017-12-06") == []
+
+
+def test_bulleted_key_findings() -> None:
+    text = ("Of the 43 local authorities inspected, 17 were judged inadequate.\n\nKey findings\n"
+            "- 17 (40%) inadequate\n- 21 (49%) requires improvement\n- 5 (12%) good\n")
+    assert [(f.kind, f.value, f.category) for f in figs(text, "2014-11-21")][2:] == [
+        ("count", "17", "inadequate"), ("percentage", "40", "inadequate"),
+        ("count", "21", "requires improvement"), ("percentage", "49", "requires improvement"),
+        ("count", "5", "good"), ("percentage", "12", "good"),
+    ]
+
+
+def test_more_than_a_number_with_thousands() -> None:
+    (f,) = figs("The report found that more than 1,300 children were waiting for adoption.", "2014-11-21")
+    assert (f.kind, f.value, f.qualifier, f.measure) == ("count", "1300", "more than", "children")
+
+
+def test_category_does_not_cross_a_coordinated_clause_or_a_negation() -> None:
+    text = ("Twenty-one councils have never been judged good, and 8.5% of children in care live more than 20 miles "
+            "from home.")
+    assert rows(text, "2017-12-06") == [
+        ("count", "21", "councils", ""), ("percentage", "8.5", "children in care", ""),
+    ]
+
+
 def test_empty_and_numberless_pages() -> None:
     assert figs("") == []
     assert figs("No numbers here at all.") == []
@@ -182,7 +228,7 @@ def test_prefiltered_rules_are_the_full_scan(parts: list[str], sep: str) -> None
     assert sorted(figures._not_figures(fr, text, low, windows)) == sorted(figures._not_figures(fr, text, None, windows))
     page = figures._Page(doc(text) if text.strip() else doc("x"), fr, None)
     page.text, page.low = text, low
-    for name in ("np", "np_any", "period_pattern", "number_of_pattern"):
+    for name in ("np", "np_any", "period_pattern", "number_of_pattern", "clause_break_pattern", "change_pattern"):
         pattern = fr.np if name == "np" else fr.np_any if name == "np_any" else fr.p[name]
         for s, e in windows:
             assert [m.span() for m in page.finditer(name, s, e)] == [m.span() for m in pattern.finditer(text, s, e)]

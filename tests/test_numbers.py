@@ -34,6 +34,20 @@ def test_percent_forms(text: str) -> None:
     assert read(text) == [(text, 23.7, "percentage", "")]
 
 
+def test_ratios_beyond_one_in_n() -> None:
+    # "N in M" is always a ratio; "N out of M" only with number words, M <= ten, no determiner.
+    assert read("Two in five councils") == [("Two in five", 40, "proportion", "")]
+    assert read("Nearly nine in ten of the councils") == [("nine in ten", 90, "proportion", "nearly")]
+    assert read("three out of four of those") == [("three out of four", 75, "proportion", "")]
+    assert read("1 in every 7 homes") == [("1 in every 7", 14.29, "proportion", "")]
+
+
+def test_out_of_with_digits_or_the_is_two_counts() -> None:
+    assert read("107 out of the 139 authorities") == [("107", 107, "count", ""), ("139", 139, "count", "")]
+    assert read("five out of 12 councils") == [("five", 5, "count", ""), ("12", 12, "count", "")]
+    assert read("Only 3 in 2012 were") == [("3", 3, "count", ""), ("2012", 2012, "count", "")]
+
+
 def test_percent_in_words() -> None:
     assert read("Eighty nine per cent of councils") == [("Eighty nine per cent", 89, "percentage", "")]
 

@@ -30,8 +30,9 @@ from .numbers import Number
 # Ids of the rules (listed under `produces` in rules/figures.yaml) that make rows.
 COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE = "count.noun", "count.of", "count.paren", "count.there"
 COUNT_ELLIPSIS, COUNT_COMPARE, COUNT_ANAPHOR = "count.ellipsis", "count.compare", "count.anaphor"
+COUNT_CHANGE = "count.change"
 PERCENTAGE, PROPORTION, TABLE_ROW, TABLE_CELLS = "share.percentage", "share.proportion", "table.row", "table.cells"
-RULE_IDS = (COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE, COUNT_ELLIPSIS, COUNT_COMPARE, COUNT_ANAPHOR,
+RULE_IDS = (COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE, COUNT_ELLIPSIS, COUNT_COMPARE, COUNT_CHANGE, COUNT_ANAPHOR,
             PERCENTAGE, PROPORTION, TABLE_ROW, TABLE_CELLS)
 TOTAL = "total"
 _NF_CONTEXT = 60  # characters either side of a number that a not-figure pattern may span
@@ -438,6 +439,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.measure, c.rule, c.accepted = ante, COUNT_THERE, True
     elif ante and (p["continuation_pattern"].match(text, n.end) or _judgement_follows(page, c)):
         c.measure, c.rule, c.accepted = ante + _post(page, n.end), COUNT_ELLIPSIS, True
+    elif ante and p["change_pattern"].search(before) and not p["rate_of_pattern"].search(text, c.sent[0], n.q_start):
+        c.measure, c.rule, c.accepted = ante, COUNT_CHANGE, True
     elif p["compare_pattern"].search(before) and any(o.accepted for o in cs[:cs.index(c)]):
         c.measure, c.rule, c.accepted = ante, COUNT_COMPARE, True
     elif c.is_denominator and any(o.accepted for o in cs if c in o.children):
@@ -451,10 +454,12 @@ def _post(page: _Page, pos: int) -> str:
 
 
 def _judgement_follows(page: _Page, c: _Cand) -> bool:
-    """ "97 good", "93 'good'", "three zero stars": a judgement right after."""
-    gap = page.text[c.n.end:c.n.end + 4]
+    """ "97 good", "93 'good'", "three zero stars", "17 (40%) inadequate": a
+    judgement right after (after its bracketed share, if any)."""
+    pos = _after_children(page, c)
+    gap = page.text[pos:pos + 4]
     lead = len(gap) - len(gap.lstrip(" \"'"))
-    return any(j.start == c.n.end + lead for j in page.judgements(c.sent)) and lead > 0
+    return any(j.start == pos + lead for j in page.judgements(c.sent)) and lead > 0
 
 
 def _categorise(page: _Page, c: _Cand, acc: list[_Cand], previous: list[_Cand]) -> None:
@@ -471,16 +476,22 @@ def _categorise(page: _Page, c: _Cand, acc: list[_Cand], previous: list[_Cand]) 
     js = page.judgements(c.sent)
     after = [j for j in js if _after_children(page, c) <= j.start < seg_end or c.n.end <= j.start < seg_end]
     if after:
-        c.category = after[0].category
+        c.category = "" if _negated(page, after[0].start, c.n.end) else after[0].category
         return
     indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
+    # A coordinated clause the figure begins is not about what came before it:
+    # neither the judgements nor the figures before the break give its category.
+    broken = False
+    for m in page.finditer("clause_break_pattern", seg_start, c.n.q_start):
+        seg_start, broken = m.end(), True
     before = [j for j in js if seg_start <= j.start and j.end <= c.n.q_start]
     states = [j for j in before if j.category not in page.fr.change]
     if before:
-        c.category = (states or before)[-1].category
+        j = (states or before)[-1]
+        c.category = "" if _negated(page, j.start, seg_start) else j.category
         return
-    for o in reversed(indep):
+    for o in reversed([] if broken else indep):
         if o.category and o.category != TOTAL:
             c.category = o.category
             return
@@ -490,6 +501,11 @@ def _categorise(page: _Page, c: _Cand, acc: list[_Cand], previous: list[_Cand]) 
                 c.category = o.category
                 return
     c.category = ""
+
+
+def _negated(page: _Page, start: int, lo: int) -> bool:
+    """ "never been judged good": the judgement at `start` is denied."""
+    return page.fr.p["negation_pattern"].search(page.text, max(lo, start - 40), start) is not None
 
 
 def _period(page: _Page, c: _Cand, acc: list[_Cand], dates: list[tuple[int, int]]) -> None:

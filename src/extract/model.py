@@ -43,7 +43,7 @@ class OffsetMap:
         return self.raws[k] + self.strides[k] * (i - self.starts[k])
 
     def __iter__(self) -> Iterator[int]:
-        bounds = [*self.starts[1:], self.length]
+        bounds = [*self.starts[1:], self.length] if self.starts else []
         for s, e, r, st in zip(self.starts, bounds, self.raws, self.strides, strict=True):
             for i in range(e - s):
                 yield r + st * i

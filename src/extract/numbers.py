@@ -144,9 +144,12 @@ def _read(m: regex.Match[str], g: Grammar) -> Number | None:
     ratio, frac, half, digits, words, scale, pct = g.slots(m.groups())
     if ratio:
         den = _plain(m.group("rden"), g)
-        if not den:
+        found = m.groupdict()
+        lead = found.get("rnum") or found.get("onum")  # N of "N in M"; none: "one in M" as the pattern was
+        num = _plain(lead, g) if lead else 1.0
+        if not den or num is None or num >= den:
             return None
-        return Number(s0, m.end("ratio"), 100.0 / den, "proportion", "ratio", q, q_start)
+        return Number(s0, m.end("ratio"), 100.0 * num / den, "proportion", "ratio", q, q_start)
     if frac:
         num = g.numerators[m.group("fnum").lower()]
         den = g.fractions[m.group("fden").lower()]
