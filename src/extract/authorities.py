@@ -459,20 +459,6 @@ class _Sentence:
     list_like: bool | None = None  # _list_like, once the hits are final
 
 
-def _sentence_index(doc: CleanDoc, pos: int) -> int:
-    lo, hi = 0, len(doc.sentences) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        s, e = doc.sentences[mid]
-        if pos < s:
-            hi = mid - 1
-        elif pos >= e:
-            lo = mid + 1
-        else:
-            return mid
-    return -1
-
-
 def _line_span(text: str, pos: int) -> tuple[int, int]:
     s = text.rfind("\n", 0, pos) + 1
     e = text.find("\n", pos)
@@ -899,7 +885,7 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Mention]:
             continue  # the sentence is marked already
         if pos and text[pos - 1].isalnum():
             continue  # inside a longer word
-        idx = _sentence_index(doc, pos)
+        idx = doc.sentence_index(pos)
         span = doc.sentences[idx] if idx >= 0 else _line_span(text, pos)
         last = span
         if span not in sents:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 
 
@@ -150,19 +151,19 @@ class CleanDoc:
             return pos, pos
         return self.offsets[start], self.offsets[end - 1] + 1
 
+    def sentence_index(self, pos: int) -> int:
+        """Index in `sentences` of the sentence holding clean offset `pos`, or -1."""
+        k = bisect_right(self._sentence_starts, pos) - 1
+        return k if k >= 0 and pos < self.sentences[k][1] else -1
+
     def sentence_at(self, pos: int) -> tuple[int, int]:
-        """The sentence span holding clean offset `pos` (binary search)."""
-        lo, hi = 0, len(self.sentences) - 1
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            s, e = self.sentences[mid]
-            if pos < s:
-                hi = mid - 1
-            elif pos >= e:
-                lo = mid + 1
-            else:
-                return s, e
-        return pos, pos
+        """The sentence span holding clean offset `pos`; (pos, pos) between sentences."""
+        k = self.sentence_index(pos)
+        return self.sentences[k] if k >= 0 else (pos, pos)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences]
 
 
 @dataclass
