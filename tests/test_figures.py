@@ -228,7 +228,7 @@ def test_prefiltered_rules_are_the_full_scan(parts: list[str], sep: str) -> None
     assert sorted(figures._not_figures(fr, text, low, windows)) == sorted(figures._not_figures(fr, text, None, windows))
     page = figures._Page(doc(text) if text.strip() else doc("x"), fr, None)
     page.text, page.low = text, low
-    for name in ("np", "np_any", "period_pattern", "number_of_pattern", "clause_break_pattern", "change_pattern"):
+    for name in ("np", "np_any", "period_pattern", "number_of_pattern", "change_pattern"):
         pattern = fr.np if name == "np" else fr.np_any if name == "np_any" else fr.p[name]
         for s, e in windows:
             assert [m.span() for m in page.finditer(name, s, e)] == [m.span() for m in pattern.finditer(text, s, e)]

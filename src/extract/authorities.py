@@ -42,7 +42,7 @@ import regex
 from rapidfuzz import fuzz, process
 from spacy.matcher import PhraseMatcher
 
-from . import link, nlp, rules, scales
+from . import link, nlp, rules, scales, spans
 from .model import CleanDoc, Mention
 
 _CONNECTORS = frozenset({"and", "&", "of", "upon", "on", "under", "with", "the", "le", "in", "-"})
@@ -61,6 +61,7 @@ _RUN = regex.compile(
 )
 _CAP_WORD = regex.compile(r"(?<![\w'])[A-Z][\w'.]*")
 _AND = regex.compile(r"\s+(?:and|&)\s+")
+_PUNCT = regex.compile(r"[,;:(–—]")
 _LIST_BOUNDARY_AFTER = regex.compile(r"^\s*(?:$|[,;:().]|and\b|&)")
 
 
@@ -71,16 +72,6 @@ class _Context:
     before: regex.Pattern[str] | None
     after: regex.Pattern[str] | None
     before_words: frozenset[str]
-
-
-@dataclass(frozen=True)
-class _JudgementRule:
-    id: str
-    scope: str  # before | sentence | list
-    lead: regex.Pattern[str] | None
-    tail: regex.Pattern[str] | None
-    phrase: regex.Pattern[str] | None
-    grade: regex.Pattern[str] | None
 
 
 @dataclass(frozen=True)
@@ -106,13 +97,7 @@ class Recogniser:
     fuzzy_keys: tuple[str, ...]
     fuzzy_by_length: dict[int, tuple[str, ...]]  # _fuzzy_choices, filled as lengths come up
     skip: tuple[tuple[str, regex.Pattern[str]], ...]
-    judgements: tuple[_JudgementRule, ...]
-    grades: dict[str, str]
-    heading: regex.Pattern[str]
-    clause_break: regex.Pattern[str] | None  # where a sentence's next clause begins
-    no_judgement: tuple[tuple[str, regex.Pattern[str]], ...]
-    era_hints: tuple[tuple[str, tuple[regex.Pattern[str], ...], str], ...]
-    phrase_starts: re.Pattern[str] | None  # where a scale phrase can begin (see _phrase_starts)
+    heading: regex.Pattern[str]  # a line that heads a list of names with its judgement
 
 
 def variants(form: str) -> set[str]:
@@ -183,12 +168,6 @@ def _scan_regex(forms: Iterable[str]) -> re.Pattern[str]:
     return re.compile(emit(trie) + r"\b")
 
 
-_STOP = ("stop", None)  # end of a repeated item: what follows it is unknown
-_BOUNDARY = "\\b"  # first item of a prefix that a term's leading \b guards
-_PREFIX_ITEMS = 6
-_SPACES = r"\s+"
-
-
 def _is_spaces(op: Any, av: Any) -> bool:
     """`\\s+` in a parsed pattern."""
     return (
@@ -197,73 +176,6 @@ def _is_spaces(op: Any, av: Any) -> bool:
         and av[1] == _sre.MAXREPEAT
         and list(av[2]) == [(_sre.IN, [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])]
     )
-
-
-def _starts(items: list[Any], acc: tuple[str, ...]) -> set[tuple[str, ...]]:
-    """Prefixes (tuples of regex pieces, case-folded) one of which every match of the parsed `items` begins with.
-
-    Sound, not tight: anything not understood ends the prefix where it is.
-    """
-    if len(acc) >= _PREFIX_ITEMS or not items or items[0] is _STOP:
-        return {acc}
-    op, av = items[0]
-    rest = items[1:]
-    if op is _sre.AT:
-        return _starts(rest, (_BOUNDARY,) if not acc and av is _sre.AT_BOUNDARY else acc)
-    if op is _sre.LITERAL:
-        return _starts(rest, (*acc, *map(re.escape, chr(av).casefold())))
-    if _is_spaces(op, av):
-        return _starts(rest, (*acc, _SPACES)) if acc and acc != (_BOUNDARY,) else {acc}
-    if op is _sre.SUBPATTERN:
-        return _starts([*av[-1], *rest], acc)
-    if op is _sre.BRANCH:
-        return set().union(*(_starts([*alt, *rest], acc) for alt in av[1]))
-    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-        lo, hi, sub = av
-        taken = _starts([*sub, *rest] if hi == 1 else [*sub, _STOP], acc)
-        return taken | _starts(rest, acc) if lo == 0 else taken
-    return {acc}
-
-
-def _alternation(prefixes: set[tuple[str, ...]]) -> str:
-    """Prefixes as one alternation that consumes only the first character (so no start hides another)."""
-    by_first: dict[str, set[str]] = {}
-    for p in prefixes:
-        by_first.setdefault(p[0], set()).add("".join(p[1:]))
-    alts = []
-    for first, tails in sorted(by_first.items()):
-        alts.append(first if "" in tails else first + "(?=" + "|".join(sorted(tails)) + ")")
-    return "|".join(alts)
-
-
-def _phrase_starts() -> re.Pattern[str] | None:
-    """A stdlib regex over case-folded text matching where a scale phrase can begin.
-
-    extract.scales tries its one alternation of ~20 terms at every character
-    (about 0.6 µs a character, more than tokenizing); only these positions can
-    start a match, so `_phrases` tries it there alone. A prefix behind a
-    leading `\\b` whose first character is an ASCII word character cannot start
-    after another one. None when a term's pattern cannot be read (then
-    scales.find is used as it is).
-    """
-    starts: set[tuple[str, ...]] = set()
-    try:
-        for t in scales.load().terms:
-            p = regex.sub(r"\(\?<(?=[^\W\d])", "(?P<", t.pattern.pattern)  # (?<name>...) in stdlib spelling
-            starts |= _starts(list(_sre_parse.parse(p, re.I)), ())
-    except (re.error, TypeError, ValueError, OverflowError, RecursionError):
-        return None
-    guarded = {s[1:] for s in starts if s[:1] == (_BOUNDARY,) and regex.fullmatch(r"[a-z0-9_]", s[1:2][0] if s[1:] else "")}
-    plain = {s[1:] if s[:1] == (_BOUNDARY,) else s for s in starts} - guarded
-    if () in plain or not (guarded or plain):
-        return None
-    # A prefix that extends a shorter one adds nothing.
-    guarded = {s for s in guarded if not any(s[:i] in guarded for i in range(1, len(s)))}
-    plain = {s for s in plain if not any(s[:i] in plain for i in range(1, len(s)))}
-    alts = ([f"(?<![a-z0-9_])(?:{_alternation(guarded)})"] if guarded else []) + (
-        [_alternation(plain)] if plain else []
-    )
-    return re.compile("|".join(alts))
 
 
 def _parse(pattern: str) -> list[Any] | None:
@@ -371,19 +283,6 @@ def load(directory: Path | None = None) -> Recogniser:
                 frozenset(words),
             )
         )
-    judg = []
-    for r in rf.data["judgements"]["rules"]:
-        rules.require(r, rf.path, {"id": str, "scope": str})
-        judg.append(
-            _JudgementRule(
-                r["id"],
-                r["scope"],
-                _opt(r, "lead_pattern", regex.I | regex.REVERSE),  # yes/no only
-                _opt(r, "tail_pattern", regex.I),
-                _opt(r, "phrase_pattern", regex.I),
-                _opt(r, "grade_pattern", regex.I),
-            )
-        )
     # One search for all unrestricted before-patterns and one for after-patterns
     # decide whether any rule can apply; only then are the rules tried one by one.
     # The before-gate only answers yes/no, so it is searched right to left.
@@ -417,16 +316,7 @@ def load(directory: Path | None = None) -> Recogniser:
         fuzzy_keys=tuple(forms),
         fuzzy_by_length={},
         skip=tuple((r["id"], rules.compile_pattern(r["pattern"], regex.I)) for r in data["skip"]["rules"]),
-        judgements=tuple(judg),
-        grades={str(k).lower(): str(v) for k, v in jd["grades"].items()},
         heading=rules.compile_pattern(jd["heading_pattern"], regex.I),
-        clause_break=_opt(jd, "clause_break_pattern", regex.I),
-        no_judgement=tuple((r["id"], rules.compile_pattern(r["pattern"], regex.I)) for r in jd["none"]["rules"]),
-        era_hints=tuple(
-            (r["id"], tuple(rules.compile_pattern(p, regex.I) for p in r["pattern"]), str(r["date"]))
-            for r in data["era_hints"]["rules"]
-        ),
-        phrase_starts=_phrase_starts(),
     )
 
 
@@ -526,15 +416,6 @@ def _rejected(rec: Recogniser, text: str, sent: _Sentence, start: int, end: int,
         if c.before is None and c.after is None:
             continue
         return c.id
-    return ""
-
-
-def _date_for_scales(rec: Recogniser, doc: CleanDoc) -> str:
-    if doc.published:
-        return doc.published
-    for _rid, pats, date in rec.era_hints:
-        if all(p.search(doc.text) for p in pats):
-            return date
     return ""
 
 
@@ -706,83 +587,6 @@ def _fuzzy(rec: Recogniser, doc: CleanDoc, sent: _Sentence, rejected: list[tuple
             break  # the whole run won; its parts are not tried
 
 
-@dataclass(frozen=True)
-class _Anchor:
-    start: int  # offsets within the sentence
-    end: int
-    category: str
-    rule: str
-    scope: str
-
-
-def _phrases(rec: Recogniser, text: str, date: str) -> list[scales.Judgement]:
-    """scales.find(text, date), trying its alternation only where a phrase can begin.
-
-    The same left-to-right, non-overlapping scan as `finditer`: a match is only
-    tried at a start outside the previous match, and every start skipped is one
-    where no term can match (see _phrase_starts). tests/test_authorities.py
-    checks the two agree.
-    """
-    starts = rec.phrase_starts
-    folded = text.casefold()
-    if starts is None or len(folded) != len(text):
-        return scales.find(text, date)  # ("ß" folds to two characters: offsets would not carry over)
-    sc = scales.load()
-    out: list[scales.Judgement] = []
-    pos = 0
-    era_id = ""
-    for c in starts.finditer(folded):
-        p = c.start()
-        if p < pos:
-            continue
-        m = sc.combined.match(text, p)
-        if m is None:
-            continue
-        pos = max(m.end(), p + 1)
-        # The term's own group closes last, so it is `lastgroup` (scales.find scans groupdict for it).
-        name = m.lastgroup or ""
-        if not (name[:1] == "t" and name[1:].isdigit()):
-            name = next(k for k, v in m.groupdict().items() if v is not None and k.startswith("t"))
-        term = sc.terms[int(name[1:])]
-        era_id = era_id or scales.era(date)
-        # Only a "{n}" label reads the match (the number of stars): re-match the phrase alone then, as find does.
-        template = term.category.get(era_id, term.category.get("default", ""))
-        inner = term.pattern.match(m.group(0)) if "{n}" in template else None
-        label = scales._label(term, inner or m, era_id, sc)
-        if label:
-            out.append(scales.Judgement(m.start(), m.end(), label, term.id))
-    return out
-
-
-def _anchors(rec: Recogniser, text: str, date: str) -> list[_Anchor]:
-    """Judgement phrases of one sentence that a judgement rule ties to authorities."""
-    out = []
-    for j in _phrases(rec, text, date):
-        phrase = text[j.start : j.end]
-        lead = text[max(0, j.start - 200) : j.start].rstrip(_QUOTES) + " "
-        tail = text[j.end :].lstrip(_QUOTES)
-        for r in rec.judgements:
-            if r.grade is not None:
-                continue
-            if r.phrase is not None and not r.phrase.search(phrase):
-                continue
-            if r.lead is not None and not r.lead.search(lead):
-                continue
-            if r.tail is not None and not r.tail.search(tail):
-                continue
-            out.append(_Anchor(j.start, j.end, j.category, r.id, r.scope))
-            break
-    for r in rec.judgements:
-        if r.grade is None:
-            continue
-        for m in r.grade.finditer(text):
-            word = rec.grades.get(m.group("grade").lower(), "")
-            category = scales.normalise(word, date) if word else ""
-            if category:
-                out.append(_Anchor(m.start(), m.end(), category, r.id, r.scope))
-    return sorted(out, key=lambda a: a.start)
-
-
 def _list_like(sent: _Sentence) -> bool:
     """A sentence that is (almost) nothing but names: a list line or list paragraph."""
     if sent.list_like is None:
@@ -805,55 +609,65 @@ def _count_list_like(sent: _Sentence) -> bool:
     return len(leftover) <= max(1, len(sent.hits) // 4)
 
 
-def _intro(rec: Recogniser, text: str, date: str) -> tuple[str, str] | None:
-    """(category, rule) if a sentence heads a list: a judgement heading or 'the following ... X:'."""
-    if any(p.search(text) for _, p in rec.no_judgement):
+def _intro(rec: Recogniser, layer: spans.Layer, span: tuple[int, int]) -> tuple[str, str] | None:
+    """(category, rule) if a sentence heads a list: a judgement heading ("Inadequate:",
+    "Councils rated good") or a sentence ending in a colon or dash after its judgement."""
+    text = layer.text[span[0]:span[1]]
+    if layer.no_judgement(span):
         return None
     m = rec.heading.match(text) if len(text) <= 90 else None
     if m:
         j = m.group("j").strip(_QUOTES)
-        found = _phrases(rec, j, date)
+        found = scales.find(j, layer.era)
         if len(found) == 1 and found[0].start == 0 and found[0].end == len(j):
             return found[0].category, "judg.heading"
-    anchors = [a for a in _anchors(rec, text, date) if a.scope == "list"]
-    if anchors and not text[anchors[-1].end :].strip(_QUOTES + ":–—-. "):
-        return anchors[-1].category, anchors[-1].rule
+    if text.rstrip().endswith((":", "-", "–", "—")):
+        category, rule = spans.sentence_judgement(layer, span)
+        if category:
+            return category, "judg.list-intro"
     return None
 
 
-def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], date: str) -> None:
+def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) -> None:
+    """Each name takes the judgement its clause gives it (spans.attribute, as
+    figures do); a list sentence ("They are ...", a line of names) takes the
+    judgement of the sentence or heading before it."""
     by_index = {s.index: s for s in sents}
     carried: dict[int, tuple[str, str] | None] = {}
     for sent in sents:
-        if not sent.hits or any(p.search(sent.text) for _, p in rec.no_judgement):
+        span = (sent.start, sent.end)
+        if not sent.hits or layer.no_judgement(span):
             continue
-        prev_end = 0
-        anchors = _anchors(rec, sent.text, date)
-        breaks = [m.end() for m in rec.clause_break.finditer(sent.text)] if anchors and rec.clause_break else []
-        for a in anchors:
-            # A `before` judgement reaches back to the previous one or to the clause break ahead of it.
-            since = max([prev_end, *(b for b in breaks if b <= a.start)])
-            for h in sent.hits:
-                if h.judgement:
-                    continue
-                hs, he = h.start - sent.start, h.end - sent.start
-                if (
-                    (a.scope == "before" and since <= hs and he <= a.start)
-                    or a.scope == "sentence"
-                    or (a.scope == "list" and hs >= a.end)
-                ):
-                    h.judgement, h.judgement_rule = a.category, a.rule
-            prev_end = a.end
-        if sent.index < 0 or not _list_like(sent):
+        # A judgement taken from after one name ends the reach of the next name's look back
+        # ("Surrey was judged good, unlike Kent, ..."); the next name with a judgement between
+        # ends the reach forward ("Kent was rated inadequate in 2014 and Surrey was judged good").
+        taken = sent.start
+        for i, h in enumerate(sent.hits):
+            hi = next((o.start for o in sent.hits[i + 1:] if layer.has_phrase(span, h.end, o.start)), None)
+            lo = taken if _PUNCT.search(layer.text, taken, h.start) else None
+            category, rule, used = spans.attribute(layer, span, h.start, h.end, lo=lo, hi=hi, changes=False)
+            if rule == "judg.after":
+                taken = max(taken, used)
+            elif rule == "judg.before":
+                taken = sent.start  # the rest of its list looks back to the same phrase
+            if category:
+                h.judgement, h.judgement_rule = category, rule
+        if sent.index < 0:
             continue
-        # A list line takes the judgement of the heading or introduction above
-        # it; consecutive list lines share the one found for the first.
+        listing = _list_like(sent)
+        if not listing and not layer.opens_list(span):
+            continue
+        # A list takes the judgement of the heading or sentence above it;
+        # consecutive list lines share the one found for the first.
         above = by_index.get(sent.index - 1)
-        if above is not None and above.hits:
-            intro = carried.get(above.index) if _list_like(above) else None
+        if listing and above is not None and above.hits and _list_like(above):
+            intro = carried.get(above.index)
         elif sent.index > 0:
-            s, e = doc.sentences[sent.index - 1]
-            intro = _intro(rec, doc.text[s:e], date)
+            prev = doc.sentences[sent.index - 1]
+            intro = _intro(rec, layer, prev)
+            if intro is None and layer.opens_list(span):
+                category, rule = spans.sentence_judgement(layer, prev)
+                intro = (category, rule) if category else None
         else:
             intro = None
         carried[sent.index] = intro
@@ -904,7 +718,7 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Mention]:
         return []
     hits = [h for s in kept for h in s.hits]
     _settle_ambiguous(rec, hits, doc.published)
-    _judge(rec, doc, kept, _date_for_scales(rec, doc))
+    _judge(rec, doc, kept, spans.Layer(doc, directory))
     rows: list[tuple[int, int, _Hit, str]] = []
     for s in kept:
         quote = s.text.strip() if s.index >= 0 else ""

@@ -23,7 +23,7 @@ from typing import Any
 
 import regex
 
-from . import numbers, prefilter, rules, scales
+from . import numbers, prefilter, rules, scales, spans
 from .model import CleanDoc, Figure
 from .numbers import Number
 
@@ -48,8 +48,8 @@ class FigureRules:
     nf_starts: tuple[re.Pattern[str] | None, ...]  # per rule: where in the lowered text a match can begin
     np: regex.Pattern[str]  # a measure noun phrase (plural head)
     np_any: regex.Pattern[str]  # the same, singular heads too
-    direct: regex.Pattern[str]  # skip words + measure, right after a number
-    direct_one: regex.Pattern[str]  # the same with singular heads, after "one"
+    skip: regex.Pattern[str]  # words between a number and its noun phrase that are not part of it
+    descriptive: frozenset[str]  # heads that count parts of an argument, not things in the world
     canon: regex.Pattern[str]  # surface forms whose label differs ("LAs")
     labels: dict[str, str]
     p: dict[str, regex.Pattern[str]]  # the named single patterns
@@ -129,8 +129,8 @@ def load(directory: Path | None = None) -> FigureRules:
         nf_starts=tuple(finders),
         np=np_plural,
         np_any=np_any,
-        direct=rules.compile_pattern(rf"\s+{skip}(?P<np>{np(heads)})", regex.I),
-        direct_one=rules.compile_pattern(rf"\s+{skip}(?P<np>{np(singular + heads)})", regex.I),
+        skip=rules.compile_pattern(rf"[ \t]+{skip}", regex.I),
+        descriptive=frozenset(w.lower() for w in _strs(d["descriptive_heads"])),
         canon=rules.compile_pattern(rf"\b(?:{_alt(list(labels))})\b", regex.I),
         labels=labels,
         p=single,
@@ -155,9 +155,11 @@ class _Cand:
     children: list[_Cand] = field(default_factory=list)  # bracketed / denominator numbers
     is_denominator: bool = False
     accepted: bool = False
+    own: tuple[int, int] | None = None  # the noun phrase the number quantifies, with the words before it
 
 
 _COORDINATION = regex.compile(r"(\s+(?:and|or)\s+)")
+_COORDINATED = regex.compile(r"[ \t]+(?:and|or)[ \t]+(?=[^\W\d_])")
 _ASCII_DIGIT = re.compile("[0-9]")  # what `str.isdigit` holds for in ASCII text
 
 
@@ -196,20 +198,34 @@ class _Page:
 
     def __init__(self, doc: CleanDoc, fr: FigureRules, directory: Path | None):
         self.doc, self.fr, self.text, self.dir = doc, fr, doc.text, directory
-        self.era = getattr(doc, "era", "") or doc.published or scales.guess_era(doc.text, directory)
+        self.layer = spans.Layer(doc, directory, fr.change)
+        self.era = self.layer.era
         self.low = prefilter.lowered(doc.text)  # None: no prefilter on this page
-        self._judgements: dict[tuple[int, int], list[scales.Judgement]] = {}
         self._categories: dict[str, str] = {}  # table label -> category
 
-    def judgements(self, sent: tuple[int, int]) -> list[scales.Judgement]:
-        """Judgement phrases of a sentence, in text offsets (cached per sentence)."""
-        if sent not in self._judgements:
-            s, e = sent
-            self._judgements[sent] = [
-                scales.Judgement(j.start + s, j.end + s, j.category, j.rule)
-                for j in scales.find(self.text[s:e], self.era, self.dir)
-            ]
-        return self._judgements[sent]
+    def np_after(self, pos: int, singular: bool = False, participle: bool = True) -> tuple[str, int] | None:
+        """(phrase, end) of the noun phrase quantified by a number ending at
+        `pos`, past words that are not part of it ("152 English authorities"),
+        and with a coordinated phrase ("managers and social workers")."""
+        text, g, fr = self.text, self.layer.g, self.fr
+        m = fr.skip.match(text, pos)
+        if m is None or scales.load(self.dir).combined.match(text, m.end()):
+            return None  # "34 requires improvement", "97 good": a judgement, not what is counted
+        found = spans.noun_phrase(g, text, m.end(), singular=singular, at_word=True, participle=participle)
+        if found is None:
+            return None
+        s, e = found
+        if not singular and (c := _COORDINATED.match(text, e)) is not None:
+            more = spans.noun_phrase(g, text, c.end(), at_word=True)
+            if more is not None:
+                e = more[1]
+        # A measure the vocabulary names at more length ("children in need") is read whole.
+        if (v := fr.canon.match(text, s)) is not None and v.end() > e:
+            e = v.end()
+        head = text[s:e].rsplit(None, 1)[-1].lower()
+        if head in fr.descriptive or head + "s" in fr.descriptive:
+            return None
+        return text[s:e], e
 
     def category_of(self, label: str) -> str:
         if label not in self._categories:
@@ -345,9 +361,9 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]]) ->
         for c in cs:
             _judge(page, c, cs, previous)
         acc = [c for c in cs if c.accepted]
-        for c in acc:
-            _categorise(page, c, acc, previous)
-            _period(page, c, acc, dates)
+        for i, c in enumerate(acc):
+            _categorise(page, c, i, acc, previous)
+            _period(page, c, i, acc, dates)
         if acc:
             previous = (previous + acc)[-12:]
         out += acc
@@ -406,24 +422,22 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.accepted = True
     explicit, tail = "", n.end
     if n.kind == "count" or n.form == "ratio":
-        m = (fr.direct_one if n.value == 1 else fr.direct).match(text, n.end)
-        if m:
-            explicit, c.rule, tail = m.group("np"), c.rule or COUNT_NOUN, m.end()
+        # After a figure that named its measure, "40 offering services" is a clause, not "offering services".
+        named = any(o.accepted and o.measure for o in cs if o.n.end <= n.q_start)
+        found = page.np_after(n.end, singular=n.value == 1, participle=not named)
+        if found:
+            (explicit, tail), c.rule = found, c.rule or COUNT_NOUN
     if not explicit:
         pos = _after_children(page, c)
         den = next((ch for ch in c.children if ch.is_denominator), None)
-        if den is not None:
-            m = fr.direct.match(text, den.n.end)
-            if m:
-                explicit, c.rule, tail = m.group("np"), c.rule or COUNT_OF, m.end()
+        if den is not None and (found := page.np_after(den.n.end)):
+            (explicit, tail), c.rule = found, c.rule or COUNT_OF
         for at in dict.fromkeys((n.end, pos)):
             m = p["of_pattern"].match(text, at) if not explicit else None
-            if m:
-                m2 = fr.direct.match(text, m.end() - 1) if m.end() > at else None
-                if m2:
-                    explicit, c.rule, tail = m2.group("np"), c.rule or COUNT_OF, m2.end()
+            if m and m.end() > at and (found := page.np_after(m.end() - 1)):
+                (explicit, tail), c.rule = found, c.rule or COUNT_OF
     if explicit:
-        c.measure, c.accepted = _measure(fr, explicit) + _post(page, tail), True
+        c.measure, c.accepted, c.own = _measure(fr, explicit) + _post(page, tail), True, (n.end, tail)
         return
     if c.host is not None and c.host.accepted:
         c.measure, c.rule, c.accepted = c.host.measure, c.rule or COUNT_PAREN, True
@@ -459,10 +473,14 @@ def _judgement_follows(page: _Page, c: _Cand) -> bool:
     pos = _after_children(page, c)
     gap = page.text[pos:pos + 4]
     lead = len(gap) - len(gap.lstrip(" \"'"))
-    return any(j.start == pos + lead for j in page.judgements(c.sent)) and lead > 0
+    return any(j.start == pos + lead for j in page.layer.phrases(c.sent)) and lead > 0
 
 
-def _categorise(page: _Page, c: _Cand, acc: list[_Cand], previous: list[_Cand]) -> None:
+def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[_Cand]) -> None:
+    """The judgement bucket of accepted figure `acc[i]`: a total, its host's,
+    the judgement its clause gives it (spans.attribute, as for authorities),
+    else that of the figure before it in the same clause, else after "this
+    rating", that of the sentence before."""
     text, p = page.text, page.fr.p
     if c.is_denominator or (not c.n.qualifier and p["total_pattern"].search(text[max(c.sent[0], c.n.start - 30):c.n.start])):
         c.category = TOTAL
@@ -470,27 +488,16 @@ def _categorise(page: _Page, c: _Cand, acc: list[_Cand], previous: list[_Cand]) 
     if c.host is not None:
         c.category = c.host.category
         return
-    i = acc.index(c)
     later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c]
     seg_end = later[0].n.q_start if later else c.sent[1]
-    js = page.judgements(c.sent)
-    after = [j for j in js if _after_children(page, c) <= j.start < seg_end or c.n.end <= j.start < seg_end]
-    if after:
-        c.category = "" if _negated(page, after[0].start, c.n.end) else after[0].category
-        return
     indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
-    # A coordinated clause the figure begins is not about what came before it:
-    # neither the judgements nor the figures before the break give its category.
-    broken = False
-    for m in page.finditer("clause_break_pattern", seg_start, c.n.q_start):
-        seg_start, broken = m.end(), True
-    before = [j for j in js if seg_start <= j.start and j.end <= c.n.q_start]
-    states = [j for j in before if j.category not in page.fr.change]
-    if before:
-        j = (states or before)[-1]
-        c.category = "" if _negated(page, j.start, seg_start) else j.category
+    category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, lo=seg_start, hi=seg_end, own=c.own)
+    if rule:
+        c.category = category
         return
+    # A coordinated clause the figure begins is not about what came before it.
+    broken = page.layer.clause(c.sent, c.n.q_start, c.n.end)[0] > seg_start
     for o in reversed([] if broken else indep):
         if o.category and o.category != TOTAL:
             c.category = o.category
@@ -503,12 +510,7 @@ def _categorise(page: _Page, c: _Cand, acc: list[_Cand], previous: list[_Cand]) 
     c.category = ""
 
 
-def _negated(page: _Page, start: int, lo: int) -> bool:
-    """ "never been judged good": the judgement at `start` is denied."""
-    return page.fr.p["negation_pattern"].search(page.text, max(lo, start - 40), start) is not None
-
-
-def _period(page: _Page, c: _Cand, acc: list[_Cand], dates: list[tuple[int, int]]) -> None:
+def _period(page: _Page, c: _Cand, i: int, acc: list[_Cand], dates: list[tuple[int, int]]) -> None:
     """The year a figure is about, where its clause states it."""
     text, p = page.text, page.fr.p
     if c.host is not None or c.is_denominator:
@@ -517,7 +519,6 @@ def _period(page: _Page, c: _Cand, acc: list[_Cand], dates: list[tuple[int, int]
             c.period = owner.period
             return
     starts = [s for s, _ in dates]
-    i = acc.index(c)
     later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c]
     seg_end = later[0].n.q_start if later else c.sent[1]
     for m in page.finditer("period_pattern", c.n.end, seg_end):
@@ -545,13 +546,12 @@ def _line_at(text: str, pos: int) -> tuple[int, int]:
 
 
 def _table_measure(page: _Page, start: int) -> str:
-    text, fr = page.text, page.fr
+    fr = page.fr
     lo = max(0, start - fr.table_context)
     best = ""
     for m in page.finditer("number_of_pattern", lo, start):
-        m2 = fr.direct.match(text, m.end() - 1)
-        if m2 and m2.start() == m.end() - 1:
-            best = _measure(fr, m2.group("np"))
+        if found := page.np_after(m.end() - 1):
+            best = _measure(fr, found[0])
     return best or page.nearest_np(lo, start)
 
 

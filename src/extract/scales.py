@@ -42,6 +42,7 @@ class Scales:
     stars: dict[str, str]
     combined: regex.Pattern[str]  # one alternation of every term, named groups t0..tn
     markers: tuple[tuple[str, regex.Pattern[str]], ...]  # era id -> marker words
+    frameworks: tuple[tuple[str, regex.Pattern[str]], ...]  # era id -> names of its inspection framework
     starts: re.Pattern[str] | None  # where in the lowered text a term can begin (None: try everywhere)
     term_groups: tuple[tuple[int, str], ...]  # (index in `Match.groups()`, name) of the t.. groups, in `groupdict` order
 
@@ -65,6 +66,9 @@ def load(directory: Path | None = None) -> Scales:
     markers = tuple(
         (k, rules.compile_pattern(v, regex.I)) for k, v in data.get("era_markers", {}).items() if k != "__line__"
     )
+    frameworks = tuple(
+        (k, rules.compile_pattern(v, regex.I)) for k, v in data.get("framework_markers", {}).items() if k != "__line__"
+    )
     prefixes: set[str] = set()
     for t in terms:
         found = prefilter.starts(t.pattern.pattern)
@@ -74,7 +78,7 @@ def load(directory: Path | None = None) -> Scales:
         prefixes |= found
     starts = prefilter.finder(prefixes) if prefixes else None
     groups = tuple((i - 1, k) for k, i in combined.groupindex.items() if k.startswith("t"))
-    return Scales(eras, data["default_era"], tuple(terms), stars, combined, markers, starts, groups)
+    return Scales(eras, data["default_era"], tuple(terms), stars, combined, markers, frameworks, starts, groups)
 
 
 @lru_cache(maxsize=1024)
@@ -101,6 +105,12 @@ def guess_era(text: str, directory: Path | None = None) -> str:
     if best[0] == 0 or sum(1 for c, _ in counts if c == best[0]) > 1:
         return sc.default_era
     return best[1]
+
+
+def framework_era(text: str, directory: Path | None = None) -> str:
+    """The era of the one inspection framework a sentence names ("last year's APA"), else ""."""
+    named = {eid for eid, p in load(directory).frameworks if p.search(text)}
+    return named.pop() if len(named) == 1 else ""
 
 
 def _label(term: Term, match: regex.Match[str], era_id: str, sc: Scales) -> str:

@@ -1,0 +1,265 @@
+"""The span layer: what figures and authorities both read, found once per page.
+
+After cleaning, a `Layer` over the clean text answers, per sentence and cached:
+the judgement phrases (era decided once per document, by the cleaner), the
+clauses, which judgements are denied, attributive ("good practice") or a
+starting point ("from inadequate"), and whether a sentence opens a list. The
+noun phrase a number quantifies is read here too, by word class, not from a
+list of topic nouns.
+
+`attribute` is the one place a judgement is tied to something in a sentence:
+a figure's category and an authority's judgement both come from it, so one
+sentence never gives them different answers. Its grammar is rules/grammar.yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from . import numbers, rules, scales
+from .model import CleanDoc
+
+_QUOTES = "\"'‘’“”"
+# One word of a noun phrase: letters (with inner apostrophes, hyphens, dots), optionally quoted.
+_WORD = regex.compile(r"[ \t]+[\"'‘’“”]?(?P<w>[^\W\d_](?:[\w'’.-]*[\w'’])?)[\"'‘’“”]?")
+_FIRST_WORD = regex.compile(r"[ \t]*[\"'‘’“”]?(?P<w>[^\W\d_](?:[\w'’.-]*[\w'’])?)[\"'‘’“”]?")
+_AFTER_WORD = regex.compile(r"[\s\"'‘’“”]*(?P<w>[^\W\d_][\w'’-]*)?")
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """rules/grammar.yaml, compiled."""
+
+    closed: frozenset[str]
+    plural: frozenset[str]
+    not_plural: frozenset[str]
+    compounds: regex.Pattern[str]
+    clause_break: regex.Pattern[str]
+    negation: regex.Pattern[str]
+    source: regex.Pattern[str]
+    past: regex.Pattern[str]
+    idiom_nouns: frozenset[str]
+    list_opener: regex.Pattern[str]
+    no_judgement: tuple[tuple[str, regex.Pattern[str]], ...]
+
+
+@lru_cache(maxsize=8)
+def grammar(directory: Path | None = None) -> Grammar:
+    rf = rules.load("grammar", directory)
+    d = rules.strip_lines(rf.data)
+    # Number words close a phrase too ("three zero stars": "zero" is not part of what three counts).
+    nums = numbers.grammar(directory)
+    closed = frozenset(str(w).lower() for ws in d["closed_classes"].values() for w in ws) | {
+        w.lower() for w in (*nums.words, *nums.scales, *nums.fractions)}
+    comps = sorted((str(c) for c in d["compound_modifiers"]), key=len, reverse=True)
+    return Grammar(
+        closed=closed,
+        plural=frozenset(str(w).lower() for w in d["plural_nouns"]),
+        not_plural=frozenset(str(w).lower() for w in d["not_plural"]),
+        compounds=rules.compile_pattern(
+            r"[ \t]*(?P<w>" + "|".join(regex.escape(c).replace(r"\ ", r"[\s-]+") for c in comps) + r")\b", regex.I
+        ),
+        clause_break=rules.compile_pattern(d["clause_break_pattern"]),
+        negation=rules.compile_pattern(d["negation_pattern"], regex.REVERSE),
+        source=rules.compile_pattern(d["source_pattern"], regex.REVERSE),
+        past=rules.compile_pattern(d["past_pattern"]),
+        idiom_nouns=frozenset(str(w).lower() for w in d["idiom_nouns"]),
+        list_opener=rules.compile_pattern(d["list_opener_pattern"]),
+        no_judgement=tuple((r["id"], rules.compile_pattern(r["pattern"])) for r in d["no_judgement"]),
+    )
+
+
+# --- Noun phrases ----------------------------------------------------------------
+
+
+def looks_plural(g: Grammar, word: str) -> bool:
+    """A plural noun by its form: an -s ending (not -ss, -us, -is, a possessive) or an irregular plural."""
+    w = word.lower().rstrip(".")
+    if w in g.plural:
+        return True
+    if w in g.not_plural or w in g.closed or len(w) < 3 or not w.endswith("s"):
+        return False
+    return not (w.endswith(("ss", "us", "is", "'s", "’s")) or w.isupper())
+
+
+def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_word: bool = False,
+                participle: bool = True, limit: int = 8) -> tuple[int, int] | None:
+    """The noun phrase a number ending at `pos` quantifies: (start, end) or None.
+
+    Words run until a closed-class word, an adverb in -ly, or punctuation.
+    A plural count's head is the first plural noun of the run (a plural noun
+    right after it joins it: "children's homes inspections"), so a verb after
+    the head ("councils face ...", "councils inspected ...") is never taken
+    in. After "one", the head is the last word before a verb form or the end.
+    `at_word`: `pos` is where the first word begins (no space before it).
+    `participle=False`: a first word in -ed/-ing is a verb ("... and 40
+    offering services"), as where the sentence already named what is counted.
+    """
+    words: list[tuple[int, int, str]] = []
+    p = pos
+    while len(words) < limit:
+        m = g.compounds.match(text, p) or (_FIRST_WORD if at_word and not words else _WORD).match(text, p)
+        if m is None:
+            break
+        w = m.group("w")
+        lw = w.lower()
+        if lw in g.closed or (lw.endswith("ly") and lw not in g.plural and len(lw) > 4):
+            break
+        words.append((m.start("w"), m.end("w"), lw))
+        p = m.end()
+    if not words or (words[0][2].endswith(("ed", "ing")) and (not participle or len(words) == 1)):
+        return None  # "40 offering services", "68 rated": a verb, the number is a clause's subject
+    if singular:
+        end = 0
+        for i, (_s, _e, lw) in enumerate(words):
+            if i and lw.endswith(("ed", "ing")):
+                break
+            if looks_plural(g, lw):
+                return None  # "1 Key findings": not one of anything
+            end = i
+            if _possessive_plural(lw):
+                break
+        return words[0][0], words[end][1] - (1 if _possessive_plural(words[end][2]) else 0)
+    for i, (_s, e, lw) in enumerate(words):
+        if _possessive_plural(lw):
+            return words[0][0], e - 1  # "152 local authorities' services": the authorities are counted
+        if looks_plural(g, lw):
+            j = i
+            while j + 1 < len(words) and looks_plural(g, words[j + 1][2]):
+                j += 1
+            return words[0][0], words[j][1]
+    return None
+
+
+def _possessive_plural(word: str) -> bool:
+    return word.endswith(("s'", "s’"))
+
+
+# --- Judgements in context ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A judgement phrase of a sentence, in text offsets, with how it is used."""
+
+    start: int
+    end: int
+    category: str
+    rule: str
+    negated: bool  # "not rated good"
+    attributive: bool  # "good practice": praise in passing, no judgement
+    source: bool  # "from inadequate (to good)", "inadequate in 2016": where something was, not is
+    change: bool  # improved / declined
+
+
+class Layer:
+    """One page's spans, computed lazily and cached per sentence."""
+
+    def __init__(self, doc: CleanDoc, directory: Path | None = None, change: frozenset[str] = frozenset()):
+        self.doc, self.text, self.dir = doc, doc.text, directory
+        # The era is decided once per page (by the cleaner); a bare CleanDoc gets the same decision here.
+        self.era = doc.era or (scales.era(doc.published, directory) if doc.published
+                               else scales.guess_era(doc.text, directory))
+        self.g = grammar(directory)
+        self.change = change or frozenset({"improved", "declined"})
+        self._phrases: dict[tuple[int, int], list[Phrase]] = {}
+        self._breaks: dict[tuple[int, int], list[int]] = {}
+
+    def phrases(self, sent: tuple[int, int]) -> list[Phrase]:
+        if sent not in self._phrases:
+            s, e = sent
+            text, g = self.text, self.g
+            out = []
+            era = scales.framework_era(text[s:e], self.dir) or self.era
+            for j in scales.find(text[s:e], era, self.dir):
+                a, b = j.start + s, j.end + s
+                lead = text[max(s, a - 60):a]
+                nxt = _AFTER_WORD.match(text, b, e)
+                word = (nxt.group("w") or "").lower() if nxt else ""
+                quoted_after = b < e and text[b] in _QUOTES
+                attributive = not quoted_after and text[b:b + 1].isspace() and word in g.idiom_nouns
+                out.append(Phrase(
+                    a, b, j.category, j.rule,
+                    negated=g.negation.search(lead) is not None,
+                    attributive=attributive,
+                    source=g.source.search(lead) is not None or g.past.match(text, b, e) is not None,
+                    change=j.category in self.change,
+                ))
+            self._phrases[sent] = out
+        return self._phrases[sent]
+
+    def clause(self, sent: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+        """The clause of `sent` holding [start, end): between the clause breaks around it."""
+        if sent not in self._breaks:
+            s, e = sent
+            self._breaks[sent] = [m.start() for m in self.g.clause_break.finditer(self.text, s, e)] + [e]
+        lo, hi = sent[0], sent[1]
+        for b in self._breaks[sent]:
+            if b <= start:
+                lo = b
+            elif b >= end:
+                hi = b
+                break
+        return lo, hi
+
+    def has_phrase(self, sent: tuple[int, int], start: int, end: int) -> bool:
+        """Whether a usable judgement phrase lies in [start, end) of the sentence."""
+        return any(start <= p.start and p.end <= end and not p.attributive for p in self.phrases(sent))
+
+    def no_judgement(self, sent: tuple[int, int]) -> bool:
+        s, e = sent
+        return any(p.search(self.text, s, e) for _, p in self.g.no_judgement)
+
+    def opens_list(self, sent: tuple[int, int]) -> bool:
+        return self.g.list_opener.match(self.text, sent[0], sent[1]) is not None
+
+
+def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
+              lo: int | None = None, hi: int | None = None, own: tuple[int, int] | None = None,
+              changes: bool = True) -> tuple[str, str, int]:
+    """(category, rule id, end of the phrase) of the judgement `[start, end)` takes in its sentence.
+
+    The search stays in the target's clause, narrowed to `[lo, hi)` when the
+    caller knows where other targets begin (the next figure). A judgement
+    after the target comes first ("12 councils were rated good", "Leeds is
+    inadequate"), else the nearest before it ("rated outstanding - Hartlepool
+    and Wigan", "inadequate at Bury and Dudley"). Denied judgements give
+    blank; praise in passing ("good practice") and starting points
+    ("from inadequate") are passed over. `own` is the target's own phrase,
+    where a judgement word is always its category ("24 inadequate LAs").
+    `changes=False`: "improved"/"declined" are not judgements of the target.
+    """
+    cs, ce = layer.clause(sent, start, end)
+    lo = cs if lo is None else max(lo, cs)
+    hi = ce if hi is None else min(hi, ce)
+    usable = []
+    for p in layer.phrases(sent):
+        inside = own is not None and own[0] <= p.start and p.end <= own[1]
+        if (p.attributive and not inside) or (p.change and not changes):
+            continue
+        usable.append(p)
+    after = [p for p in usable if end <= p.start < hi]
+    later = [p for p in after if not p.source] or after
+    if later:
+        p = later[0]
+        return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.after", p.end)
+    before = [p for p in usable if lo <= p.start and p.end <= start and not p.source]
+    if before:
+        states = [p for p in before if not p.change]
+        p = (states or before)[-1]
+        return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.before", p.end)
+    return "", "", -1
+
+
+def sentence_judgement(layer: Layer, sent: tuple[int, int]) -> tuple[str, str]:
+    """The judgement a whole sentence states, for a list that follows it: its
+    last usable phrase that is a state, not a change."""
+    ps = [p for p in layer.phrases(sent) if not p.attributive and not p.source and not p.change]
+    if not ps or layer.no_judgement(sent):
+        return "", ""
+    p = ps[-1]
+    return ("", "judg.negated") if p.negated else (p.category, "judg.list-after")

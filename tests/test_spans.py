@@ -1,0 +1,102 @@
+"""The span layer: open-vocabulary measures and one judgement attribution for figures and authorities.
+
+Every sentence of issue 9's "What goes wrong" is here with the measure or judgement it should give.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract import authorities, clean, figures, spans
+from extract.model import CleanDoc, RawDoc, Source
+
+
+def doc(text: str, published: str = "2016-01-05") -> CleanDoc:
+    raw = RawDoc("t", "t.txt", "txt", "", text, Source("t", published=published))
+    return clean.clean(raw)
+
+
+def measures(text: str, published: str = "2016-01-05") -> list[tuple[str, str]]:
+    return [(f.value, f.measure) for f in figures.extract(doc(text, published))]
+
+
+def judgements(text: str, published: str = "2016-01-05") -> dict[str, str]:
+    return {m.authority: m.judgement for m in authorities.extract(doc(text, published))}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The council employs 540 social care staff.", [("540", "social care staff")]),
+    ("The report draws on a survey of 35 voluntary sector organisations.", [("35", "voluntary sector organisations")]),
+    ("Inspectors met 45 managers, 300 foster carers and 12 independent reviewing officers.",
+     [("45", "managers"), ("300", "foster carers"), ("12", "independent reviewing officers")]),
+    ("Only four complaints were upheld out of 39 appeals.", [("4", "complaints"), ("39", "appeals")]),
+    # The head is the first plural noun: a verb after it is not taken in.
+    ("Last year 12 councils face intervention from the minister.", [("12", "councils")]),
+    ("152 local authorities' children's services were inspected.", [("152", "local authorities")]),
+    ("This year, 66 monitoring visits have been carried out.", [("66", "monitoring visits")]),
+])
+def test_open_vocabulary_measures(text: str, expected: list[tuple[str, str]]) -> None:
+    assert measures(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Joint area reviews and annual performance assessments are two complementary elements of the process.",
+    "Following analysis, four key themes emerge.",
+    "Councils that have improved one aspect of their services do better.",
+    "1 Key findings",
+])
+def test_counts_of_parts_of_an_argument_are_not_figures(text: str) -> None:
+    assert measures(text) == []
+
+
+def test_a_verb_after_a_bare_number_is_a_clause_not_a_measure() -> None:
+    text = "Over two thirds (103) of councils are providing good services, with 40 offering services that are adequate."
+    assert measures(text)[-1] == ("40", "councils")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Two councils were rated outstanding - Hartlepool and Wigan.", {"Hartlepool": "outstanding", "Wigan": "outstanding"}),
+    ("Nine councils were judged to be inadequate. They are Bolton, Cornwall and Luton.",
+     {"Bolton": "inadequate", "Cornwall": "inadequate", "Luton": "inadequate"}),
+    ("Fostering was rated inadequate at Bury, Dudley and Surrey councils.",
+     {"Bury": "inadequate", "Dudley": "inadequate", "Surrey": "inadequate"}),
+    ("Wakefield Children's Services 'inadequate' says Ofsted\n\nThe report was published today.", {"Wakefield": "inadequate"}),
+    ("The children's services in Bexley were awarded an overall rating of 'requires improvement to be good'.",
+     {"Bexley": "requires improvement"}),
+    ("Rochdale is inadequate, says Ofsted.", {"Rochdale": "inadequate"}),
+    ("Rochdale's children's services are inadequate.", {"Rochdale": "inadequate"}),
+    ("Five authorities - Camden, Leeds and Wirral among them - received the top grade.",
+     {"Camden": "outstanding", "Leeds": "outstanding", "Wirral": "outstanding"}),
+    # A past judgement gives way to the present one.
+    ("Reading's children's services - rated inadequate in 2016 - now \"require improvement to be good\", Ofsted said.",
+     {"Reading": "requires improvement"}),
+    # Denied, praised in passing, or only changed: no judgement.
+    ("Leeds was not rated inadequate.", {"Leeds": ""}),
+    ("Inspectors praised the good practice they saw in Leeds.", {"Leeds": ""}),
+    ("Leeds improved, says Ofsted.", {"Leeds": ""}),
+])
+def test_judgement_by_scope(text: str, expected: dict[str, str]) -> None:
+    assert judgements(text) == expected
+
+
+def test_figure_and_authority_take_the_same_judgement_from_one_sentence() -> None:
+    text = "Camden was rated excellent, and 12 councils were rated excellent."
+    d = doc(text, published="")  # undated: the era is guessed once for the page
+    fig = figures.extract(d)[0]
+    named = authorities.extract(d)[0]
+    assert fig.category == named.judgement == "performs excellently"
+
+
+def test_a_sentence_naming_a_framework_speaks_its_scale() -> None:
+    # A 2009 page (annual rating era) citing last year's APA grade.
+    text = "Ministers are intervening in nine councils judged to be inadequate in last year's APA, including Haringey."
+    assert judgements(text, published="2009-03-05") == {"Haringey": "inadequate"}
+    assert judgements("Haringey was judged to be inadequate.", published="2009-03-05") == {"Haringey": "performs poorly"}
+
+
+def test_noun_phrase_reads_word_classes() -> None:
+    g = spans.grammar()
+    text = "12 looked after children were placed"
+    assert text[slice(*spans.noun_phrase(g, text, 2))] == "looked after children"
+    assert spans.noun_phrase(g, "3 were", 1) is None
+    assert spans.noun_phrase(g, "1 council was", 1, singular=True) == (2, 9)
