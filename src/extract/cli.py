@@ -66,10 +66,12 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
 @click.argument("output", type=click.Path(path_type=Path, exists=True, file_okay=False), default=DEFAULT_OUT)
 @click.option("--expected", type=click.Path(path_type=Path, exists=True, file_okay=False), default=scoring.EXPECTED,
               show_default=True, help="Folder with figures.csv, not_figures.csv, authorities.csv annotations.")
-@click.option("--quiet", "-q", is_flag=True, help="Only the summary, not each miss and false row.")
-def score(output: Path, expected: Path, quiet: bool) -> None:
-    """Precision, recall and agreement of a run against hand-made annotations."""
-    click.echo(scoring.score(output, expected).report(details=not quiet))
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary, not each document, miss and false row.")
+@click.option("--doc", "docs", multiple=True, metavar="DOC_ID",
+              help="Score only these documents (repeatable): a fold of pages no rule was written from.")
+def score(output: Path, expected: Path, quiet: bool, docs: tuple[str, ...]) -> None:
+    """Precision, recall and agreement of a run against hand-made annotations, overall and per document."""
+    click.echo(scoring.score(output, expected, docs or None).report(details=not quiet))
 
 
 # --- check, diff, review (issue 5) ------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ class Scales:
     stars: dict[str, str]
     combined: regex.Pattern[str]  # one alternation of every term, named groups t0..tn
     markers: tuple[tuple[str, regex.Pattern[str]], ...]  # era id -> marker words
-    frameworks: tuple[tuple[str, regex.Pattern[str]], ...]  # era id -> names of its inspection framework
+    frameworks: tuple[tuple[str, frozenset[str], regex.Pattern[str]], ...]  # (scale id, page eras it applies in, names)
     starts: re.Pattern[str] | None  # where in the lowered text a term can begin (None: try everywhere)
     term_groups: tuple[tuple[int, str], ...]  # (index in `Match.groups()`, name) of the t.. groups, in `groupdict` order
 
@@ -67,7 +67,8 @@ def load(directory: Path | None = None) -> Scales:
         (k, rules.compile_pattern(v, regex.I)) for k, v in data.get("era_markers", {}).items() if k != "__line__"
     )
     frameworks = tuple(
-        (k, rules.compile_pattern(v, regex.I)) for k, v in data.get("framework_markers", {}).items() if k != "__line__"
+        (str(f["scale"]), frozenset(str(e) for e in f.get("within") or ()), rules.compile_pattern(f["pattern"], regex.I))
+        for f in data.get("framework_markers") or []
     )
     prefixes: set[str] = set()
     for t in terms:
@@ -87,7 +88,7 @@ def era(date: str | None, directory: Path | None = None) -> str:
     sc = load(directory)
     if not date:
         return sc.default_era
-    if any(date == e[0] for e in sc.eras):
+    if any(date == e[0] for e in sc.eras) or any(date == f[0] for f in sc.frameworks):
         return date
     d = (date + "-01-01")[:10] if len(date) < 10 else date[:10]
     for eid, start, end in sc.eras:
@@ -107,9 +108,13 @@ def guess_era(text: str, directory: Path | None = None) -> str:
     return best[1]
 
 
-def framework_era(text: str, directory: Path | None = None) -> str:
-    """The era of the one inspection framework a sentence names ("last year's APA"), else ""."""
-    named = {eid for eid, p in load(directory).frameworks if p.search(text)}
+def framework_era(text: str, page_era: str, directory: Path | None = None) -> str:
+    """The scale of the one inspection framework a sentence names ("last year's APA"), else ""."""
+    found = [(sid, bool(within)) for sid, within, p in load(directory).frameworks
+             if (not within or page_era in within) and p.search(text)]
+    named = {sid for sid, _ in found}
+    if len(named) > 1:  # a framework named outright beats a scale limited to some pages' eras
+        named = {sid for sid, limited in found if not limited}
     return named.pop() if len(named) == 1 else ""
 
 

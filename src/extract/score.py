@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,15 +68,22 @@ class PRF:
 class Score:
     figures: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
     measure_agree: int = 0
+    head_agree: int = 0  # the last word of `measure` (its head noun) agrees
     category_agree: int = 0
     matched: int = 0
     not_figures: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
     false: list[str] = field(default_factory=list)
+    disagreements: list[str] = field(default_factory=list)  # matched figures whose measure or category differ
     authorities: PRF = field(default_factory=PRF)
     judgement_ok: int = 0
     judgement_n: int = 0
     authority_errors: list[str] = field(default_factory=list)
+    per_doc: dict[str, Score] = field(default_factory=dict)
+
+    @property
+    def head_agreement(self) -> float:
+        return self.head_agree / self.matched if self.matched else 1.0
 
     @property
     def measure_agreement(self) -> float:
@@ -89,11 +97,24 @@ class Score:
     def judgement_accuracy(self) -> float:
         return self.judgement_ok / self.judgement_n if self.judgement_n else 1.0
 
+    def doc_lines(self) -> list[str]:
+        """One row per document: where the scores above come from."""
+        out = [f"{'document':<22} {'fig P':>6} {'fig R':>6} {'meas':>6} {'categ':>6} {'auth F1':>7} {'judg':>6}  "
+               "(tp/fp/fn figures; authorities)"]
+        for doc_id, d in sorted(self.per_doc.items()):
+            f, a = d.figures["overall"], d.authorities
+            out.append(f"{doc_id:<22} {f.precision:>6.3f} {f.recall:>6.3f} {d.measure_agreement:>6.3f} "
+                       f"{d.category_agreement:>6.3f} {a.f1 if a.tp + a.fp + a.fn else 1.0:>7.3f} "
+                       f"{d.judgement_accuracy:>6.3f}  ({f.tp}/{f.fp}/{f.fn}; {a.tp}/{a.fp}/{a.fn})")
+        return out
+
     def report(self, details: bool = True) -> str:
         lines = []
         if details:
+            lines += ["Per document:"] + [f"  {line}" for line in self.doc_lines()] + [""]
             lines += ["Missed figures:"] + [f"  {m}" for m in self.misses]
             lines += ["False figures:"] + [f"  {m}" for m in self.false]
+            lines += ["Measure or category differs:"] + [f"  {m}" for m in self.disagreements]
             lines += ["Not-figures extracted:"] + [f"  {m}" for m in self.not_figures]
             lines += ["Authority errors:"] + [f"  {m}" for m in self.authority_errors]
             lines.append("")
@@ -102,8 +123,8 @@ class Score:
                 lines.append(self.figures[kind].line(f"figures/{kind}"))
         lines.append(self.figures["overall"].line("figures/overall"))
         lines.append(
-            f"measure agreement {self.measure_agreement:.3f}  category agreement {self.category_agreement:.3f}  "
-            f"(of {self.matched} matched)"
+            f"measure agreement {self.measure_agreement:.3f} (head noun {self.head_agreement:.3f})  "
+            f"category agreement {self.category_agreement:.3f}  (of {self.matched} matched)"
         )
         lines.append(f"not-figures extracted: {len(self.not_figures)}")
         lines.append(self.authorities.line("authorities"))
@@ -111,15 +132,40 @@ class Score:
         return "\n".join(lines)
 
 
-def score(run: Path, expected: Path = EXPECTED) -> Score:
-    sc = Score()
+def score(run: Path, expected: Path = EXPECTED, docs: Iterable[str] | None = None) -> Score:
+    """Scores of a run against annotations, overall and per document.
+
+    `docs` limits both sides to those documents: score a fold of pages that a
+    rule was not written from.
+    """
     exp_figs = _read(expected / "figures.csv")
     not_figs = _read(expected / "not_figures.csv")
     exp_auth = _read(expected / "authorities.csv")
-    docs = {r["doc_id"] for r in exp_figs + not_figs + exp_auth}
-    pred_figs = [r for r in _read(run / "figures.csv") if r["doc_id"] in docs]
-    pred_auth = [r for r in _read(run / "authorities.csv") if r["doc_id"] in docs]
+    wanted = {r["doc_id"] for r in exp_figs + not_figs + exp_auth}
+    if docs is not None:
+        wanted &= set(docs)
+    pred_figs = [r for r in _read(run / "figures.csv") if r["doc_id"] in wanted]
+    pred_auth = [r for r in _read(run / "authorities.csv") if r["doc_id"] in wanted]
 
+    def only(rows: list[dict[str, str]], ids: set[str]) -> list[dict[str, str]]:
+        return [r for r in rows if r["doc_id"] in ids]
+
+    sc = _score(only(exp_figs, wanted), only(not_figs, wanted), only(exp_auth, wanted), pred_figs, pred_auth)
+    for d in sorted(wanted):
+        one = {d}
+        sc.per_doc[d] = _score(only(exp_figs, one), only(not_figs, one), only(exp_auth, one),
+                               only(pred_figs, one), only(pred_auth, one))
+    return sc
+
+
+def _head(measure: str) -> str:
+    words = _norm(measure).split()
+    return words[-1] if words else ""
+
+
+def _score(exp_figs: list[dict[str, str]], not_figs: list[dict[str, str]], exp_auth: list[dict[str, str]],
+           pred_figs: list[dict[str, str]], pred_auth: list[dict[str, str]]) -> Score:
+    sc = Score()
     by_doc: dict[str, list[dict[str, str]]] = defaultdict(list)
     for r in pred_figs:
         by_doc[r["doc_id"]].append(r)
@@ -147,7 +193,12 @@ def score(run: Path, expected: Path = EXPECTED) -> Score:
         sc.figures["overall"].tp += 1
         sc.matched += 1
         sc.measure_agree += _norm(best["measure"]) == _norm(e["measure"])
+        sc.head_agree += _head(best["measure"]) == _head(e["measure"])
         sc.category_agree += _norm(best["category"]) == _norm(e["category"])
+        if (_norm(best["measure"]), _norm(best["category"])) != (_norm(e["measure"]), _norm(e["category"])):
+            sc.disagreements.append(
+                f"{e['doc_id']} {best['figure_id']} {e['evidence']!r}: measure {best['measure']!r} (expected "
+                f"{e['measure']!r}), category {best['category']!r} (expected {e['category']!r})")
     for p in pred_figs:
         if id(p) in used:
             continue

@@ -174,7 +174,7 @@ class Layer:
             s, e = sent
             text, g = self.text, self.g
             out = []
-            era = scales.framework_era(text[s:e], self.dir) or self.era
+            era = scales.framework_era(text[s:e], self.era, self.dir) or self.era
             for j in scales.find(text[s:e], era, self.dir):
                 a, b = j.start + s, j.end + s
                 lead = text[max(s, a - 60):a]
