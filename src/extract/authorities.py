@@ -654,6 +654,11 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
                 h.judgement, h.judgement_rule = category, rule
         if sent.index < 0:
             continue
+        if sent.index > 0 and layer.refers_back(span) and not any(h.judgement for h in sent.hits):
+            # "Five areas were in this category: A, B, ..." takes the sentence before's judgement.
+            category, rule = spans.sentence_judgement(layer, doc.sentences[sent.index - 1])
+            for h in sent.hits:
+                h.judgement, h.judgement_rule = category, rule and "judg.anaphora"
         listing = _list_like(sent)
         if not listing and not layer.opens_list(span):
             continue

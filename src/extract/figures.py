@@ -160,7 +160,8 @@ class _Cand:
 
 _COORDINATION = regex.compile(r"(\s+(?:and|or)\s+)")
 _COORDINATED = regex.compile(r"[ \t]+(?:and|or)[ \t]+(?=[^\W\d_])")
-_ASCII_DIGIT = re.compile("[0-9]")  # what `str.isdigit` holds for in ASCII text
+_ASCII_DIGIT = re.compile("[0-9]")
+_APPOSED_END = regex.compile(r"[ \t]*,(?=\s+(?:of|out\s+of)\b)")  # what `str.isdigit` holds for in ASCII text
 
 
 def _measure(fr: FigureRules, np: str) -> str:
@@ -378,8 +379,10 @@ def _attach(page: _Page, cs: list[_Cand]) -> None:
         if _ASCII_DIGIT.search(between) if between.isascii() else any(ch.isdigit() for ch in between):
             continue
         if prev.host is None and p["paren_pattern"].match(between):
-            cur.host = prev
-            prev.children.append(cur)
+            # "10 out of the 23 councils (44%)": the share is the numerator's, not the denominator's.
+            owner = next((o for o in cs if prev in o.children), prev) if prev.is_denominator else prev
+            cur.host = owner
+            owner.children.append(cur)
         elif cur.n.kind == "count" and not cur.n.qualifier and p["denominator_pattern"].match(between):
             cur.is_denominator = True
             prev.children.append(cur)
@@ -391,7 +394,9 @@ def _after_children(page: _Page, c: _Cand) -> int:
     """Where the text about `c` resumes after its bracketed count, if any."""
     pos = c.n.end
     for ch in c.children:
-        if ch.host is c:
+        if ch.host is c and (m := _APPOSED_END.match(page.text, ch.n.end)):
+            pos = max(pos, m.end())  # "68 per cent, or 102, of ..."
+        elif ch.host is c:
             close = page.text.find(")", ch.n.end, ch.n.end + 60)
             pos = close + 1 if close >= 0 else ch.n.end
     return pos
@@ -459,6 +464,10 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.measure, c.rule, c.accepted = ante, COUNT_COMPARE, True
     elif c.is_denominator and any(o.accepted for o in cs if c in o.children):
         c.measure, c.rule, c.accepted = ante, COUNT_OF, True
+    elif ante and any(ch.is_denominator for ch in c.children):
+        c.measure, c.rule, c.accepted = ante, COUNT_OF, True  # "as were eight of the 43 (19%)"
+    elif ante and p["apposition_pattern"].match(text, n.end):
+        c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True  # "only two, Sandwell and Ealing, ..."
 
 
 def _post(page: _Page, pos: int) -> str:
@@ -502,7 +511,7 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         if o.category and o.category != TOTAL:
             c.category = o.category
             return
-    if p["anaphora_pattern"].search(text, c.sent[0], c.sent[1]):
+    if page.layer.refers_back(c.sent):
         for o in reversed(previous):
             if o.category and o.category != TOTAL:
                 c.category = o.category

@@ -27,6 +27,7 @@ _QUOTES = "\"'‘’“”"
 # One word of a noun phrase: letters (with inner apostrophes, hyphens, dots), optionally quoted.
 _WORD = regex.compile(r"[ \t]+[\"'‘’“”]?(?P<w>[^\W\d_](?:[\w'’.-]*[\w'’])?)[\"'‘’“”]?")
 _FIRST_WORD = regex.compile(r"[ \t]*[\"'‘’“”]?(?P<w>[^\W\d_](?:[\w'’.-]*[\w'’])?)[\"'‘’“”]?")
+_TO = regex.compile(r"\s+to\s+(?:be\s+)?[\"'‘“]?")
 _AFTER_WORD = regex.compile(r"[\s\"'‘’“”]*(?P<w>[^\W\d_][\w'’-]*)?")
 
 
@@ -44,6 +45,7 @@ class Grammar:
     past: regex.Pattern[str]
     idiom_nouns: frozenset[str]
     list_opener: regex.Pattern[str]
+    anaphora: regex.Pattern[str]
     no_judgement: tuple[tuple[str, regex.Pattern[str]], ...]
 
 
@@ -69,6 +71,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         past=rules.compile_pattern(d["past_pattern"]),
         idiom_nouns=frozenset(str(w).lower() for w in d["idiom_nouns"]),
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
+        anaphora=rules.compile_pattern(d["anaphora_pattern"]),
         no_judgement=tuple((r["id"], rules.compile_pattern(r["pattern"])) for r in d["no_judgement"]),
     )
 
@@ -214,6 +217,10 @@ class Layer:
         s, e = sent
         return any(p.search(self.text, s, e) for _, p in self.g.no_judgement)
 
+    def refers_back(self, sent: tuple[int, int]) -> bool:
+        """Whether the sentence speaks of a judgement named before it ("this category")."""
+        return self.g.anaphora.search(self.text, sent[0], sent[1]) is not None
+
     def opens_list(self, sent: tuple[int, int]) -> bool:
         return self.g.list_opener.match(self.text, sent[0], sent[1]) is not None
 
@@ -243,11 +250,15 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
             continue
         usable.append(p)
     after = [p for p in usable if end <= p.start < hi]
+    # "improved to good": the state reached, not the change.
+    after = [p for i, p in enumerate(after)
+             if not (p.change and i + 1 < len(after) and _TO.fullmatch(layer.text, p.end, after[i + 1].start))]
     later = [p for p in after if not p.source] or after
     if later:
         p = later[0]
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.after", p.end)
-    before = [p for p in usable if lo <= p.start and p.end <= start and not p.source]
+    before = [p for p in usable if lo <= p.start and p.end <= start]
+    before = [p for p in before if not p.source] or before
     if before:
         states = [p for p in before if not p.change]
         p = (states or before)[-1]
