@@ -30,9 +30,10 @@ from .numbers import Number
 # Ids of the rules (listed under `produces` in rules/figures.yaml) that make rows.
 COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE = "count.noun", "count.of", "count.paren", "count.there"
 COUNT_ELLIPSIS, COUNT_COMPARE, COUNT_ANAPHOR = "count.ellipsis", "count.compare", "count.anaphor"
-COUNT_CHANGE = "count.change"
+COUNT_CHANGE, COUNT_PARTITIVE = "count.change", "count.partitive"
 PERCENTAGE, PROPORTION, TABLE_ROW, TABLE_CELLS = "share.percentage", "share.proportion", "table.row", "table.cells"
 RULE_IDS = (COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE, COUNT_ELLIPSIS, COUNT_COMPARE, COUNT_CHANGE, COUNT_ANAPHOR,
+            COUNT_PARTITIVE,
             PERCENTAGE, PROPORTION, TABLE_ROW, TABLE_CELLS)
 TOTAL = "total"
 _NF_CONTEXT = 60  # characters either side of a number that a not-figure pattern may span
@@ -456,6 +457,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.measure, c.rule, c.accepted = ante, COUNT_ANAPHOR, True
     elif p["there_pattern"].search(before):
         c.measure, c.rule, c.accepted = ante, COUNT_THERE, True
+    elif ante and p["partitive_pattern"].search(before):
+        c.measure, c.rule, c.accepted = ante, COUNT_PARTITIVE, True
     elif ante and (p["continuation_pattern"].match(text, n.end) or _judgement_follows(page, c)):
         c.measure, c.rule, c.accepted = ante + _post(page, n.end), COUNT_ELLIPSIS, True
     elif ante and p["change_pattern"].search(before) and not p["rate_of_pattern"].search(text, c.sent[0], n.q_start):
@@ -497,7 +500,8 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     if c.host is not None:
         c.category = c.host.category
         return
-    later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c]
+    # A group the figure is counted in ("two councils are among only three ...") does not end its clause.
+    later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c and o.rule != COUNT_PARTITIVE]
     seg_end = later[0].n.q_start if later else c.sent[1]
     indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
