@@ -545,3 +545,24 @@ def test_rejected_names_say_which_rule_and_why() -> None:
     # The rows are the same with or without the record.
     assert rows == authorities.extract(d)
     assert [m.mention for m in rows] == ["Kingston", "Birmingham", "Kent", "St Helens"]
+
+
+# Probe sentences from real pages found after the rules were written (trade press, council and BBC pages on
+# Ofsted children's services ratings, 2015-2022), shortened: names only.
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("The seven judged inadequate in this latest report are: Birmingham; Buckinghamshire; Coventry Knowsley; "
+         "Manchester Rotherham and Slough.", "2015-01-23",
+         ["E08000025", "E10000002", "E08000026", "E08000011", "E08000003", "E08000018", "E06000039"]),
+        ("THE protection and support of young people in North East Lincolnshire is a top priority.", "2021-11-26", ["E06000012"]),
+        ("Follow BBC East Yorkshire and Lincolnshire on Facebook, external, Twitter, external.", "2022-01-14", []),
+        ("It was reported that Bournemouth Christchurch and Poole [BCP] plans to increase its budget.", "2022-06-01",
+         ["E06000058", "E06000058"]),
+        ("Leader of North Lincolnshire Council, Councillor Rob Waltham, said it was incredible.", "2017-09-04", ["E06000013"]),
+        ("Two further authorities - Waltham Forest in London and St Helens in Lancashire - were rated.", "2015-01-23",
+         ["E09000031", "E08000013"]),
+    ],
+)
+def test_probe_sentences_from_unseen_pages(text: str, published: str, expected: list[str]) -> None:
+    assert [m.gss_code for m in found(text, published)] == expected

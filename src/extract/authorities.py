@@ -3,14 +3,16 @@
 `extract(doc)` returns one `Mention` per name in the text, in order of start.
 Three passes, cheapest first:
 
-1. scan: one compiled regex (a character trie of every register name and alias and
-   their spelling variants) over the whole text marks the sentences that hold
-   a capitalised candidate. Nothing else is looked at; the page is never
-   tokenized whole.
-2. match: only those sentences go through spaCy's tokenizer and a PhraseMatcher
-   over the same forms (token-exact, case-insensitive, longest span wins). The
-   context rules of rules/authorities.yaml then drop people, universities and
-   other places; council titles around a name join the span; a capitalised run
+1. scan: one compiled regex (a character trie of every register name and alias,
+   separators and the case of later words left open) over the whole text marks
+   the sentences that hold a capitalised candidate. Nothing else is looked at;
+   the page is never tokenized whole.
+2. match: in those sentences (spaCy's tokenizer), words are reduced to a normal form (`name_words`:
+   case, hyphens, dots, "&"/"and", lost spaces) and the longest run of words
+   that is a register name or alias wins, so spellings are normalised, not
+   listed, and a name never links to a shorter one inside it. The context rules
+   of rules/authorities.yaml then drop people, universities, other places and
+   locators; council titles around a name join the span; a capitalised run
    that is a typo or variant of a name links by rapidfuzz (`fuzzy`).
 3. judge: a judgement phrase found by `extract.scales` (era-aware) attaches to
    names when a judgement rule of rules/authorities.yaml says how (a list
@@ -22,8 +24,14 @@ exact (the register's own name), alias (an alias or a council title around a
 name), fuzzy (rapidfuzz; `score` is its 0-100 ratio), ambiguous (a short form
 two authorities share that nothing on the page decides: no codes, and
 `authority` lists the candidates joined by " | "). Flags: `undated` (the page
-has no date: the latest register row was used) and `historic` (the page is
-dated after the authority ceased: its last row was used).
+has no date and no era wording: the latest register row was used),
+`era-dated` (no date, but its judgement wording dates it to an era: the row of
+that period), `historic` (the page is dated after the authority ceased: its
+last row) and `before-valid` (the page is dated before the name's first row:
+that row, never dropped).
+
+With a `rejected` list, every candidate a rule turned down is recorded there
+(`extract run --explain` writes them to rejected.csv).
 """
 
 from __future__ import annotations
@@ -41,7 +49,7 @@ from typing import Any
 import regex
 from rapidfuzz import fuzz, process
 
-from . import link, rules, scales
+from . import link, nlp, rules, scales
 from .model import CleanDoc, Mention, Rejected
 
 _CONNECTORS = frozenset({"and", "&", "of", "upon", "on", "under", "with", "the", "le", "in", "-"})
@@ -599,7 +607,7 @@ def _name_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[str, int, int]
     inside it ("North-east Lincolnshire" is not "Lincolnshire").
     """
     text = sent.text
-    words = name_words(text)
+    words = [w for t in nlp.blank().make_doc(text) for w in name_words(text, t.idx, t.idx + len(t.text))]
     joined = [bool(_GAP.fullmatch(text, words[i][2], words[i + 1][1])) for i in range(len(words) - 1)]
     out = []
     i = 0
@@ -749,8 +757,8 @@ def _fuzzy(
 ) -> None:
     """Replace or add hits where a capitalised run reads better as one (misspelt) name.
 
-    Given `why`, a run whose best register name scores under the threshold (but
-    at least `report_from`) is recorded there."""
+    Given `why`, a run that holds no recognised name and whose best register
+    name scores under the threshold (but at least `report_from`) is recorded there."""
     text = doc.text
     in_list = len(sent.hits) >= rec.fuzzy_list_min
     starts, ends = _bounds(sent.hits)
@@ -787,7 +795,7 @@ def _fuzzy(
             if len(k) < rec.fuzzy_min_length:
                 continue
             best = process.extractOne(k, _fuzzy_choices(rec, len(k)), scorer=fuzz.ratio, score_cutoff=rec.fuzzy_threshold)
-            if best is None and why is not None:
+            if best is None and why is not None and not over:  # a name found inside the run stands: nothing turned down
                 near = process.extractOne(k, rec.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=rec.fuzzy_report_from)
                 if near is not None:
                     why.append((ps, pe, "auth.fuzzy", f"closest register name {near[0]!r} scores {near[1]:.0f} < {rec.fuzzy_threshold:.0f}"))
@@ -1026,7 +1034,7 @@ def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejecte
         skip = next((rid for rid, p in rec.skip if p.search(sent.text)), "")
         if skip:
             if why is not None:
-                why.extend((sent.start + s, sent.start + e, skip, "the sentence is not the page's content")
+                why.extend((sent.start + s, sent.start + e, skip, rec.reasons.get(skip) or "the sentence is not the page's content")
                            for _k, s, e in _name_matches(rec, sent))
             continue
         sent.hits, turned_down = _recognise(rec, doc, sent, chosen, date, date_flags)
