@@ -7,8 +7,8 @@ Three passes, cheapest first:
    separators and the case of later words left open) over the whole text marks
    the sentences that hold a capitalised candidate. Nothing else is looked at;
    the page is never tokenized whole.
-2. match: in those sentences (spaCy's tokenizer), words are reduced to a normal form (`name_words`:
-   case, hyphens, dots, "&"/"and", lost spaces) and the longest run of words
+2. match: in those sentences, where the scan found a candidate, words are reduced to a normal form
+   (`name_words`: case, hyphens, dots, "&"/"and", lost spaces) and the longest run of words
    that is a register name or alias wins, so spellings are normalised, not
    listed, and a name never links to a shorter one inside it. The context rules
    of rules/authorities.yaml then drop people, universities, other places and
@@ -40,7 +40,7 @@ import re
 import re._constants as _sre
 import re._parser as _sre_parse
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -49,7 +49,7 @@ from typing import Any
 import regex
 from rapidfuzz import fuzz, process
 
-from . import link, nlp, rules, scales
+from . import link, rules, scales
 from .model import CleanDoc, Mention, Rejected
 
 _CONNECTORS = frozenset({"and", "&", "of", "upon", "on", "under", "with", "the", "le", "in", "-"})
@@ -98,7 +98,7 @@ class Recogniser:
     register: link.Register
     scan: re.Pattern[str]
     names: dict[tuple[str, ...], str]  # name_words of every register form -> its link.key
-    name_firsts: frozenset[str]
+    name_prefixes: frozenset[tuple[str, ...]]  # every leading part of those word tuples
     name_longest: int
     prefix: regex.Pattern[str]
     suffix: regex.Pattern[str]
@@ -133,35 +133,31 @@ _CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 _GAP = regex.compile(r"[ \t\u00a0]*(?:[-\u2010\u2011\u2013.][ \t\u00a0]*)?")
 
 
-def name_words(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int, bool]]:
-    """The words a name is compared by: (normal form, start, end, may begin a name).
+def name_words(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[str, int, int]]:
+    """The words a name is compared by: (normal form, start, end), from `start` on.
 
     Case, hyphens, dots and "&"/"and" are normalised away here, so every
     spelling of a register name reduces to the same words ("North-east
     Lincolnshire", "NORTH EAST LINCOLNSHIRE", "St.Helens", "Telford&Wrekin").
-    A word glued to a lower-case one by a lost space ("andBristol") is split
-    off and may begin a name; one glued to a capital ("McKent") may not.
+    Words glued by a lost space ("andBristol") are split at the capital.
     """
-    out: list[tuple[str, int, int, bool]] = []
     for m in _NAME_WORD.finditer(text, start, len(text) if end is None else end):
         w, ws = m.group(0), m.start()
         if w == "&":
-            out.append(("and", ws, m.end(), True))
-            continue
-        if w == ",":
-            out.append((",", ws, m.end(), False))
-            continue
-        ok = not (ws and (text[ws - 1].isdigit() or text[ws - 1] == "_"))
-        cuts = [0, *(c.start() for c in _CAMEL.finditer(w)), len(w)] if not w.islower() and not w.isupper() else [0, len(w)]
-        for i in range(len(cuts) - 1):
-            piece = w[cuts[i] : cuts[i + 1]]
-            out.append((piece.casefold(), ws + cuts[i], ws + cuts[i + 1], ok if i == 0 else w[: cuts[1]].islower()))
-    return out
+            yield "and", ws, m.end()
+        elif w == ",":
+            yield ",", ws, m.end()
+        elif w.istitle() or w.islower() or w.isupper():
+            yield w.casefold(), ws, m.end()
+        else:
+            cuts = [0, *(c.start() for c in _CAMEL.finditer(w)), len(w)]
+            for i in range(len(cuts) - 1):
+                yield w[cuts[i] : cuts[i + 1]].casefold(), ws + cuts[i], ws + cuts[i + 1]
 
 
 def name_tuples(form: str) -> set[tuple[str, ...]]:
     """The word tuples a register form is recognised by (with and without its commas)."""
-    words = tuple(w for w, *_ in name_words(form))
+    words = tuple(w for w, _s, _e in name_words(form))
     return {words, tuple(w for w in words if w != ",")} - {()}
 
 
@@ -455,7 +451,7 @@ def load(directory: Path | None = None) -> Recogniser:
         register=reg,
         scan=scan,
         names=names,
-        name_firsts=frozenset(t[0] for t in names),
+        name_prefixes=frozenset(t[:i] for t in names for i in range(1, len(t) + 1)),
         name_longest=max((len(t) for t in names), default=0),
         prefix=rules.compile_pattern(data["affixes"]["prefix_pattern"], regex.I),
         suffix=rules.compile_pattern(data["affixes"]["suffix_pattern"], regex.I),
@@ -599,35 +595,49 @@ def _date_for_scales(rec: Recogniser, doc: CleanDoc) -> str:
     return ""
 
 
+def _glued(text: str, p: int) -> bool:
+    """A capital at `p` after a lower-case word with no space between ("andBristol"): two words that lost
+    their space in extraction, unlike a capital inside one name ("McKent")."""
+    j = p
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    return text[p].isupper() and text[j:p].islower() and (j == 0 or not text[j - 1].isalnum())
+
+
 def _name_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[str, int, int]]:
     """Register names in one sentence: (key, start char, end char) within it, longest first from the left.
 
-    Words are compared in their normal form (`name_words`) and may be joined by
-    spaces, one hyphen or a dot only, so a name never links to a shorter name
-    inside it ("North-east Lincolnshire" is not "Lincolnshire").
+    Only where the scan regex finds a candidate are words read (`name_words`:
+    their normal form); they may be joined by spaces, one hyphen or a dot only,
+    and the longest run that is a register name wins, so a name never links to
+    a shorter name inside it ("North-east Lincolnshire" is not "Lincolnshire").
     """
     text = sent.text
-    words = [w for t in nlp.blank().make_doc(text) for w in name_words(text, t.idx, t.idx + len(t.text))]
-    joined = [bool(_GAP.fullmatch(text, words[i][2], words[i + 1][1])) for i in range(len(words) - 1)]
+    names, prefixes, longest = rec.names, rec.name_prefixes, rec.name_longest
     out = []
-    i = 0
-    n = len(words)
-    while i < n:
-        w, ws, _we, ok = words[i]
-        if not ok or w not in rec.name_firsts:
-            i += 1
+    pos = 0
+    for m in rec.scan.finditer(text):
+        p = m.start()
+        if p < pos:
             continue
-        size = 1
-        while size < rec.name_longest and i + size < n and joined[i + size - 1]:
-            size += 1
-        for j in range(size, 0, -1):
-            k = rec.names.get(tuple(x[0] for x in words[i : i + j]))
-            if k is not None:
-                out.append((k, ws, words[i + j - 1][2]))
-                i += j
+        if p and text[p - 1].isalnum() and not _glued(text, p):
+            continue  # inside a longer word
+        words: list[str] = []
+        best = None
+        prev_end = p
+        for w, ws, we in name_words(text, p, min(len(text), p + 120)):
+            if words and not _GAP.fullmatch(text, prev_end, ws):
                 break
-        else:
-            i += 1
+            words.append(w)
+            key = tuple(words)
+            if key not in prefixes or len(words) > longest:
+                break
+            if key in names:
+                best = (names[key], we)
+            prev_end = we
+        if best is not None:
+            out.append((best[0], p, best[1]))
+            pos = best[1]
     return out
 
 
@@ -1020,7 +1030,7 @@ def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejecte
         pos = m.start()
         if pos < last[1] and pos >= last[0]:
             continue  # the sentence is marked already
-        if pos and text[pos - 1].isalnum() and not (text[pos - 1].islower() and text[pos].isupper()):
+        if pos and text[pos - 1].isalnum() and not _glued(text, pos):
             continue  # inside a longer word (but "andBristol" is two words that lost their space)
         idx = doc.sentence_index(pos)
         span = doc.sentences[idx] if idx >= 0 else _line_span(text, pos)
