@@ -562,7 +562,22 @@ def test_rejected_names_say_which_rule_and_why() -> None:
         ("Leader of North Lincolnshire Council, Councillor Rob Waltham, said it was incredible.", "2017-09-04", ["E06000013"]),
         ("Two further authorities - Waltham Forest in London and St Helens in Lancashire - were rated.", "2015-01-23",
          ["E09000031", "E08000013"]),
+        ("Children and families in Telford and Wrekin continue to experience exceptional practice.", "2024-07-12", ["E06000020"]),
+        ("Cllr Shirley Reynolds, Telford & Wrekin Council's cabinet member, commented.", "2020-03-03", ["E06000020"]),
+        ("LOCAL AUTHORITIES RATED INADEQUATE\n\nBOURNEMOUTH CHRISTCHURCH AND POOLE\n\nBRADFORD", "2023-01-01",
+         ["E06000058", "E08000032"]),
     ],
 )
 def test_probe_sentences_from_unseen_pages(text: str, published: str, expected: list[str]) -> None:
     assert [m.gss_code for m in found(text, published)] == expected
+
+
+def test_a_capitalised_word_before_a_name_does_not_become_part_of_it() -> None:
+    # Probe from an unseen page: fuzzy matching once took "Both Halton Borough Council" as one misspelt name.
+    rows = found("Both Halton Borough Council, in the north west, and Hull City Council, in East Yorkshire, were rated.",
+                 "2015-02-03")
+    assert [(m.mention, m.gss_code, m.match) for m in rows] == [
+        ("Halton Borough Council", "E06000006", "alias"), ("Hull City Council", "E06000010", "alias")]
+    # A misspelt longer name around a shorter one still links to the longer one.
+    (n,) = found("The following councils were judged good: Notrh Somerset, Kent.", "2016-03-01")[:1]
+    assert (n.mention, n.authority, n.match) == ("Notrh Somerset", "North Somerset", "fuzzy")

@@ -814,6 +814,8 @@ def _fuzzy(
             picked = link.choose(rec.register.index.get(best[0], ()), date)
             if picked is None:
                 continue
+            if over and all(h.authority is not None and h.authority.gss_code == picked[0].gss_code for h in over):
+                continue  # the run names what is already recognised in it ("Both Halton Borough Council")
             gone = {id(h) for h in over}
             sent.hits = [h for h in sent.hits if id(h) not in gone]
             sent.hits.append(
