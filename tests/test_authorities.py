@@ -581,3 +581,14 @@ def test_a_capitalised_word_before_a_name_does_not_become_part_of_it() -> None:
     # A misspelt longer name around a shorter one still links to the longer one.
     (n,) = found("The following councils were judged good: Notrh Somerset, Kent.", "2016-03-01")[:1]
     assert (n.mention, n.authority, n.match) == ("Notrh Somerset", "North Somerset", "fuzzy")
+
+
+def test_page_date_of_an_undated_page() -> None:
+    assert authorities.page_date(doc("Kent was rated good.", "2016-03-01")) == ("2016-03-01", ())
+    assert authorities.page_date(doc("Kent welcomed the inspectors.", "")) == ("", ())
+    # APA wording dates the page to 2006-08; a year the text states within that period (further down than
+    # the opening lines, where the clean stage would take it as the date) narrows it; one outside it does not.
+    apa = "Kent scored four in its annual performance assessment.\n\n" + "Inspectors met staff and families. " * 40
+    assert authorities.page_date(doc(apa, "")) == ("2006-01-01/2008-12-31", ("era-dated",))
+    assert authorities.page_date(doc(apa + "The 2007 results were published.", "")) == ("2007-01-01/2008-12-31", ("era-dated",))
+    assert authorities.page_date(doc(apa + "Its 2015 plan.", "")) == ("2006-01-01/2008-12-31", ("era-dated",))

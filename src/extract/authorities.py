@@ -163,7 +163,6 @@ def name_tuples(form: str) -> set[tuple[str, ...]]:
 
 _CI_TOKEN, _AND_TOKEN, _DOT_TOKEN, _SEP_TOKEN = "\x00ci", "\x00and", "\x00dot", "\x00sep"
 _TOKEN_REGEX = {_AND_TOKEN: "(?:[Aa]nd|AND|&)", _DOT_TOKEN: r"\.?", _SEP_TOKEN: "[\\s\\-\u2010\u2011\u2013.,]*"}
-_SCAN_CONNECTORS = frozenset({"of", "upon", "on", "under", "with", "the", "le", "in"})
 
 
 def _scan_tokens(form: str) -> list[str]:
@@ -181,7 +180,7 @@ def _scan_tokens(form: str) -> list[str]:
             out.append(_AND_TOKEN)
         elif w.rstrip(".") in ("St", "ST"):
             out.extend([*w.rstrip("."), _DOT_TOKEN])
-        elif i and w.lower() in _SCAN_CONNECTORS:
+        elif i and w.lower() in _CONNECTORS:
             out.append(_CI_TOKEN + w.lower())
         elif i:
             out.extend([_CI_TOKEN + w[0].lower(), *w[1:]])
