@@ -86,3 +86,31 @@ def test_committed_output_is_a_fresh_run_of_raw(tmp_path):
     assert names == sorted(p.relative_to(committed).as_posix() for p in committed.rglob("*") if p.is_file())
     changed = [n for n in names if not filecmp.cmp(fresh / n, committed / n, shallow=False)]
     assert not changed, f"output/ differs from a fresh run in {changed}: rerun the README's first command and review the diff"
+
+
+def test_explain_writes_rejected_candidates_and_only_then(tmp_path):
+    from extract.model import Rejected
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "p.txt").write_text(
+        "Sue Kent met staff at Durham University.\nKent was rated good, and =Surrey was too.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = invoke("run", str(pages), "--out", str(out), "--no-progress", "--explain")
+    assert res.exit_code == 0, res.output
+    with (out / "rejected.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == columns(Rejected)
+    clean = (out / "clean" / "p.txt").read_text(encoding="utf-8")
+    assert [(r["text"], r["rule"]) for r in rows] == [("Kent", "ctx.person-first-name"), ("Durham", "ctx.institution-after")]
+    for r in rows:
+        assert r["doc_id"] == "p" and clean[int(r["start"]) : int(r["end"])] == r["text"] and r["reason"]
+    assert "rejected" in (out / "manifest.json").read_text(encoding="utf-8")
+    with (out / "authorities.csv").open(encoding="utf-8", newline="") as f:
+        assert [r["mention"] for r in csv.DictReader(f)] == ["Kent", "Surrey"]
+    # Without --explain the file is absent, also where an earlier run left one.
+    res = invoke("run", str(pages), "--out", str(out), "--no-progress")
+    assert res.exit_code == 0, res.output
+    assert not (out / "rejected.csv").exists()
+    assert "rejected" not in (out / "manifest.json").read_text(encoding="utf-8")
+    assert "--explain" in invoke("run", "--help").output

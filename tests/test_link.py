@@ -55,10 +55,33 @@ def test_after_abolition_is_historic() -> None:
     assert found is not None and found.authority.gss_code == "E06000028" and "historic" in found.flags
 
 
-def test_before_creation_is_not_an_authority() -> None:
-    # Bedford was a district (a town) until April 2009.
-    assert link.resolve("Bedford", "2007-04") is None
+def test_before_creation_is_linked_and_flagged() -> None:
+    # Bedford was a district until April 2009; North Northamptonshire exists from April 2021.
+    found = link.resolve("Bedford", "2007-04")
+    assert found is not None and found.authority.gss_code == "E06000055" and found.label == "exact;before-valid"
     assert code("Bedford", "2010") == "E06000055"
+    found = link.resolve("North Northamptonshire", "2016")
+    assert found is not None and found.authority.gss_code == "E06000061" and found.flags == ("before-valid",)
+
+
+@pytest.mark.parametrize(
+    ("name", "interval", "gss"),
+    [
+        ("Shropshire", "2006-01-01/2008-12-31", "E10000026"),  # an APA-era page: the county
+        ("Gateshead", "2006-01-01/2008-12-31", "E08000020"),
+        ("Gateshead", "2009-01-01/2012-12-31", "E08000020"),
+        ("Shropshire", "2013-01-01/2100-12-31", "E06000051"),
+        ("Dorset", "2018/2019", "E10000009"),  # the middle of 2018-01-01..2019-12-31 is 2018-12-31
+    ],
+)
+def test_interval_dates(name: str, interval: str, gss: str) -> None:
+    assert code(name, interval) == gss
+
+
+def test_period_of_an_interval() -> None:
+    assert link.period("2006-01-01/2008-12-31") == ("2006-01-01", "2007-07-02", "2008-12-31")
+    assert link.period("2009/2007") is None
+    assert link.period("2009/x") is None
 
 
 def test_undated_takes_the_latest_row_and_says_so() -> None:

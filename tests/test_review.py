@@ -168,3 +168,25 @@ def test_empty_run(tmp_path: Path) -> None:
     html = review.build(make_run(tmp_path / "run", {}))
     assert_balanced(html)
     assert "The run has no documents." in html
+
+
+@needs_pipeline
+def test_rejected_candidates_shown_on_demand(tmp_path: Path) -> None:
+    from extract.cli import main
+
+    page = tmp_path / "p.txt"
+    page.write_text("Sue Kent met staff at Durham University <b>today</b>.\nKent was rated good.\n", encoding="utf-8")
+    for explain in (["--explain"], []):
+        out = tmp_path / f"out{len(explain)}"
+        r = CliRunner().invoke(main, ["run", str(page), "--out", str(out), "--jobs", "1", "--no-progress", *explain])
+        assert r.exit_code == 0, r.output
+        html = review.build(out)
+        assert_balanced(html)
+        if not explain:
+            assert "<details" not in html  # nothing to show without --explain
+            continue
+        # A <details> without `open`: hidden until the reviewer asks for it.
+        assert '<details class="rejected">' in html and "<details class=\"rejected\" open" not in html
+        assert "Rejected candidates (2)" in html
+        assert "<td><code>ctx.person-first-name</code></td><td>a surname (a given name before it)</td>" in html
+        assert "<mark>Durham</mark>" in html and "&lt;b&gt;" in html  # the context is escaped

@@ -100,3 +100,21 @@ def test_noun_phrase_reads_word_classes() -> None:
     assert text[slice(*spans.noun_phrase(g, text, 2))] == "looked after children"
     assert spans.noun_phrase(g, "3 were", 1) is None
     assert spans.noun_phrase(g, "1 council was", 1, singular=True) == (2, 9)
+
+
+def test_a_page_about_one_council_gives_it_what_it_says_of_the_service() -> None:
+    text = ("Ofsted's report into children's services managed by Darlington Borough Council is not all bad. "
+            "There are strengths in adoption.\n\nBut the watchdog's overall verdict is that the service is "
+            "\"inadequate\", with serious failings.")
+    assert judgements(text) == {"Darlington": "inadequate"}
+    # A page whose opening names no council has no one subject.
+    text = "Inspectors visited many areas. Funding was discussed at length.\n\nThe service is inadequate in Leeds."
+    assert judgements(text)["Leeds"] == "inadequate"  # its own clause, not the page's subject
+    assert judgements("Inspectors met in spring. The weather was fine.\n\nThe service is inadequate.") == {}
+
+
+def test_an_undated_page_takes_the_era_of_the_framework_it_names() -> None:
+    from extract import scales
+
+    text = "Gateshead and York were rated outstanding in the annual Ofsted performance assessments, an excellent result."
+    assert scales.guess_era(text) == "apa-jar"  # a framework named beats a vocabulary marker ("excellent")

@@ -3,14 +3,16 @@
 `extract(doc)` returns one `Mention` per name in the text, in order of start.
 Three passes, cheapest first:
 
-1. scan: one compiled regex (a character trie of every register name and alias and
-   their spelling variants) over the whole text marks the sentences that hold
-   a capitalised candidate. Nothing else is looked at; the page is never
-   tokenized whole.
-2. match: only those sentences go through spaCy's tokenizer and a PhraseMatcher
-   over the same forms (token-exact, case-insensitive, longest span wins). The
-   context rules of rules/authorities.yaml then drop people, universities and
-   other places; council titles around a name join the span; a capitalised run
+1. scan: one compiled regex (a character trie of every register name and alias,
+   separators and the case of later words left open) over the whole text marks
+   the sentences that hold a capitalised candidate. Nothing else is looked at;
+   the page is never tokenized whole.
+2. match: in those sentences, where the scan found a candidate, words are reduced to a normal form
+   (`name_words`: case, hyphens, dots, "&"/"and", lost spaces) and the longest run of words
+   that is a register name or alias wins, so spellings are normalised, not
+   listed, and a name never links to a shorter one inside it. The context rules
+   of rules/authorities.yaml then drop people, universities, other places and
+   locators; council titles around a name join the span; a capitalised run
    that is a typo or variant of a name links by rapidfuzz (`fuzzy`).
 3. judge: a judgement phrase found by `extract.scales` (era-aware) attaches to
    names when a judgement rule of rules/authorities.yaml says how (a list
@@ -22,8 +24,14 @@ exact (the register's own name), alias (an alias or a council title around a
 name), fuzzy (rapidfuzz; `score` is its 0-100 ratio), ambiguous (a short form
 two authorities share that nothing on the page decides: no codes, and
 `authority` lists the candidates joined by " | "). Flags: `undated` (the page
-has no date: the latest register row was used) and `historic` (the page is
-dated after the authority ceased: its last row was used).
+has no date and no era wording: the latest register row was used),
+`era-dated` (no date, but its judgement wording dates it to an era: the row of
+that period), `historic` (the page is dated after the authority ceased: its
+last row) and `before-valid` (the page is dated before the name's first row:
+that row, never dropped).
+
+With a `rejected` list, every candidate a rule turned down is recorded there
+(`extract run --explain` writes them to rejected.csv).
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ import re
 import re._constants as _sre
 import re._parser as _sre_parse
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -40,10 +48,9 @@ from typing import Any
 
 import regex
 from rapidfuzz import fuzz, process
-from spacy.matcher import PhraseMatcher
 
-from . import link, nlp, rules, scales, spans
-from .model import CleanDoc, Mention
+from . import link, rules, scales, spans
+from .model import CleanDoc, Mention, Rejected
 
 _CONNECTORS = frozenset({"and", "&", "of", "upon", "on", "under", "with", "the", "le", "in", "-"})
 _TITLE_WORDS = regex.compile(r"(?i)\b(?:council|borough|corporation|MBC)\b|^(?:city|county|royal)\s+of\b")
@@ -81,7 +88,9 @@ class Recogniser:
     version: int
     register: link.Register
     scan: re.Pattern[str]
-    matcher: PhraseMatcher
+    names: dict[tuple[str, ...], str]  # name_words of every register form -> its link.key
+    name_prefixes: frozenset[tuple[str, ...]]  # every leading part of those word tuples
+    name_longest: int
     prefix: regex.Pattern[str]
     suffix: regex.Pattern[str]
     common_words: frozenset[str]
@@ -92,6 +101,9 @@ class Recogniser:
     suffix_space: bool  # every suffix match begins with whitespace
     ambiguous: dict[str, tuple[str, tuple[tuple[str, regex.Pattern[str]], ...]]]  # key -> (rule id, candidates)
     fuzzy_threshold: float
+    fuzzy_report_from: float  # --explain records runs scoring at least this (and under the threshold)
+    locator: tuple[str, regex.Pattern[str]] | None  # (rule id, text between two names making the second a locator)
+    reasons: dict[str, str]  # rule id -> why it turns a name down (rejected.csv)
     fuzzy_min_length: int
     fuzzy_list_min: int
     fuzzy_keys: tuple[str, ...]
@@ -100,38 +112,73 @@ class Recogniser:
     heading: regex.Pattern[str]  # a line that heads a list of names with its judgement
 
 
-def variants(form: str) -> set[str]:
-    """Spellings pages use for one form: '&'/'and', hyphens/spaces, 'St'/'St.'."""
-    out = {form}
-    for _ in range(2):
-        for v in list(out):
-            out.add(regex.sub(r"\s+&\s+", " and ", v))
-            out.add(regex.sub(r"\s+and\s+", " & ", v))
-            out.add(regex.sub(r"(?<=\w)-(?=\w)", " ", v))
-            out.add(regex.sub(r"\s+(upon|on|under|le)\s+", r"-\1-", v))
-            out.add(regex.sub(r"\bSt\.\s", "St ", v))
-            out.add(regex.sub(r"\bSt\s", "St. ", v))
-            out.add(v.replace(",", ""))
-    return out
+_NAME_WORD = regex.compile(r"[^\W\d_]+|&|,")
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+# What may stand between two words of one name: spaces, one hyphen or dash, the dot of "St.".
+_GAP = regex.compile(r"[ \t\u00a0]*(?:[-\u2010\u2011\u2013.][ \t\u00a0]*)?")
 
 
-_AND_TOKEN, _DOT_TOKEN, _SEP_TOKEN = "\x00and", "\x00dot", "\x00sep"
-_TOKEN_REGEX = {_AND_TOKEN: "(?:and|AND|&)", _DOT_TOKEN: r"\.?", _SEP_TOKEN: r"[\s\-]+"}
+def name_words(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[str, int, int]]:
+    """The words a name is compared by: (normal form, start, end), from `start` on.
+
+    Case, hyphens, dots and "&"/"and" are normalised away here, so every
+    spelling of a register name reduces to the same words ("North-east
+    Lincolnshire", "NORTH EAST LINCOLNSHIRE", "St.Helens", "Telford&Wrekin").
+    Words glued by a lost space ("andBristol") are split at the capital.
+    """
+    for m in _NAME_WORD.finditer(text, start, len(text) if end is None else end):
+        w, ws = m.group(0), m.start()
+        if w == "&":
+            yield "and", ws, m.end()
+        elif w == ",":
+            yield ",", ws, m.end()
+        elif w.istitle() or w.islower() or w.isupper():
+            yield w.casefold(), ws, m.end()
+        else:
+            cuts = [0, *(c.start() for c in _CAMEL.finditer(w)), len(w)]
+            for i in range(len(cuts) - 1):
+                yield w[cuts[i] : cuts[i + 1]].casefold(), ws + cuts[i], ws + cuts[i + 1]
+
+
+def name_tuples(form: str) -> set[tuple[str, ...]]:
+    """The word tuples a register form is recognised by (with and without its commas)."""
+    words = tuple(w for w, _s, _e in name_words(form))
+    return {words, tuple(w for w in words if w != ",")} - {()}
+
+
+_CI_TOKEN, _AND_TOKEN, _DOT_TOKEN, _SEP_TOKEN = "\x00ci", "\x00and", "\x00dot", "\x00sep"
+_TOKEN_REGEX = {_AND_TOKEN: "(?:[Aa]nd|AND|&)", _DOT_TOKEN: r"\.?", _SEP_TOKEN: "[\\s\\-\u2010\u2011\u2013.,]*"}
 
 
 def _scan_tokens(form: str) -> list[str]:
-    """A form as trie tokens: its characters, word separators, "and"/"&", the optional dot of "St."."""
+    """A form as trie tokens: its characters, word separators, "and"/"&", the optional dot of "St.".
+
+    Words after the first may start in either case and connectors may be in any
+    case ("Kingston Upon Hull", "North-east Lincolnshire"): this only marks the
+    sentences worth reading; `name_words` decides what they name.
+    """
     out: list[str] = []
-    for i, w in enumerate(_SCAN_WORD.findall(form)):
+    for i, w in enumerate(_SCAN_WORD.findall(form.replace(",", " "))):
         if i:
             out.append(_SEP_TOKEN)
-        if w in ("and", "AND", "&"):
+        if w.lower() in ("and", "&"):
             out.append(_AND_TOKEN)
         elif w.rstrip(".") in ("St", "ST"):
             out.extend([*w.rstrip("."), _DOT_TOKEN])
+        elif i and w.lower() in _CONNECTORS:
+            out.append(_CI_TOKEN + w.lower())
+        elif i:
+            out.extend([_CI_TOKEN + w[0].lower(), *w[1:]])
         else:
             out.extend(w)
     return out
+
+
+def _token_regex(t: str) -> str:
+    if t.startswith(_CI_TOKEN):
+        word = t[len(_CI_TOKEN) :]
+        return "".join(f"[{re.escape(c)}{re.escape(c.upper())}]" if c.upper() != c else re.escape(c) for c in word)
+    return _TOKEN_REGEX.get(t) or re.escape(t)
 
 
 def _scan_regex(forms: Iterable[str]) -> re.Pattern[str]:
@@ -155,7 +202,7 @@ def _scan_regex(forms: Iterable[str]) -> re.Pattern[str]:
         alts = []
         for t in sorted(t for t in node if t):
             child = node[t]
-            tr = _TOKEN_REGEX.get(t) or re.escape(t)
+            tr = _token_regex(t)
             rest = emit(child) if any(child) else ""
             if not rest:
                 alts.append(tr)
@@ -252,22 +299,23 @@ def load(directory: Path | None = None) -> Recogniser:
     rf = rules.load("authorities", directory)
     data = rules.strip_lines(rf.data)
     reg = link.load(directory)
-    lang = nlp.blank()
 
     forms: dict[str, set[str]] = {}
     for f in reg.forms():
-        forms.setdefault(link.key(f), set()).update(variants(f))
+        forms.setdefault(link.key(f), set()).add(f)
     amb: dict[str, tuple[str, tuple[tuple[str, regex.Pattern[str]], ...]]] = {}
     for r in rf.data["ambiguous"]["rules"]:
         rules.require(r, rf.path, {"id": str, "form": str, "candidates": list})
         r = rules.strip_lines(r)
         k = link.key(r["form"])
         amb[k] = (r["id"], tuple((c["gss"], rules.compile_pattern(c["context_pattern"])) for c in r["candidates"]))
-        forms.setdefault(k, set()).update(variants(r["form"]))
+        forms.setdefault(k, set()).add(r["form"])
 
-    matcher = PhraseMatcher(lang.vocab, attr="LOWER")
-    for k, vs in forms.items():
-        matcher.add(k, list(lang.tokenizer.pipe(sorted(vs))))
+    names: dict[tuple[str, ...], str] = {}
+    for k, vs in sorted(forms.items()):
+        for v in sorted(vs):
+            for t in name_tuples(v):
+                names.setdefault(t, k)
     scan = _scan_regex(v for vs in forms.values() for v in vs)
 
     ctx = []
@@ -300,7 +348,9 @@ def load(directory: Path | None = None) -> Recogniser:
         version=rf.version,
         register=reg,
         scan=scan,
-        matcher=matcher,
+        names=names,
+        name_prefixes=frozenset(t[:i] for t in names for i in range(1, len(t) + 1)),
+        name_longest=max((len(t) for t in names), default=0),
         prefix=rules.compile_pattern(data["affixes"]["prefix_pattern"], regex.I),
         suffix=rules.compile_pattern(data["affixes"]["suffix_pattern"], regex.I),
         common_words=frozenset(link.key(w) for w in data.get("common_words", [])),
@@ -311,6 +361,11 @@ def load(directory: Path | None = None) -> Recogniser:
         suffix_space=_leading_space(_parse(data["affixes"]["suffix_pattern"]) or []),
         ambiguous=amb,
         fuzzy_threshold=float(fz["threshold"]),
+        fuzzy_report_from=float(fz.get("report_from", fz["threshold"])),
+        locator=(str(data["locator"]["id"]), rules.compile_pattern(data["locator"]["between_pattern"]))
+        if data.get("locator")
+        else None,
+        reasons={str(r["id"]): str(r.get("reason", "")) for r in [*data["context"]["rules"], *data["skip"]["rules"], *([data["locator"]] if data.get("locator") else [])]},
         fuzzy_min_length=int(fz["min_length"]),
         fuzzy_list_min=int(fz["list_min"]),
         fuzzy_keys=tuple(forms),
@@ -356,12 +411,13 @@ def _line_span(text: str, pos: int) -> tuple[int, int]:
 
 
 def _well_cased(surface: str) -> bool:
-    """Every name word capitalised ("Kingston upon Thames"), or the whole span in capitals."""
+    """Every word of the name capitalised ("Kingston upon Thames", "North-east Lincolnshire": a hyphenated
+    compound counts by its first part), or the whole span in capitals."""
     if surface[:1].isupper() and surface.isalpha():
-        return True  # one word (the common case), so _WORD finds just it
+        return True  # one word (the common case)
     if surface.isupper():
         return True
-    return all(w[0].isupper() for w in _WORD.findall(surface) if w.lower() not in _CONNECTORS)
+    return all(w[0].isupper() for w in surface.split() if w.lower() not in _CONNECTORS)
 
 
 def _prev_word(window: str) -> str | None:
@@ -419,41 +475,81 @@ def _rejected(rec: Recogniser, text: str, sent: _Sentence, start: int, end: int,
     return ""
 
 
-def _phrase_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[str, int, int]]:
-    """The PhraseMatcher's names in one sentence: (key, start char, end char), filtered like
-    spacy.util.filter_spans (longest first, then earliest; no token in two)."""
-    tokens = nlp.blank().make_doc(sent.text)
-    found = sorted(rec.matcher(tokens), key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
-    seen: set[int] = set()
-    kept = []
-    for label, ts, te in found:
-        if ts not in seen and te - 1 not in seen:
-            kept.append((label, ts, te))
-            seen.update(range(ts, te))
-    kept.sort(key=lambda m: m[1])
-    strings = rec.matcher.vocab.strings
+def _glued(text: str, p: int) -> bool:
+    """A capital at `p` after a lower-case word with no space between ("andBristol"): two words that lost
+    their space in extraction, unlike a capital inside one name ("McKent")."""
+    j = p
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    return text[p].isupper() and text[j:p].islower() and (j == 0 or not text[j - 1].isalnum())
+
+
+def _name_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[str, int, int]]:
+    """Register names in one sentence: (key, start char, end char) within it, longest first from the left.
+
+    Only where the scan regex finds a candidate are words read (`name_words`:
+    their normal form); they may be joined by spaces, one hyphen or a dot only,
+    and the longest run that is a register name wins, so a name never links to
+    a shorter name inside it ("North-east Lincolnshire" is not "Lincolnshire").
+    """
+    text = sent.text
+    names, prefixes, longest = rec.names, rec.name_prefixes, rec.name_longest
     out = []
-    for label, ts, te in kept:
-        last = tokens[te - 1]
-        out.append((strings[label], tokens[ts].idx, last.idx + len(last)))
+    pos = 0
+    for m in rec.scan.finditer(text):
+        p = m.start()
+        if p < pos:
+            continue
+        if p and text[p - 1].isalnum() and not _glued(text, p):
+            continue  # inside a longer word
+        words: list[str] = []
+        best = None
+        prev_end = p
+        for w, ws, we in name_words(text, p, min(len(text), p + 120)):
+            if words and not _GAP.fullmatch(text, prev_end, ws):
+                break
+            words.append(w)
+            key = tuple(words)
+            if key not in prefixes or len(words) > longest:
+                break
+            if key in names:
+                best = (names[key], we)
+            prev_end = we
+        if best is not None:
+            out.append((best[0], p, best[1]))
+            pos = best[1]
     return out
 
 
 def _recognise(
-    rec: Recogniser, doc: CleanDoc, sent: _Sentence, chosen: dict[str, tuple[link.Authority, tuple[str, ...]] | None]
-) -> tuple[list[_Hit], list[tuple[int, int]]]:
-    """Names in one candidate sentence (phrase matches, context, council titles), and the spans rejected.
+    rec: Recogniser,
+    doc: CleanDoc,
+    sent: _Sentence,
+    chosen: dict[str, tuple[link.Authority, tuple[str, ...]] | None],
+    date: str,
+    date_flags: tuple[str, ...],
+) -> tuple[list[_Hit], list[tuple[int, int, str, str]]]:
+    """Names in one candidate sentence (name matches, context, council titles), and the candidates
+    turned down: (start, end, rule, reason).
 
     `chosen` remembers, for the page, the register row each name key resolved to."""
     text = doc.text
     s_start, s_end = sent.start, sent.end
     hits: list[_Hit] = []
-    rejected: list[tuple[int, int]] = []
-    for k, s, e in _phrase_matches(rec, sent):
+    rejected: list[tuple[int, int, str, str]] = []
+    prev_end = -1
+    for k, s, e in _name_matches(rec, sent):
         start, end = s_start + s, s_start + e
         surface = text[start:end]
         if not _well_cased(surface):
+            rejected.append((start, end, "auth.case", "not capitalised as a name"))
             continue
+        if prev_end >= 0 and rec.locator and rec.locator[1].fullmatch(text, prev_end, start):
+            # "St Helens in Lancashire": the second name only says where the first is.
+            rejected.append((start, end, rec.locator[0], rec.reasons.get(rec.locator[0], "")))
+            prev_end = end
+            continue
+        prev_end = end
         tail = text[max(s_start, start - 6) : start].rstrip()
         if len(tail) < 2 and start - 6 > s_start:
             tail = text[max(s_start, start - 40) : start].rstrip()  # a long run of spaces: look further, as before
@@ -464,8 +560,12 @@ def _recognise(
             suf = rec.suffix.match(text[end : min(s_end, end + 40)])
         titled = bool(pre or suf or (" " in surface and _TITLE_WORDS.search(surface)))
         if not titled:
-            if _rejected(rec, text, sent, start, end, k) or (surface.isupper() and k in rec.common_words):
-                rejected.append((start, end))
+            rule = _rejected(rec, text, sent, start, end, k)
+            if not rule and surface.isupper() and k in rec.common_words:
+                rule = "auth.common-word"
+            if rule:
+                reason = rec.reasons.get(rule, "an ordinary word in capitals, without a council title")
+                rejected.append((start, end, rule, reason))
                 continue
         if pre:
             start -= len(pre.group(0))
@@ -478,14 +578,14 @@ def _recognise(
             hit.candidates = tuple(g for g, _ in cands)
             decided = [g for g, p in cands if p.search(sent.text)]
             if len(decided) == 1:
-                _decide(rec, hit, decided[0], doc.published, f"{rid}.context")
+                _decide(rec, hit, decided[0], date, date_flags, f"{rid}.context")
         else:
             if k not in chosen:
-                chosen[k] = link.choose(rec.register.index.get(k, ()), doc.published)
+                chosen[k] = link.choose(rec.register.index.get(k, ()), date)
             picked = chosen[k]
             if picked is None:
-                continue  # the name was not an authority yet on the page's date (a town)
-            row, flags = picked
+                continue
+            row, flags = picked[0], picked[1] + date_flags
             if not (pre or suf) and link._light(surface) == link._light(row.name):
                 hit = _Hit(start, end, sent.index, k, "exact", "100", "auth.exact", row, flags)
             else:
@@ -494,14 +594,14 @@ def _recognise(
     return hits, rejected
 
 
-def _decide(rec: Recogniser, hit: _Hit, gss: str, date: str, rule: str) -> None:
+def _decide(rec: Recogniser, hit: _Hit, gss: str, date: str, date_flags: tuple[str, ...], rule: str) -> None:
     """Settle an ambiguous hit on one candidate, dated like any other name."""
     row = rec.codes.get(gss)
     if row is None:
         return
     rows = tuple(a for a in rec.register.rows if a.name == row.name)
     picked = link.choose(rows, date) or (row, ())
-    hit.authority, hit.flags = picked
+    hit.authority, hit.flags = picked[0], picked[1] + date_flags
     hit.match, hit.score, hit.rule = "alias", "100", rule
 
 
@@ -536,15 +636,26 @@ def _fuzzy_choices(rec: Recogniser, n: int) -> tuple[str, ...]:
     return got
 
 
-def _fuzzy(rec: Recogniser, doc: CleanDoc, sent: _Sentence, rejected: list[tuple[int, int]]) -> None:
-    """Replace or add hits where a capitalised run reads better as one (misspelt) name."""
+def _fuzzy(
+    rec: Recogniser,
+    doc: CleanDoc,
+    sent: _Sentence,
+    rejected: list[tuple[int, int, str, str]],
+    date: str,
+    date_flags: tuple[str, ...],
+    why: list[tuple[int, int, str, str]] | None = None,
+) -> None:
+    """Replace or add hits where a capitalised run reads better as one (misspelt) name.
+
+    Given `why`, a run that holds no recognised name and whose best register
+    name scores under the threshold (but at least `report_from`) is recorded there."""
     text = doc.text
     in_list = len(sent.hits) >= rec.fuzzy_list_min
     starts, ends = _bounds(sent.hits)
     exact = {(h.start, h.end) for h in sent.hits}
     runs = [sp for sp in (m.span() for m in _RUN.finditer(text, sent.start, sent.end)) if sp not in exact]
     for a, b in runs:
-        if rejected and any(x < b and a < y for x, y in rejected):
+        if rejected and any(x < b and a < y for x, y, *_ in rejected):
             continue
         i = bisect_right(ends, a)
         if i < len(starts) and starts[i] <= a and b <= ends[i]:
@@ -574,14 +685,22 @@ def _fuzzy(rec: Recogniser, doc: CleanDoc, sent: _Sentence, rejected: list[tuple
             if len(k) < rec.fuzzy_min_length:
                 continue
             best = process.extractOne(k, _fuzzy_choices(rec, len(k)), scorer=fuzz.ratio, score_cutoff=rec.fuzzy_threshold)
+            if best is None and why is not None and not over:  # a name found inside the run stands: nothing turned down
+                near = process.extractOne(k, rec.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=rec.fuzzy_report_from)
+                if near is not None:
+                    why.append((ps, pe, "auth.fuzzy", f"closest register name {near[0]!r} scores {near[1]:.0f} < {rec.fuzzy_threshold:.0f}"))
             if best is None or best[0] in rec.ambiguous:
                 continue
-            picked = link.choose(rec.register.index.get(best[0], ()), doc.published)
+            picked = link.choose(rec.register.index.get(best[0], ()), date)
             if picked is None:
                 continue
+            if over and all(h.authority is not None and h.authority.gss_code == picked[0].gss_code for h in over):
+                continue  # the run names what is already recognised in it ("Both Halton Borough Council")
             gone = {id(h) for h in over}
             sent.hits = [h for h in sent.hits if id(h) not in gone]
-            sent.hits.append(_Hit(ps, pe, sent.index, best[0], "fuzzy", str(round(best[1])), "auth.fuzzy", *picked))
+            sent.hits.append(
+                _Hit(ps, pe, sent.index, best[0], "fuzzy", str(round(best[1])), "auth.fuzzy", picked[0], picked[1] + date_flags)
+            )
             sent.hits.sort(key=lambda h: h.start)
             starts, ends = _bounds(sent.hits)
             break  # the whole run won; its parts are not tried
@@ -680,30 +799,83 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
             for h in sent.hits:
                 if not h.judgement:
                     h.judgement, h.judgement_rule = intro
+    _judge_subject(doc, sents, layer)
 
 
-def _settle_ambiguous(rec: Recogniser, hits: list[_Hit], date: str) -> None:
+def _judge_subject(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) -> None:
+    """A page about one council ("Ofsted's report into children's services managed by
+    Darlington Borough Council ...") gives it the judgement it states of "the service",
+    "the council" or "its children's services" in a sentence naming no authority."""
+    hits = [h for s in sents for h in s.hits if h.authority is not None]
+    if not hits or any(h.judgement for h in hits if h.authority is hits[0].authority):
+        return
+    lead = doc.sentences[1][1] if len(doc.sentences) > 1 else len(doc.text)
+    if hits[0].start >= lead:
+        return  # the first two sentences name no council: the page has no one subject
+    named = {s.index for s in sents if s.hits}
+    for k, span in enumerate(doc.sentences):
+        if k in named or span[0] < hits[0].start or layer.no_judgement(span):
+            continue
+        for m in layer.g.subject.finditer(layer.text, span[0], span[1]):
+            category, rule, _ = spans.attribute(layer, span, m.start(), m.end(), changes=False)
+            if category:
+                for h in hits:
+                    if h.authority is hits[0].authority:
+                        h.judgement, h.judgement_rule = category, "judg.subject"
+                return
+
+
+def _settle_ambiguous(rec: Recogniser, hits: list[_Hit], date: str, date_flags: tuple[str, ...]) -> None:
     """An undecided short form takes the one candidate the page names in full."""
     named = {h.authority.gss_code for h in hits if h.authority is not None}
     for h in hits:
         if h.match == "ambiguous" and h.authority is None:
             found = [g for g in h.candidates if g in named]
             if len(found) == 1:
-                _decide(rec, h, found[0], date, f"{h.rule}.page")
+                _decide(rec, h, found[0], date, date_flags, f"{h.rule}.page")
 
 
-def extract(doc: CleanDoc, directory: Path | None = None) -> list[Mention]:
-    """Every authority named in `doc`'s clean text, as authorities.csv rows in order of start."""
+_YEAR = regex.compile(r"(?<![\d/.-])(?:19[89]\d|20\d\d)(?![\d/-])")
+
+
+def page_date(doc: CleanDoc, directory: Path | None = None) -> tuple[str, tuple[str, ...]]:
+    """The date register rows are chosen for, and the flags it adds to every link.
+
+    The page's own date when it has one. Otherwise the period of the judgement
+    scale its wording uses (`CleanDoc.era`: an APA page is from 2006-2008),
+    starting no earlier than the latest year the text states within it; the
+    links say `era-dated`. No date and no era words: "" (the latest rows,
+    `undated`).
+    """
+    if doc.published:
+        return doc.published, ()
+    sc = scales.load(directory)
+    era = next((e for e in sc.eras if e[0] == doc.era), None)
+    if era is None or doc.era == sc.default_era:
+        return "", ()
+    _eid, first, last = era
+    years = [y for y in (int(m.group(0)) for m in _YEAR.finditer(doc.text)) if first[:4] <= str(y) <= last[:4]]
+    if years:
+        first = max(first, f"{max(years)}-01-01")
+    return f"{first}/{last}", ("era-dated",)
+
+
+def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejected] | None = None) -> list[Mention]:
+    """Every authority named in `doc`'s clean text, as authorities.csv rows in order of start.
+
+    Given a `rejected` list, every name candidate a rule turned down is appended to it (`--explain`)."""
     rec = load(directory)
     text = doc.text
+    date, date_flags = page_date(doc, directory)
+    why: list[tuple[int, int, str, str]] | None = [] if rejected is not None else None
     sents: dict[tuple[int, int], _Sentence] = {}
     last = (0, 0)
     for m in rec.scan.finditer(text):
         pos = m.start()
         if pos < last[1] and pos >= last[0]:
             continue  # the sentence is marked already
-        if pos and text[pos - 1].isalnum():
-            continue  # inside a longer word
+        if pos and text[pos - 1].isalnum() and not _glued(text, pos):
+            continue  # inside a longer word (but "andBristol" is two words that lost their space)
         idx = doc.sentence_index(pos)
         span = doc.sentences[idx] if idx >= 0 else _line_span(text, pos)
         last = span
@@ -713,16 +885,28 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Mention]:
     kept = []
     chosen: dict[str, tuple[link.Authority, tuple[str, ...]] | None] = {}
     for sent in ordered:
-        if any(p.search(sent.text) for _, p in rec.skip):
+        skip = next((rid for rid, p in rec.skip if p.search(sent.text)), "")
+        if skip:
+            if why is not None:
+                why.extend((sent.start + s, sent.start + e, skip, rec.reasons.get(skip) or "the sentence is not the page's content")
+                           for _k, s, e in _name_matches(rec, sent))
             continue
-        sent.hits, rejected = _recognise(rec, doc, sent, chosen)
-        _fuzzy(rec, doc, sent, rejected)
+        sent.hits, turned_down = _recognise(rec, doc, sent, chosen, date, date_flags)
+        _fuzzy(rec, doc, sent, turned_down, date, date_flags, why)
+        if why is not None:
+            why.extend(turned_down)
         if sent.hits:
             kept.append(sent)
+    hits = [h for s in kept for h in s.hits]
+    _settle_ambiguous(rec, hits, date, date_flags)
+    if why is not None and rejected is not None:
+        for h in hits:
+            if h.match == "ambiguous" and h.authority is None:
+                names = " | ".join(r.name for g in h.candidates if (r := rec.codes.get(g)))
+                why.append((h.start, h.end, h.rule, f"shared by {names}; nothing on the page decides (written as ambiguous)"))
+        rejected.extend(Rejected(doc.doc_id, s, e, text[s:e], rule, reason) for s, e, rule, reason in sorted(set(why)))
     if not kept:
         return []
-    hits = [h for s in kept for h in s.hits]
-    _settle_ambiguous(rec, hits, doc.published)
     _judge(rec, doc, kept, spans.Layer(doc, directory))
     rows: list[tuple[int, int, _Hit, str]] = []
     for s in kept:

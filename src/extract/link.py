@@ -7,13 +7,15 @@ March 2019, then the unitary E06000059), so a name is always resolved together
 with the page's date:
 
 - a full date picks the row valid on that day; a partial date ("2007",
-  "2007-04") is read as the middle of its period, falling back to the row that
-  overlaps the period most;
+  "2007-04") or an interval ("2006-01-01/2008-12-31", an era guessed from the
+  page's wording) is read as the middle of its period, falling back to the row
+  that overlaps the period most;
 - no date: the latest row, flagged `undated`;
 - the date is after every row of the name (a 2022 page on "Northamptonshire"):
   the last row, flagged `historic` — the text names the former council;
-- the date is before every row (a 2007 page naming "Bedford", then only a
-  town): no link.
+- the date is before every row ("North Northamptonshire" on a 2016 page): the
+  first row, flagged `before-valid` — the name is the register's, the date or
+  the page's use of it is off, and a reviewer should see it rather than lose it.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ class Authority:
 
 @dataclass(frozen=True)
 class Link:
-    """A name resolved to a register row; `flags` are `undated` / `historic`."""
+    """A name resolved to a register row; `flags` are `undated` / `historic` / `before-valid`."""
 
     authority: Authority
     match: str  # exact | alias
@@ -146,7 +148,15 @@ def load(directory: Path | None = None) -> Register:
 
 @lru_cache(maxsize=256)
 def period(date: str) -> tuple[str, str, str] | None:
-    """(first day, representative day, last day) of an ISO date, maybe partial; None if unusable."""
+    """(first day, representative day, last day) of an ISO date, maybe partial, or of an
+    interval "A/B" of two such dates; None if unusable."""
+    if "/" in (date or ""):
+        a, _, b = date.partition("/")
+        pa, pb = period(a), period(b)
+        if pa is None or pb is None or pb[2] < pa[0]:
+            return None
+        first, last = Date.fromisoformat(pa[0]), Date.fromisoformat(pb[2])
+        return pa[0], Date.fromordinal((first.toordinal() + last.toordinal()) // 2).isoformat(), pb[2]
     m = _ISO.match(date or "")
     if not m:
         return None
@@ -185,7 +195,7 @@ def choose(rows: tuple[Authority, ...], date: str) -> tuple[Authority, tuple[str
     ended = [a for a in rows if a.valid_to and a.valid_to < first]
     if ended:
         return max(ended, key=lambda a: a.valid_to), ("historic",)
-    return None
+    return min(rows, key=lambda a: a.valid_from), ("before-valid",)
 
 
 def resolve(name: str, date: str = "", directory: Path | None = None) -> Link | None:

@@ -96,6 +96,7 @@ class Options:
     max_bytes: int = 20_000_000  # larger files are refused, keeping memory bounded
     neutralise_formulas: bool = True  # CSV cells that a spreadsheet would run
     progress: bool | None = None  # None = only on a terminal
+    explain: bool = False  # also record the candidates rules turned down (rejected.csv)
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,18 @@ class Check:
 
 
 @dataclass
+class Rejected:
+    """A number or name candidate a rule turned down, and why (rejected.csv, with --explain)."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    rule: str
+    reason: str
+
+
+@dataclass
 class Problem:
     """Something wrong with one document; never ends the batch."""
 
@@ -260,6 +273,7 @@ class Result:
     figures: list[Figure] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)  # filled only with Options.explain
 
 
 def columns(cls: type) -> list[str]:

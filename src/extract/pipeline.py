@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import authorities, clean, figures, ingest, validate
-from .model import CleanDoc, Document, Options, RawDoc, Result, Source
+from .model import CleanDoc, Document, Options, RawDoc, Rejected, Result, Source
 
 
 def process(inp: ingest.Input, options: Options) -> Result:
@@ -35,12 +35,13 @@ def process(inp: ingest.Input, options: Options) -> Result:
         if split:
             warnings.append(f"{split} sentences over {MAX_SENTENCE:,} characters were cut into pieces")
         figs = figures.extract(cd, options.rules_dir)
-        ments = authorities.extract(cd, options.rules_dir)
+        rejected: list[Rejected] | None = [] if options.explain else None
+        ments = authorities.extract(cd, options.rules_dir, rejected=rejected)
         checks = validate.check(cd, figs, options.rules_dir)
         doc.figures, doc.authorities, doc.checks = len(figs), len(ments), len(checks)
         if warnings:
             doc.status, doc.error = "warning", "; ".join(warnings)
-        return Result(doc, cd.text, figs, ments, checks)
+        return Result(doc, cd.text, figs, ments, checks, rejected=rejected or [])
     except ingest.IngestError as exc:
         doc.status, doc.error = "error", str(exc)
     except RecursionError:

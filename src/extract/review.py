@@ -76,6 +76,7 @@ class DocView:
     checks: list[RowView] = field(default_factory=list)
     removed: list[rowdiff.Change] = field(default_factory=list)
     doc_change: rowdiff.Change | None = None
+    rejected: list[tuple[dict[str, str], Markup]] = field(default_factory=list)  # rejected.csv rows, with context
 
     @property
     def changed(self) -> bool:
@@ -155,8 +156,17 @@ def _read_text(path: Path) -> str | None:
         return f.read()
 
 
+def _context(text: str | None, r: dict[str, str], width: int = 60) -> Markup:
+    """A rejected candidate in its surrounding clean text, the candidate marked (all escaped)."""
+    s, e = _int(r.get("start", "")), _int(r.get("end", ""))
+    if text is None or not 0 <= s <= e <= len(text):
+        return escape(r.get("text", ""))
+    return Markup("{}<mark>{}</mark>{}").format(text[max(0, s - width) : s], text[s:e], text[e : e + width])
+
+
 def _doc_view(n: int, doc: dict[str, str], run_dir: Path, figs: list[dict[str, str]], auths: list[dict[str, str]],
-              checks: list[dict[str, str]], changes: list[rowdiff.Change]) -> DocView:
+              checks: list[dict[str, str]], changes: list[rowdiff.Change],
+              rejected: list[dict[str, str]] | None = None) -> DocView:
     a = f"d{n}"
     by_new = {(c.table, c.new_index): c for c in changes if c.new_index is not None}
     view = DocView(doc, a, None, removed=[c for c in changes if c.change == "removed" and c.table != "documents"],
@@ -186,6 +196,7 @@ def _doc_view(n: int, doc: dict[str, str], run_dir: Path, figs: list[dict[str, s
         spans.append(Span(_int(rv.row.get("start", "")), _int(rv.row.get("end", "")), f"auth {rv.status}".strip(),
                           rv.hl_id, rv.row_id, _authority_label(rv.row), _title(rv.row, _AUTH_TITLE)))
     text = _read_text(run_dir / "clean" / f"{doc.get('doc_id', '')}.txt")
+    view.rejected = [(r, _context(text, r)) for r in rejected or []]
     if text is None:
         for rv in [*view.figures, *view.authorities]:
             rv.hl_id, rv.problem = "", "no clean text in the run"
@@ -212,6 +223,7 @@ def build(run_dir: Path, diff_old: Path | None = None, docs: Iterable[str] | Non
     run_dir = Path(run_dir)
     _, documents = rowdiff.read_table(run_dir, "documents")
     tables = {n: rowdiff.by_doc(rowdiff.read_table(run_dir, n)[1]) for n in ("figures", "authorities", "checks")}
+    rejected = rowdiff.by_doc(rowdiff.read_table(run_dir, "rejected")[1])  # only a run made with --explain has it
     wanted = set(docs) if docs is not None else None
     d = rowdiff.compare(diff_old, run_dir, docs=wanted) if diff_old is not None else None
     changes = defaultdict(list)
@@ -224,7 +236,7 @@ def build(run_dir: Path, diff_old: Path | None = None, docs: Iterable[str] | Non
             continue
         views.append(_doc_view(n, doc, run_dir, tables["figures"].get(doc_id, []),
                                tables["authorities"].get(doc_id, []), tables["checks"].get(doc_id, []),
-                               changes.get(doc_id, [])))
+                               changes.get(doc_id, []), rejected.get(doc_id, [])))
     removed_docs = [c for c in d.changes if c.table == "documents" and c.change == "removed"] if d else []
     script, script_hash = _script()
     totals = {n: sum(len(v) for k, v in tables[n].items() if wanted is None or k in wanted) for n in tables}

@@ -98,14 +98,17 @@ def era(date: str | None, directory: Path | None = None) -> str:
 
 
 def guess_era(text: str, directory: Path | None = None) -> str:
-    """The era of an undated page: the one whose marker words its opening uses most."""
+    """The era of an undated page: the one whose framework its opening names
+    most ("annual performance assessments"), else whose marker words it uses
+    most; ties and nothing found give the default era."""
     sc = load(directory)
     head = text[:6000]
-    counts = [(len(p.findall(head)), eid) for eid, p in sc.markers]
-    best = max(counts, default=(0, sc.default_era))
-    if best[0] == 0 or sum(1 for c, _ in counts if c == best[0]) > 1:
-        return sc.default_era
-    return best[1]
+    for counted in ([(len(p.findall(head)), sid) for sid, within, p in sc.frameworks if not within],
+                    [(len(p.findall(head)), eid) for eid, p in sc.markers]):
+        best = max(counted, default=(0, sc.default_era))
+        if best[0] and sum(1 for c, _ in counted if c == best[0]) == 1:
+            return best[1]
+    return sc.default_era
 
 
 def framework_era(text: str, page_era: str, directory: Path | None = None) -> str:

@@ -46,6 +46,7 @@ class Grammar:
     idiom_nouns: frozenset[str]
     list_opener: regex.Pattern[str]
     anaphora: regex.Pattern[str]
+    subject: regex.Pattern[str]
     no_judgement: tuple[tuple[str, regex.Pattern[str]], ...]
 
 
@@ -72,6 +73,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         idiom_nouns=frozenset(str(w).lower() for w in d["idiom_nouns"]),
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
         anaphora=rules.compile_pattern(d["anaphora_pattern"]),
+        subject=rules.compile_pattern(d["subject_pattern"]),
         no_judgement=tuple((r["id"], rules.compile_pattern(r["pattern"])) for r in d["no_judgement"]),
     )
 

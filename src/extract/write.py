@@ -25,15 +25,18 @@ from types import TracebackType
 from typing import Any
 
 from . import rules
-from .model import Check, Document, Figure, Mention, Options, Result, columns
+from .model import Check, Document, Figure, Mention, Options, Rejected, Result, columns
 
 TABLES = {"documents": Document, "figures": Figure, "authorities": Mention, "checks": Check}
 # Row values in column order (dataclasses.astuple deep-copies, ten times slower).
 _GETTERS = {name: attrgetter(*columns(cls)) for name, cls in TABLES.items()}
+# Written only with `--explain`; without it the file is absent (a stale one is removed).
+EXPLAIN = "rejected"
+_GETTERS[EXPLAIN] = attrgetter(*columns(Rejected))
 # A cell starting with one of these is run as a formula by spreadsheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The files of a run, in the order they are moved into place (manifest last).
-_OUTPUTS = [*(f"{name}.csv" for name in TABLES), "manifest.json"]
+_OUTPUTS = [*(f"{name}.csv" for name in TABLES), f"{EXPLAIN}.csv", "manifest.json"]
 _COMPLETE = "COMPLETE"  # marks a staging folder that holds a whole run
 
 
@@ -62,6 +65,11 @@ class Writer:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(columns(cls))
             self._files[name], self._writers[name] = f, w
+        if options.explain:
+            f = (self.stage / f"{EXPLAIN}.csv").open("w", encoding="utf-8", newline="")
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(columns(Rejected))
+            self._files[EXPLAIN], self._writers[EXPLAIN] = f, w
 
     def _rows(self, name: str, rows: list[Any]) -> None:
         w, get = self._writers[name], _GETTERS[name]
@@ -75,6 +83,8 @@ class Writer:
         self._rows("figures", result.figures)
         self._rows("authorities", result.mentions)
         self._rows("checks", result.checks)
+        if self.options.explain:
+            self._rows(EXPLAIN, sorted(result.rejected, key=lambda r: (r.start, r.end, r.rule, r.text)))
         if result.clean_text is not None:
             (self.stage / "clean" / f"{result.document.doc_id}.txt").write_text(result.clean_text, encoding="utf-8")
 
@@ -85,6 +95,8 @@ class Writer:
             os.fsync(f.fileno())
             f.close()
         manifest = {"rules": rules.manifest(self.options.rules_dir), "columns": {n: columns(c) for n, c in TABLES.items()}}
+        if self.options.explain:
+            manifest["columns"][EXPLAIN] = columns(Rejected)
         _write_synced(self.stage / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         _write_synced(self.stage / _COMPLETE, "")
         _swap(self.out, self.stage)
@@ -125,6 +137,8 @@ def _swap(out: Path, stage: Path) -> None:
         for fn in _OUTPUTS:
             if (stage / fn).exists():
                 os.replace(stage / fn, out / fn)
+            elif fn == f"{EXPLAIN}.csv":
+                (out / fn).unlink(missing_ok=True)  # a run without --explain has no rejected.csv
         (stage / _COMPLETE).unlink(missing_ok=True)
     finally:
         if mask:
