@@ -118,3 +118,13 @@ def test_an_undated_page_takes_the_era_of_the_framework_it_names() -> None:
 
     text = "Gateshead and York were rated outstanding in the annual Ofsted performance assessments, an excellent result."
     assert scales.guess_era(text) == "apa-jar"  # a framework named beats a vocabulary marker ("excellent")
+
+
+def test_numbers_turned_down_say_which_rule_and_why() -> None:
+    why: list = []
+    d = doc("In 2009, two complementary elements were added. Funding rose by 12 councils' budgets.")
+    figures.extract(d, rejected=why)
+    by_text = {r.text: (r.rule, r.reason) for r in why}
+    assert by_text["2009"][0] == "nf.year"
+    assert by_text["two"] == ("count.descriptive", "counts 'complementary elements': parts of an argument, not things")
+    assert all(d.text[r.start:r.end] == r.text for r in why)

@@ -24,7 +24,7 @@ from typing import Any
 import regex
 
 from . import numbers, prefilter, rules, scales, spans
-from .model import CleanDoc, Figure
+from .model import CleanDoc, Figure, Rejected
 from .numbers import Number
 
 # Ids of the rules (listed under `produces` in rules/figures.yaml) that make rows.
@@ -224,8 +224,7 @@ class _Page:
         # A measure the vocabulary names at more length ("children in need") is read whole.
         if (v := fr.canon.match(text, s)) is not None and v.end() > e:
             e = v.end()
-        head = text[s:e].rsplit(None, 1)[-1].lower()
-        if head in fr.descriptive or head + "s" in fr.descriptive:
+        if _descriptive(fr, text[s:e]):
             return None
         return text[s:e], e
 
@@ -270,8 +269,11 @@ class _Page:
         return _measure(self.fr, last.group("np")) if last else self.nearest_np(start, end)
 
 
-def extract(doc: CleanDoc, directory: Path | None = None) -> list[Figure]:
-    """Every figure of a page, in text order, numbered F001..."""
+def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejected] | None = None) -> list[Figure]:
+    """Every figure of a page, in text order, numbered F001...
+
+    Given a `rejected` list, every number a rule turned down is appended to it
+    with the rule and why (`--explain`)."""
     fr = load(directory)
     text = doc.text
     nums = numbers.scan(text, directory)
@@ -284,12 +286,19 @@ def extract(doc: CleanDoc, directory: Path | None = None) -> list[Figure]:
     hits = _not_figures(fr, text, page.low, windows)
     blocked = _merge([(s, e) for _, s, e in hits])
     bstarts = [s for s, _ in blocked]
+    if rejected is not None:
+        for rid, s, e in sorted(hits, key=lambda h: (h[1], h[2], h[0])):
+            for n in nums[bisect_left([x.start for x in nums], s):]:
+                if n.start >= e:
+                    break
+                rejected.append(Rejected(doc.doc_id, n.start, n.end, text[n.start:n.end], rid,
+                                         f"inside {text[s:e]!r}, which rule {rid} says is not a statistic"))
     nums = [n for n in nums if not _spans_overlap(blocked, bstarts, n.start, n.end)]
     dates = _merge([(s, e) for rid, s, e in hits if rid.startswith("nf.date")])
 
     table, used = _tables(page, nums)
     cands = [n for n in nums if n.start not in used]
-    found = table + _sentences(page, cands, dates)
+    found = table + _sentences(page, cands, dates, rejected)
     found.sort(key=lambda c: (c.n.start, c.n.end))
     out = []
     for i, c in enumerate(found, 1):
@@ -348,7 +357,8 @@ def _not_figures(fr: FigureRules, text: str, low: str | None,
 # --- Running text -------------------------------------------------------------------
 
 
-def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]]) -> list[_Cand]:
+def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
+               rejected: list[Rejected] | None = None) -> list[_Cand]:
     by_sent: dict[tuple[int, int], list[_Cand]] = {}
     for n in nums:
         sent = page.doc.sentence_at(n.start)
@@ -363,6 +373,8 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]]) ->
         for c in cs:
             _judge(page, c, cs, previous)
         acc = [c for c in cs if c.accepted]
+        if rejected is not None:
+            rejected.extend(_why_not(page, c) for c in cs if not c.accepted)
         for i, c in enumerate(acc):
             _categorise(page, c, i, acc, previous)
             _period(page, c, i, acc, dates)
@@ -370,6 +382,24 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]]) ->
             previous = (previous + acc)[-12:]
         out += acc
     return out
+
+
+def _descriptive(fr: FigureRules, phrase: str) -> bool:
+    """A noun phrase whose head counts parts of an argument ("four key themes", "one aspect")."""
+    head = phrase.rsplit(None, 1)[-1].lower()
+    return head in fr.descriptive or head + "s" in fr.descriptive
+
+
+def _why_not(page: _Page, c: _Cand) -> Rejected:
+    """The record of a number that no rule made a figure."""
+    n, text = c.n, page.text
+    m = page.fr.skip.match(text, n.end)
+    found = spans.noun_phrase(page.layer.g, text, m.end(), singular=n.value == 1, at_word=True) if m else None
+    if found and _descriptive(page.fr, text[found[0]:found[1]]):
+        rule, reason = "count.descriptive", f"counts {text[found[0]:found[1]]!r}: parts of an argument, not things"
+    else:
+        rule, reason = "count.no-measure", "no noun phrase after it, and nothing before it in its sentence it shares one with"
+    return Rejected(page.doc.doc_id, n.start, n.end, text[n.start:n.end], rule, reason)
 
 
 def _attach(page: _Page, cs: list[_Cand]) -> None:

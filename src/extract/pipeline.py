@@ -34,8 +34,8 @@ def process(inp: ingest.Input, options: Options) -> Result:
         split = _cap_sentences(cd)
         if split:
             warnings.append(f"{split} sentences over {MAX_SENTENCE:,} characters were cut into pieces")
-        figs = figures.extract(cd, options.rules_dir)
         rejected: list[Rejected] | None = [] if options.explain else None
+        figs = figures.extract(cd, options.rules_dir, rejected=rejected)
         ments = authorities.extract(cd, options.rules_dir, rejected=rejected)
         checks = validate.check(cd, figs, options.rules_dir)
         doc.figures, doc.authorities, doc.checks = len(figs), len(ments), len(checks)
