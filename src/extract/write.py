@@ -33,7 +33,7 @@ _GETTERS = {name: attrgetter(*columns(cls)) for name, cls in TABLES.items()}
 # A cell starting with one of these is run as a formula by spreadsheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The files of a run, in the order they are moved into place (manifest last).
-_OUTPUTS = [*(f"{name}.csv" for name in TABLES), "manifest.json"]
+_OUTPUTS = [*(f"{name}.csv" for name in TABLES), "authority_judgements.csv", "figure_series.csv", "manifest.json"]
 _COMPLETE = "COMPLETE"  # marks a staging folder that holds a whole run
 
 
@@ -84,6 +84,7 @@ class Writer:
             f.flush()
             os.fsync(f.fileno())
             f.close()
+        _consolidate(self.stage, self.options)
         manifest = {"rules": rules.manifest(self.options.rules_dir), "columns": {n: columns(c) for n, c in TABLES.items()}}
         _write_synced(self.stage / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         _write_synced(self.stage / _COMPLETE, "")
@@ -102,6 +103,13 @@ class Writer:
             self.commit()
         else:
             self.abort()
+
+
+def _consolidate(stage: Path, options: Options) -> None:
+    """Issue 14: the cross-page tables and `duplicate_of`, computed over the whole staged run before it moves into place."""
+    from . import consolidate
+
+    consolidate.write(stage, options.rules_dir, options.neutralise_formulas)
 
 
 def _write_synced(path: Path, text: str) -> None:
