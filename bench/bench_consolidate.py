@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -24,6 +23,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "output"
+# `extract consolidate RUN` in a fresh process that reports its own peak RSS (kB) on stderr.
+CHILD = """import resource, sys
+from extract.cli import main
+try:
+    main(["consolidate", sys.argv[1]])
+except SystemExit as exc:
+    if exc.code:
+        raise
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
 
 
 def build(run: Path, n_docs: int) -> None:
@@ -72,19 +81,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, nargs="+", default=[2500, 10000])
     args = ap.parse_args()
-    exe = Path(sys.executable).with_name("extract")
     for n in args.docs:
         tmp = Path(tempfile.mkdtemp(prefix="bench-consolidate-"))
         try:
             build(tmp / "run", n)
             rows = sum(1 for _ in (tmp / "run" / "figures.csv").open()) - 1
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             t0 = time.perf_counter()
-            res = subprocess.run([str(exe), "consolidate", str(tmp / "run")], capture_output=True, text=True, check=True)
+            res = subprocess.run([sys.executable, "-c", CHILD, str(tmp / "run")], capture_output=True, text=True,
+                                 check=True)
             seconds = time.perf_counter() - t0
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            print(f"{n:>6} documents, {rows:>7} figure rows: {seconds:6.2f} s, peak RSS "
-                  f"{max(peak, before) / 1024:.0f} MB  ({res.stdout.strip()})")
+            peak = int(res.stderr.split()[-1])
+            print(f"{n:>6} documents, {rows:>7} figure rows: {seconds:6.2f} s, peak RSS {peak / 1024:.0f} MB"
+                  f"  ({res.stdout.strip()})")
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 

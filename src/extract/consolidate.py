@@ -30,6 +30,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import regex
 
@@ -66,6 +67,7 @@ SERIES_COLUMNS = [
 OUTPUTS = ("authority_judgements.csv", "figure_series.csv")
 CHUNK_ROWS = 20_000  # rows of a run's CSV held at once
 _WORD = regex.compile(r"\w+")
+_SHINGLE_BASE = 1_000_003  # an odd multiplier for combining word hashes
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -215,10 +217,19 @@ def documents(run: Path) -> pd.DataFrame:
     return d.set_index("doc_id")
 
 
-def shingles(text: str, n: int) -> list[bytes]:
-    """Word n-grams of a text, lower-cased: what two copies of one article share."""
+def shingles(text: str, n: int) -> np.ndarray:
+    """Hashes of the word n-grams of a text, lower-cased: what two copies of one article share.
+
+    Each word is hashed once (CRC-32, stable across processes, unlike `hash`); an n-gram's hash combines its
+    words' as a polynomial, computed for every position at once with numpy."""
     words = _WORD.findall(text.casefold())
-    return [" ".join(words[i : i + n]).encode() for i in range(max(0, len(words) - n + 1))]
+    if len(words) < n:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    out = np.zeros(len(words) - n + 1, dtype=np.uint64)
+    for j in range(n):  # uint64 arithmetic wraps: a hash modulo 2**64, folded to 32 bits below
+        out = out * np.uint64(_SHINGLE_BASE) + h[j : len(h) - n + 1 + j]
+    return (out ^ (out >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
 
 
 def duplicates(run: Path, doc_ids: list[str], r: Rules) -> dict[str, str]:
@@ -238,7 +249,8 @@ def duplicates(run: Path, doc_ids: list[str], r: Rules) -> dict[str, str]:
         grams = shingles(path.read_text(encoding="utf-8"), r.shingle_words)
         if len(grams) + r.shingle_words - 1 < r.min_words:
             continue
-        m = MinHash(num_perm=r.num_perm, hashfunc=zlib.crc32, permutations=permutations, scheme="affine32")
+        # The shingles are hashed already: the hash function only hands each value on.
+        m = MinHash(num_perm=r.num_perm, hashfunc=int, permutations=permutations, scheme="affine32")
         m.update_batch(grams)
         same = sorted(c for c in lsh.query(m) if firsts[c].jaccard(m) >= r.threshold)
         if same:
@@ -326,15 +338,16 @@ def judgements(
         chunk = chunk[chunk["judgement"] != ""].copy()
         if chunk.empty:
             continue
-        sentences = chunk["sentence"]
-        stated = sentences.map(lambda s: period(s, r))
-        chunk["area"] = sentences.map(lambda s: area(s, r))
+        sentences = chunk["sentence"]  # a list of authorities shares one sentence: read each sentence once
+        unique = sentences.unique()
+        stated = sentences.map(dict(zip(unique, (period(x, r) for x in unique), strict=True)))
+        chunk["area"] = sentences.map(dict(zip(unique, (area(x, r) for x in unique), strict=True)))
         _periods(chunk, stated, docs)
         parts.append(chunk.drop(columns="sentence"))
     if not parts:
         return pd.DataFrame(columns=JUDGEMENT_COLUMNS)
     m = pd.concat(parts, ignore_index=True)
-    m["framework"] = [_framework(d, docs, run, directory) for d in m["doc_id"]]
+    m["framework"] = m["doc_id"].map({d: _framework(d, docs, run, directory) for d in m["doc_id"].unique()})
     m["root"] = _root(m["doc_id"], dup)
     m["ref"] = m["doc_id"] + ":" + m["mention_id"]
     m["page_date"] = docs["page_date"].reindex(m["doc_id"]).fillna("").to_numpy()
@@ -375,14 +388,10 @@ def judgements(
 
 def _framework(doc_id: str, docs: pd.DataFrame, run: Path, directory: Path | None) -> str:
     """The judgement scale a page's words were read on: its date's era, else the era its wording suggests."""
-    return _framework_cached(doc_id, docs.at[doc_id, "published"] if doc_id in docs.index else "", str(run), directory)
-
-
-@lru_cache(maxsize=4096)
-def _framework_cached(doc_id: str, published: str, run: str, directory: Path | None) -> str:
+    published = docs.at[doc_id, "published"] if doc_id in docs.index else ""
     if published:
         return scales.era(published, directory)
-    path = Path(run) / "clean" / f"{doc_id}.txt"
+    path = run / "clean" / f"{doc_id}.txt"
     return scales.guess_era(path.read_text(encoding="utf-8"), directory) if path.is_file() else ""
 
 
