@@ -23,7 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "output"
-# `extract consolidate RUN` in a fresh process that reports its own peak RSS (kB) on stderr.
+# `extract consolidate RUN` in a fresh process that reports its own CPU seconds and peak RSS (kB) on stderr
+# (CPU time as well as wall time: on a shared machine the wall time says more about the neighbours).
 CHILD = """import resource, sys
 from extract.cli import main
 try:
@@ -31,7 +32,8 @@ try:
 except SystemExit as exc:
     if exc.code:
         raise
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+use = resource.getrusage(resource.RUSAGE_SELF)
+print(use.ru_utime + use.ru_stime, use.ru_maxrss, file=sys.stderr)
 """
 
 
@@ -90,8 +92,9 @@ def main() -> None:
             res = subprocess.run([sys.executable, "-c", CHILD, str(tmp / "run")], capture_output=True, text=True,
                                  check=True)
             seconds = time.perf_counter() - t0
-            peak = int(res.stderr.split()[-1])
-            print(f"{n:>6} documents, {rows:>7} figure rows: {seconds:6.2f} s, peak RSS {peak / 1024:.0f} MB"
+            cpu, peak = res.stderr.split()[-2:]
+            print(f"{n:>6} documents, {rows:>7} figure rows: {seconds:6.2f} s wall, {float(cpu):6.2f} s CPU, "
+                  f"peak RSS {int(peak) / 1024:.0f} MB"
                   f"  ({res.stdout.strip()})")
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

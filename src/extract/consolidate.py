@@ -35,6 +35,7 @@ import pandas as pd
 import regex
 
 from . import rules, scales
+from .write import neutralise
 
 JUDGEMENT_COLUMNS = [
     "gss_code",
@@ -68,7 +69,6 @@ OUTPUTS = ("authority_judgements.csv", "figure_series.csv")
 CHUNK_ROWS = 20_000  # rows of a run's CSV held at once
 _WORD = regex.compile(r"\w+")
 _SHINGLE_BASE = 1_000_003  # an odd multiplier for combining word hashes
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -225,11 +225,17 @@ def shingles(text: str, n: int) -> np.ndarray:
     words = _WORD.findall(text.casefold())
     if len(words) < n:
         return np.zeros(0, dtype=np.uint64)
-    h = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    h = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
     out = np.zeros(len(words) - n + 1, dtype=np.uint64)
     for j in range(n):  # uint64 arithmetic wraps: a hash modulo 2**64, folded to 32 bits below
         out = out * np.uint64(_SHINGLE_BASE) + h[j : len(h) - n + 1 + j]
     return (out ^ (out >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
+
+
+@lru_cache(maxsize=200_000)
+def _word_hash(word: str) -> int:
+    """CRC-32 of a word; a page repeats its words and pages share most of them, so each is hashed once."""
+    return zlib.crc32(word.encode())
 
 
 def duplicates(run: Path, doc_ids: list[str], r: Rules) -> dict[str, str]:
@@ -455,11 +461,6 @@ def series(run: Path, docs: pd.DataFrame, dup: dict[str, str], r: Rules) -> pd.D
 
 
 # --- writing -------------------------------------------------------------------------------------------------------
-def neutralise(value: Any) -> Any:
-    """What write.neutralise does to a cell a spreadsheet would run as a formula."""
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
-
-
 def _write_csv(path: Path, header: list[str], rows: Iterator[list[Any]] | list[list[Any]], safe: bool) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`: never half-written."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
