@@ -233,3 +233,34 @@ def test_an_empty_run_gives_header_only_tables(tmp_path):
     assert (summary.documents, summary.judgements, summary.series) == (0, 0, 0)
     assert (tmp_path / "authority_judgements.csv").read_text(encoding="utf-8") == ",".join(consolidate.JUDGEMENT_COLUMNS) + "\n"
     assert (tmp_path / "documents.csv").read_text(encoding="utf-8") == "doc_id,path,published,status,duplicate_of\n"
+
+
+def test_an_undated_page_takes_its_period_from_the_capture_date(tmp_path):
+    # A run whose documents.csv has the `captured` column (WARC input): no stated date, no year in the sentence.
+    (tmp_path / "clean").mkdir()
+    (tmp_path / "clean" / "w1.txt").write_text("Kent was judged to be performing poorly.\n", encoding="utf-8")
+    (tmp_path / "documents.csv").write_text(
+        "doc_id,path,published,status,captured\nw1,w1.warc,,ok,2012-05-01\nw2,w2.txt,2012-11-20,ok,\n", encoding="utf-8")
+    (tmp_path / "figures.csv").write_text(
+        "doc_id,figure_id,kind,value,approx,measure,category,period\n"
+        "w1,F001,percentage,41,0,councils,performs well,\nw2,F001,percentage,40.8,0,LAs,performs well,\n", encoding="utf-8")
+    (tmp_path / "authorities.csv").write_text(
+        "doc_id,mention_id,authority,gss_code,judgement,sentence\n"
+        "w1,A001,Kent,E10000016,performs poorly,Kent was judged to be performing poorly.\n", encoding="utf-8")
+    consolidate.write(tmp_path)
+    [kent] = rows(tmp_path / "authority_judgements.csv")
+    assert (kent["period"], kent["period_source"], kent["first_date"]) == ("2012", "capture", "2012-05-01")
+    assert kent["framework"] == "csa"  # from the wording: the page has no stated date to pick the era
+    found = {r["value"]: r for r in rows(tmp_path / "figure_series.csv")}
+    assert (found["41"]["period_source"], found["40.8"]["period_source"]) == ("capture", "page")
+    assert found["41"]["conflict"] == found["40.8"]["conflict"] == ""  # 41% and 40.8%: one share, rounded
+
+
+def test_a_malformed_rule_file_names_itself(tmp_path):
+    from extract import rules
+
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    path = tmp_path / "rules" / "consolidate.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("      kinds: [count]\n", ""), encoding="utf-8")
+    with pytest.raises(rules.RuleError, match="consolidate.yaml"):
+        consolidate.load(tmp_path / "rules")
