@@ -149,3 +149,15 @@ def review(output: Path, diff_old: Path | None, docs: tuple[str, ...], out: Path
 
     path = reviewing.write(output, out, diff_old, docs or None)
     click.echo(f"review page: {path}")
+
+
+@main.command()
+@click.argument("output", type=_RUN_DIR, default=DEFAULT_OUT, callback=_is_run)
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="Rules folder (default: the bundled rules/).")
+@click.option("--raw-csv", is_flag=True, help="Do not neutralise cells that a spreadsheet would run as formulas.")
+def consolidate(output: Path, rules_dir: Path | None, raw_csv: bool) -> None:
+    """Across pages: authority_judgements.csv, figure_series.csv and documents.csv's duplicate_of (as `run` does)."""
+    from . import consolidate as consolidating
+
+    click.echo(consolidating.write(output, rules_dir, safe=not raw_csv))

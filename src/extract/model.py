@@ -262,6 +262,7 @@ class Document:
     checks: int = 0
     status: str = "ok"  # ok | warning | error
     error: str = ""
+    duplicate_of: str = ""  # an earlier doc_id with nearly the same clean text (set by consolidate)
 
 
 @dataclass

@@ -36,7 +36,8 @@ _GETTERS[EXPLAIN] = attrgetter(*columns(Rejected))
 # A cell starting with one of these is run as a formula by spreadsheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The files of a run, in the order they are moved into place (manifest last).
-_OUTPUTS = [*(f"{name}.csv" for name in TABLES), f"{EXPLAIN}.csv", "manifest.json"]
+_OUTPUTS = [*(f"{name}.csv" for name in TABLES), f"{EXPLAIN}.csv", "authority_judgements.csv", "figure_series.csv",
+            "manifest.json"]
 _COMPLETE = "COMPLETE"  # marks a staging folder that holds a whole run
 
 
@@ -94,6 +95,7 @@ class Writer:
             f.flush()
             os.fsync(f.fileno())
             f.close()
+        _consolidate(self.stage, self.options)
         manifest = {"rules": rules.manifest(self.options.rules_dir), "columns": {n: columns(c) for n, c in TABLES.items()}}
         if self.options.explain:
             manifest["columns"][EXPLAIN] = columns(Rejected)
@@ -114,6 +116,13 @@ class Writer:
             self.commit()
         else:
             self.abort()
+
+
+def _consolidate(stage: Path, options: Options) -> None:
+    """Issue 14: the cross-page tables and `duplicate_of`, computed over the whole staged run before it moves into place."""
+    from . import consolidate
+
+    consolidate.write(stage, options.rules_dir, options.neutralise_formulas)
 
 
 def _write_synced(path: Path, text: str) -> None:

@@ -1,0 +1,266 @@
+"""Consolidation across pages, on the committed run over raw/ and on made-up page pairs."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from extract import consolidate
+from extract.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "output"
+RAW = ROOT / "raw"
+S2011 = "002_7b131e19ac9504d4"
+S2007_PRESS, S2007_SUMMARY = "001_d18404db5adc9c51", "003_a86bb42c8a5e3e61"
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Path:
+    """The committed run over raw/, consolidated again from its own CSVs."""
+    out = tmp_path_factory.mktemp("run") / "output"
+    shutil.copytree(OUTPUT, out)
+    for name in consolidate.OUTPUTS:
+        (out / name).unlink()
+    consolidate.write(out)
+    return out
+
+
+def judgement(run: Path, gss: str, period: str) -> list[dict[str, str]]:
+    return [r for r in rows(run / "authority_judgements.csv") if r["gss_code"] == gss and r["period"] == period]
+
+
+def series(run: Path, measure: str, category: str, kind: str, period: str) -> dict[str, dict[str, str]]:
+    found = rows(run / "figure_series.csv")
+    key = (measure, category, kind, period)
+    return {r["value"]: r for r in found if (r["measure"], r["category"], r["kind"], r["period"]) == key}
+
+
+# --- the committed run -------------------------------------------------------------------------------------------
+def test_consolidating_a_run_again_gives_the_committed_files(run):
+    for name in (*consolidate.OUTPUTS, "documents.csv"):
+        assert (run / name).read_bytes() == (OUTPUT / name).read_bytes(), name
+
+
+def test_columns_are_the_contract(run):
+    with (run / "authority_judgements.csv").open(encoding="utf-8") as fh:
+        assert next(csv.reader(fh)) == consolidate.JUDGEMENT_COLUMNS
+    with (run / "figure_series.csv").open(encoding="utf-8") as fh:
+        assert next(csv.reader(fh)) == consolidate.SERIES_COLUMNS
+    assert consolidate.JUDGEMENT_COLUMNS[:13] == ["gss_code", "authority", "framework", "period", "period_source",
+                                                   "area", "judgement", "sources", "doc_ids", "mention_ids",
+                                                   "first_date", "last_date", "conflict"]
+    assert rows(run / "documents.csv")[0].keys() >= {"duplicate_of"}
+
+
+def test_every_authority_named_with_a_judgement_is_in_exactly_one_row(run):
+    judged = {f"{r['doc_id']}:{r['mention_id']}" for r in rows(OUTPUT / "authorities.csv") if r["judgement"]}
+    listed = [m for r in rows(run / "authority_judgements.csv") for m in r["mention_ids"].split(";")]
+    assert sorted(listed) == sorted(judged)
+    assert len(judged) == 127  # every one of them, none twice
+
+
+def test_an_authority_named_by_two_pages_is_one_row_with_two_sources(run):
+    # Birmingham "performing poorly" in two undated pages (d02, d42): same csa framework, no period stated.
+    [row] = judgement(run, "E08000025", "")
+    assert row == {**row, "authority": "Birmingham", "framework": "csa", "period_source": "", "judgement": "performs poorly",
+                   "sources": "2", "doc_ids": "d02;d42", "mention_ids": "d02:A003;d42:A003", "conflict": ""}
+    # Its other judgements stay apart, by framework and period: the 2011 list and the 2016 written answer.
+    assert [r["judgement"] for r in judgement(run, "E08000025", "2011")] == ["performs poorly"]
+    [later] = judgement(run, "E08000025", "2016")
+    assert (later["framework"], later["judgement"], later["period_source"]) == ("sif-ilacs", "inadequate", "page")
+    assert (later["first_date"], later["last_date"]) == ("2016-01-05", "2016-01-05")
+
+
+def test_pages_that_disagree_on_a_judgement_are_listed_as_a_conflict(run):
+    [york] = judgement(run, "E06000014", "")
+    assert york["sources"] == "2"
+    assert york["conflict"] == "judgements differ: outstanding (d39:A002); performs excellently (d02:A020)"
+
+
+def test_the_period_comes_from_the_sentence_before_the_page_date(run):
+    # "Reading Borough Council's children's services - rated inadequate in 2016 - now ..." (a 2016 page... dated 2016)
+    [reading] = judgement(run, "E06000038", "2016")
+    assert (reading["period_source"], reading["judgement"], reading["mention_ids"]) == ("sentence", "inadequate", "d50:A003")
+    [barnet] = judgement(run, "E09000003", "2011")
+    assert barnet["period_source"] == "page"
+
+
+def test_a_stated_judgement_area_is_its_own_column(run):
+    [leeds] = judgement(run, "E08000035", "2015")
+    assert (leeds["area"], leeds["judgement"]) == ("leadership, management and governance", "outstanding")
+
+
+def test_superseded_authorities_keep_their_rows_and_point_to_successors(run):
+    [shropshire_county] = judgement(run, "E10000026", "2006")  # d03: the county, before the 2009 unitary
+    assert (shropshire_county["framework"], shropshire_county["successor_gss_codes"]) == ("apa-jar", "E06000051")
+    [shropshire] = judgement(run, "E06000051", "2017")
+    assert shropshire["successor_gss_codes"] == ""
+    [dorset] = judgement(run, "E10000009", "2011")
+    assert dorset["successor_gss_codes"] == "E06000059;E06000058"
+
+
+def test_a_statistic_stated_by_two_pages_agrees_with_two_sources(run):
+    # The 2007 report (Narrowing the gap): the press release and the PDF summary both say 107 of 139.
+    good = series(run, "local authorities", "good or outstanding", "count", "2007")
+    assert list(good) == ["107"]
+    assert good["107"] == {**good["107"], "sources": "2", "period_source": "page", "conflict": "",
+                           "doc_ids": f"{S2007_PRESS};{S2007_SUMMARY}",
+                           "figure_ids": f"{S2007_PRESS}:F001;{S2007_SUMMARY}:F001"}
+    assert series(run, "local authorities", "total", "count", "2007")["139"]["sources"] == "2"
+
+
+def test_the_2011_tables_stated_total_conflicts_with_the_count_of_authorities(run):
+    total = series(run, "local authorities", "total", "count", "2011")
+    assert total["15"]["period_source"] == "sentence"  # the table's "2011" column
+    assert f"152 ({S2011}:F023)" in total["15"]["conflict"]
+    assert f"15 ({S2011}:F020)" in total["152"]["conflict"]
+
+
+def test_measures_are_normalised_by_the_rules():
+    r = consolidate.load()
+    assert consolidate.measure("LAs", r) == "local authorities"
+    assert consolidate.measure("councils", r) == "local authorities"
+    assert consolidate.measure("children's services departments", r) == "local authorities"
+    assert consolidate.measure("children's homes", r) == "children's homes"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Local authority inspection outcomes as at 31 March 2015", "2015-03-31"),
+    ("In 2007/08 we published 44 joint area reviews", "2007/08"),
+    ("2005–2006", "2005/06"),
+    ("were judged inadequate in 2009.", "2009"),
+    ("2011", "2011"),
+    ("The following local authorities were judged to be performing poorly", ""),
+])
+def test_periods_are_read_from_the_sentence(text, expected):
+    assert consolidate.period(text, consolidate.load()) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "kind", "approx", "same"), [
+    ("41", "40.8", "percentage", False, True),  # a rounded share
+    ("67", "66.67", "proportion", False, True),  # "two thirds" and 67%
+    ("41", "43", "percentage", False, False),
+    ("152", "150", "count", False, False),  # 152 vs 150 local authorities in one year
+    ("25", "22", "proportion", True, True),  # "around a quarter"
+    ("400000", "410000", "count", True, True),  # "about 400,000"
+])
+def test_values_agree_within_rounding(a, b, kind, approx, same):
+    assert consolidate.agree(a, b, kind, approx, consolidate.load()) is same
+
+
+# --- made-up pages: syndicated copies, a conflicting pair ----------------------------------------------------------
+def boilerplated(body: str, head: list[str], foot: list[str]) -> str:
+    return "\n".join(head) + "\n" + body + "\n" + "\n".join(foot) + "\n"
+
+
+@pytest.fixture(scope="module")
+def made_up(tmp_path_factory) -> Path:
+    pages = tmp_path_factory.mktemp("pages")
+    # One real page (d10, Family Law) as two syndicated copies, each with its own site's boilerplate around it.
+    body = (RAW / "d10.txt").read_text(encoding="utf-8").split("CLOSE", 1)[1]
+    (pages / "copy_a.txt").write_text(boilerplated(
+        body, ["Wired-GOV Newswire", "Home > Social care > News", "Share this page: Twitter Facebook Email"],
+        ["Related stories", "Councils warned over child protection delays", "Copyright 2013 Wired-GOV. All rights reserved."]),
+        encoding="utf-8")
+    (pages / "copy_b.txt").write_text(boilerplated(
+        body, ["Local Government Chronicle", "Sign in | Subscribe", "Most read: Pension deficits grow"],
+        ["More from Children's services", "Subscribe to our daily bulletin for the latest news.", "© LGC 2013"]),
+        encoding="utf-8")
+    # Two pages giving the same 2009 statistic different values.
+    (pages / "rating_x.txt").write_text(
+        "Ofsted annual rating\n\nIn 2009, 40 councils were judged to be performing adequately, Ofsted said in a "
+        "statement published today about the annual rating of council children's services across England.\n", encoding="utf-8")
+    (pages / "rating_y.txt").write_text(
+        "Council ratings\n\nIn 2009, 42 councils were judged to be performing adequately, the inspectorate said, "
+        "according to figures the newspaper has seen about the annual rating of council children's services.\n", encoding="utf-8")
+    out = pages.parent / "out"
+    res = CliRunner().invoke(main, ["run", str(pages), "--out", str(out), "--jobs", "1", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_a_syndicated_copy_is_found_and_counts_as_one_source(made_up):
+    docs = {r["doc_id"]: r for r in rows(made_up / "documents.csv")}
+    assert docs["copy_b"]["duplicate_of"] == "copy_a"
+    assert docs["copy_a"]["duplicate_of"] == "" and docs["rating_x"]["duplicate_of"] == docs["rating_y"]["duplicate_of"] == ""
+    share = series(made_up, "local authorities", "inadequate", "percentage", "2013")["13"]
+    assert (share["doc_ids"], share["figure_ids"], share["sources"]) == ("copy_a;copy_b", "copy_a:F004;copy_b:F004", "1")
+
+
+def test_the_copies_differ_yet_are_similar_and_the_dev_pages_are_not(made_up):
+    r = consolidate.load()
+    a, b = (set(consolidate.shingles((made_up / "clean" / f"{d}.txt").read_text(encoding="utf-8"), r.shingle_words))
+            for d in ("copy_a", "copy_b"))
+    assert a != b and len(a & b) / len(a | b) >= r.threshold
+    # No two distinct pages of raw/ come near the threshold (the closest share about a fifth of their shingles).
+    assert not any(d["duplicate_of"] for d in rows(OUTPUT / "documents.csv"))
+
+
+def test_two_pages_giving_one_statistic_different_values_conflict(made_up):
+    found = series(made_up, "local authorities", "performs adequately", "count", "2009")
+    assert found["40"] == {**found["40"], "period_source": "sentence", "sources": "1", "conflict": "disagrees with 42 (rating_y:F001)"}
+    assert found["42"]["conflict"] == "disagrees with 40 (rating_x:F001)"
+
+
+def test_the_consolidate_command_rewrites_a_run_in_place(made_up, tmp_path):
+    copy = tmp_path / "run"
+    shutil.copytree(made_up, copy)
+    (copy / "figure_series.csv").unlink()
+    res = CliRunner().invoke(main, ["consolidate", str(copy)])
+    assert res.exit_code == 0, res.output
+    assert "4 documents (1 near-duplicates)" in res.output
+    for name in (*consolidate.OUTPUTS, "documents.csv"):
+        assert (copy / name).read_bytes() == (made_up / name).read_bytes()
+    assert not [p.name for p in copy.iterdir() if p.name.startswith(".")]
+
+
+def test_an_empty_run_gives_header_only_tables(tmp_path):
+    (tmp_path / "clean").mkdir()
+    for name, header in {"documents": "doc_id,path,published,status", "figures": "doc_id,figure_id,kind,value,approx,measure,category,period",
+                         "authorities": "doc_id,mention_id,authority,gss_code,judgement,sentence"}.items():
+        (tmp_path / f"{name}.csv").write_text(header + "\n", encoding="utf-8")
+    summary = consolidate.write(tmp_path)
+    assert (summary.documents, summary.judgements, summary.series) == (0, 0, 0)
+    assert (tmp_path / "authority_judgements.csv").read_text(encoding="utf-8") == ",".join(consolidate.JUDGEMENT_COLUMNS) + "\n"
+    assert (tmp_path / "documents.csv").read_text(encoding="utf-8") == "doc_id,path,published,status,duplicate_of\n"
+
+
+def test_an_undated_page_takes_its_period_from_the_capture_date(tmp_path):
+    # A run whose documents.csv has the `captured` column (WARC input): no stated date, no year in the sentence.
+    (tmp_path / "clean").mkdir()
+    (tmp_path / "clean" / "w1.txt").write_text("Kent was judged to be performing poorly.\n", encoding="utf-8")
+    (tmp_path / "documents.csv").write_text(
+        "doc_id,path,published,status,captured\nw1,w1.warc,,ok,2012-05-01\nw2,w2.txt,2012-11-20,ok,\n", encoding="utf-8")
+    (tmp_path / "figures.csv").write_text(
+        "doc_id,figure_id,kind,value,approx,measure,category,period\n"
+        "w1,F001,percentage,41,0,councils,performs well,\nw2,F001,percentage,40.8,0,LAs,performs well,\n", encoding="utf-8")
+    (tmp_path / "authorities.csv").write_text(
+        "doc_id,mention_id,authority,gss_code,judgement,sentence\n"
+        "w1,A001,Kent,E10000016,performs poorly,Kent was judged to be performing poorly.\n", encoding="utf-8")
+    consolidate.write(tmp_path)
+    [kent] = rows(tmp_path / "authority_judgements.csv")
+    assert (kent["period"], kent["period_source"], kent["first_date"]) == ("2012", "capture", "2012-05-01")
+    assert kent["framework"] == "csa"  # from the wording: the page has no stated date to pick the era
+    found = {r["value"]: r for r in rows(tmp_path / "figure_series.csv")}
+    assert (found["41"]["period_source"], found["40.8"]["period_source"]) == ("capture", "page")
+    assert found["41"]["conflict"] == found["40.8"]["conflict"] == ""  # 41% and 40.8%: one share, rounded
+
+
+def test_a_malformed_rule_file_names_itself(tmp_path):
+    from extract import rules
+
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    path = tmp_path / "rules" / "consolidate.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("      kinds: [count]\n", ""), encoding="utf-8")
+    with pytest.raises(rules.RuleError, match="consolidate.yaml"):
+        consolidate.load(tmp_path / "rules")
