@@ -5,11 +5,12 @@ from __future__ import annotations
 import heapq
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from . import pipeline
+from . import archive, cache, pipeline
 from . import score as scoring
 from .model import Options
 from .write import Writer
@@ -33,21 +34,29 @@ def main() -> None:
               help="Refuse files larger than this.")
 @click.option("--raw-csv", is_flag=True, help="Do not neutralise cells that a spreadsheet would run as formulas.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--no-cache", is_flag=True, help="Extract every document again; neither read nor write OUT/.cache.")
 def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, max_bytes: int, raw_csv: bool,
-        progress: bool | None) -> None:
-    """Extract figures and authorities from pages (files or folders; default raw/) into CSVs."""
+        progress: bool | None, no_cache: bool) -> None:
+    """Extract figures and authorities from pages (files or folders; default raw/) into CSVs.
+
+    Pages are .txt and .html files, and the HTML and text pages archived in
+    WARC and ARC files (.warc, .warc.gz, .arc, .arc.gz). Unchanged documents
+    are reused from OUT/.cache unless --no-cache."""
     roots = list(paths) or [DEFAULT_RAW]
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     options = Options(out=out, jobs=jobs, rules_dir=rules_dir, max_bytes=max_bytes,
-                      neutralise_formulas=not raw_csv, progress=progress)
+                      neutralise_formulas=not raw_csv, progress=progress, cache=not no_cache)
     t0 = time.perf_counter()
-    inputs, dupes = pipeline.plan(roots)
+    records: Counter[str] = Counter()
+    inputs, dupes = pipeline.plan(roots, records)
     report = pipeline.Report()
     show = sys.stderr.isatty() if progress is None else progress
+    store = cache.Cache(out / cache.FOLDER, options) if options.cache else None
+    computed = cache.cached_run(pipeline.run, inputs, options, store) if store else pipeline.run(inputs, options)
     # Duplicate doc_ids join the stream in doc_id order, after the file that kept the id.
-    results = heapq.merge(pipeline.run(inputs, options), dupes, key=lambda r: r.document.doc_id)
+    results = heapq.merge(computed, dupes, key=lambda r: r.document.doc_id)
     with Writer(options) as writer:
         if show and len(inputs) > 1:
             from tqdm import tqdm
@@ -58,6 +67,10 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
             report.add(result)
     for doc_id, error in report.failed:
         click.echo(f"error: {doc_id}: {error}", err=True)
+    if records:
+        click.echo(archive.describe(records), err=True)
+    if store and store.hits:
+        click.echo(f"cache: {store.hits} documents reused, {store.misses} extracted", err=True)
     click.echo(report.summary(time.perf_counter() - t0))
     sys.exit(report.exit_code)
 

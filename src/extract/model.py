@@ -96,6 +96,7 @@ class Options:
     max_bytes: int = 20_000_000  # larger files are refused, keeping memory bounded
     neutralise_formulas: bool = True  # CSV cells that a spreadsheet would run
     progress: bool | None = None  # None = only on a terminal
+    cache: bool = True  # reuse unchanged documents' results from OUT/.cache (cache.py)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Source:
     publisher: str = ""
     published: str = ""  # ISO date, possibly partial: 2007, 2007-04, 2007-04-01
     snapshot: str = ""
+    captured: str = ""  # when an archive captured the page (a WARC record's WARC-Date)
 
 
 @dataclass
@@ -249,6 +251,10 @@ class Document:
     checks: int = 0
     status: str = "ok"  # ok | warning | error
     error: str = ""
+    url: str = ""  # the page's URL (an archive record's target URI, or sources.csv)
+    captured: str = ""  # an archive record's WARC-Date
+    source: str = ""  # "file.warc.gz#offset" for an archive record, the path for a file
+    date_source: str = ""  # which date `published` is: manifest | text | url | text-year | captured | ""
 
 
 @dataclass

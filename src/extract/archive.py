@@ -1,0 +1,225 @@
+"""Web archive files (WARC, ARC) -> the records that are documents.
+
+Archives hand snapshots out as WARC files (older ones as ARC), many pages to a
+file. `scan` walks a file once with warcio (it reads WARC and ARC, plain or
+gzipped) and classifies every record: an HTML or text `response` with HTTP 200
+is a document; a `revisit` is one too when the payload it points at is in the
+input; everything else (requests, metadata, redirects, 404s, images, PDFs) is
+counted by kind, not extracted. A record the library cannot read (a truncated
+record, a broken gzip member, a bad HTTP header) becomes an error entry and the
+scan resumes at the next record it can find.
+
+A document is later read on its own by `payload(path, offset)`, in whatever
+worker process handles it: the scan keeps only offsets, never payloads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+from warcio.archiveiterator import ArchiveIterator
+
+SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+# Payload types that are pages; anything else is counted as "not-page".
+PAGE_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "txt"}
+_SLUG = regex.compile(r"[^A-Za-z0-9]+")
+_SCHEME = regex.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?", regex.I)
+_DIGITS = regex.compile(r"\d")
+_SLUG_MAX = 80
+
+
+class ArchiveError(Exception):
+    """A record that cannot be read."""
+
+
+def is_archive(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document (or damaged record) found in an archive file.
+
+    `offset` is the record whose payload is read: for a revisit, the original
+    response it points at (possibly in another file, `payload_path`)."""
+
+    path: Path
+    offset: int  # this record's own offset
+    url: str
+    captured: str  # WARC-Date, ISO 8601 (UTC)
+    payload_path: Path
+    payload_offset: int
+    error: str = ""
+
+    @property
+    def doc_id(self) -> str:
+        return doc_id(self.url, self.captured, self.path, self.offset)
+
+
+def doc_id(url: str, captured: str, path: Path, offset: int) -> str:
+    """Readable and stable: the URL without its scheme as a slug, then the capture time.
+
+    "http://www.ofsted.gov.uk/news/annual-report" captured 2008-12-01T10:00:00Z
+    -> "ofsted-gov-uk-news-annual-report_20081201100000". A long URL keeps its
+    first characters and a hash of the whole, so two long URLs stay distinct."""
+    if not url:
+        return f"{_SLUG.sub('-', path.name).strip('-')}_at{offset}"
+    slug = _SLUG.sub("-", _SCHEME.sub("", url)).strip("-") or "page"
+    if len(slug) > _SLUG_MAX:
+        slug = slug[: _SLUG_MAX - 9].rstrip("-") + "-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
+    stamp = "".join(_DIGITS.findall(captured))[:14]
+    return f"{slug}_{stamp}" if stamp else slug
+
+
+@dataclass
+class Scan:
+    """What the archives of a run held: documents, and every record counted by kind."""
+
+    entries: list[Entry]
+    counts: Counter[str]
+
+
+def _header(rec, name: str) -> str:
+    return (rec.rec_headers.get_header(name) or "").strip()
+
+
+def _kind(rec) -> tuple[str, str]:
+    """(kind, content type) of a response-like record: "page", "not-200", "not-page"."""
+    http = rec.http_headers
+    status = http.get_statuscode() if http is not None else None
+    ctype = ((http.get_header("Content-Type") if http is not None else None) or "").split(";")[0].strip().lower()
+    if status is not None and str(status) != "200":
+        return "not-200", ctype
+    return ("page" if ctype in PAGE_TYPES else "not-page"), ctype
+
+
+def _resync(f, after: int, gz: bool) -> int:
+    """Offset of the next record start after `after` (-1 when there is none)."""
+    f.seek(after)
+    data = f.read()
+    if gz:
+        m = regex.search(rb"\x1f\x8b\x08", data[1:])
+        return after + 1 + m.start() if m else -1
+    m = regex.search(rb"(?:^|\r?\n)(?=WARC/1\.[01]\r?\n)", data[1:])
+    return after + 1 + m.end() if m else -1
+
+
+def scan_file(path: Path) -> tuple[list[dict], Counter[str]]:
+    """Every record of one file, as plain dicts: kind, offset, url, date, and
+    for pages/revisits what they need to be resolved."""
+    records: list[dict] = []
+    counts: Counter[str] = Counter()
+    gz = path.name.lower().endswith(".gz")
+    with path.open("rb") as f:
+        start = 0
+        while start >= 0:
+            f.seek(start)
+            it = ArchiveIterator(f, arc2warc=True)
+            offset = start
+            try:
+                for rec in it:
+                    offset = start + it.get_record_offset()
+                    rtype = rec.rec_type or "unknown"
+                    item = {"offset": offset, "type": rtype, "url": _header(rec, "WARC-Target-URI"),
+                            "date": _header(rec, "WARC-Date"), "digest": _header(rec, "WARC-Payload-Digest")}
+                    if rtype == "response":
+                        item["kind"], _ = _kind(rec)
+                    elif rtype == "revisit":
+                        item["kind"] = "revisit"
+                        item["refers_url"] = _header(rec, "WARC-Refers-To-Target-URI") or item["url"]
+                        item["refers_date"] = _header(rec, "WARC-Refers-To-Date")
+                    else:
+                        item["kind"] = rtype
+                    it.read_to_end(rec)
+                    records.append(item)
+                start = -1
+            except Exception as exc:  # noqa: BLE001 - the library's errors vary by damage; the file goes on
+                counts["damaged"] += 1
+                records.append({"offset": offset, "type": "damaged", "kind": "damaged", "url": "", "date": "",
+                                "digest": "", "error": f"damaged archive record at byte {offset}: {_reason(exc)}"})
+                start = _resync(f, offset, gz) if gz or not path.name.lower().endswith(".arc") else -1
+                if start >= 0 and start <= offset:
+                    start = -1
+    return records, counts
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().replace("\n", " ")[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def scan(paths: list[Path]) -> Scan:
+    """The documents of every archive in `paths`, revisits resolved across all of them."""
+    per_file = [(p, *scan_file(p)) for p in paths]
+    originals: dict[tuple[str, str], tuple[Path, int]] = {}
+    by_digest: dict[str, tuple[Path, int]] = {}
+    for path, records, _ in per_file:
+        for r in records:
+            if r["kind"] == "page":
+                originals.setdefault((r["url"], r["date"]), (path, r["offset"]))
+                if r["digest"]:
+                    by_digest.setdefault(r["digest"], (path, r["offset"]))
+    entries: list[Entry] = []
+    counts: Counter[str] = Counter()
+    for path, records, damaged in per_file:
+        counts.update(damaged)
+        for r in records:
+            kind = r["kind"]
+            if kind == "damaged":
+                entries.append(Entry(path, r["offset"], "", "", path, r["offset"], r["error"]))
+            elif kind == "page":
+                counts["page"] += 1
+                entries.append(Entry(path, r["offset"], r["url"], r["date"], path, r["offset"]))
+            elif kind == "revisit":
+                target = originals.get((r["refers_url"], r["refers_date"])) or by_digest.get(r["digest"])
+                if target is None:
+                    counts["revisit-unresolved"] += 1
+                    entries.append(Entry(path, r["offset"], r["url"], r["date"], path, r["offset"],
+                                         "revisit record whose original (" + (r["digest"] or r["refers_url"])
+                                         + ") is not in the input"))
+                else:
+                    counts["revisit"] += 1
+                    entries.append(Entry(path, r["offset"], r["url"], r["date"], *target))
+            else:
+                counts[kind] += 1
+    return Scan(entries, counts)
+
+
+def payload(path: Path, offset: int, max_bytes: int = 20_000_000) -> tuple[bytes, str]:
+    """(page bytes, "html" | "txt") of the response record at `offset`, with
+    its transfer and content encodings (chunked, gzip) undone."""
+    try:
+        with path.open("rb") as f:
+            f.seek(offset)
+            rec = next(iter(ArchiveIterator(f, arc2warc=True)), None)
+            if rec is None:
+                raise ArchiveError(f"no record at byte {offset}")
+            kind, ctype = _kind(rec)
+            if kind != "page":
+                raise ArchiveError(f"record at byte {offset} is not an HTML or text page with HTTP 200 ({ctype or 'no type'})")
+            data = rec.content_stream().read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise ArchiveError(f"record payload is over the limit of {max_bytes:,} bytes (--max-bytes)")
+            if getattr(rec.raw_stream, "limit", 0) > 0:
+                raise ArchiveError(f"truncated record at byte {offset}: {rec.raw_stream.limit:,} bytes missing")
+    except ArchiveError:
+        raise
+    except OSError as exc:
+        raise ArchiveError(f"cannot read archive: {exc.strerror or exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - the library's errors vary by damage
+        raise ArchiveError(f"damaged archive record at byte {offset}: {_reason(exc)}") from exc
+    return data, PAGE_TYPES[ctype]
+
+
+def describe(counts: Counter[str]) -> str:
+    """The records of a run's archives, counted by kind, in one line."""
+    total = sum(counts.values())
+    docs = counts["page"] + counts["revisit"]
+    parts = [f"{docs} documents ({counts['page']} responses, {counts['revisit']} revisits)"]
+    parts += [f"{n} {k}" for k, n in sorted(counts.items()) if k not in ("page", "revisit") and n]
+    return f"archive records: {total}: " + ", ".join(parts)
