@@ -29,6 +29,7 @@ PAGE_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain"
 _SLUG = regex.compile(r"[^A-Za-z0-9]+")
 _SCHEME = regex.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?", regex.I)
 _DIGITS = regex.compile(r"\d")
+_STATUS = regex.compile(r"^[1-5]\d\d(?:\s|$)")
 _SLUG_MAX = 80
 
 
@@ -89,24 +90,32 @@ def _header(rec, name: str) -> str:
 
 
 def _kind(rec) -> tuple[str, str]:
-    """(kind, content type) of a response-like record: "page", "not-200", "not-page"."""
+    """(kind, content type) of a response record: "page", "not-200", "not-page" or "bad-http"."""
     http = rec.http_headers
-    status = http.get_statuscode() if http is not None else None
+    if http is None or not http.protocol.upper().startswith("HTTP/") or not _STATUS.match(http.statusline or ""):
+        return "bad-http", ""
+    status = http.get_statuscode()
     ctype = ((http.get_header("Content-Type") if http is not None else None) or "").split(";")[0].strip().lower()
     if status is not None and str(status) != "200":
         return "not-200", ctype
     return ("page" if ctype in PAGE_TYPES else "not-page"), ctype
 
 
-def _resync(f, after: int, gz: bool) -> int:
-    """Offset of the next record start after `after` (-1 when there is none)."""
-    f.seek(after)
-    data = f.read()
-    if gz:
-        m = regex.search(rb"\x1f\x8b\x08", data[1:])
-        return after + 1 + m.start() if m else -1
-    m = regex.search(rb"(?:^|\r?\n)(?=WARC/1\.[01]\r?\n)", data[1:])
-    return after + 1 + m.end() if m else -1
+def _resync(f, after: int, gz: bool, block: int = 1 << 20) -> int:
+    """Offset of the next record start after `after` (-1 when there is none):
+    the next gzip member header, or the next "WARC/1." line. Read in blocks."""
+    marker = b"\x1f\x8b\x08" if gz else b"\nWARC/1."
+    skip = 0 if gz else 1  # a WARC line starts after its newline
+    pos = after + 1
+    while True:
+        f.seek(pos)
+        data = f.read(block + len(marker))
+        i = data.find(marker)
+        if i >= 0:
+            return pos + i + skip
+        if len(data) <= len(marker):
+            return -1
+        pos += block
 
 
 def scan_file(path: Path) -> tuple[list[dict], Counter[str]]:
@@ -120,12 +129,13 @@ def scan_file(path: Path) -> tuple[list[dict], Counter[str]]:
         while start >= 0:
             f.seek(start)
             it = ArchiveIterator(f, arc2warc=True)
-            offset = start
+            current = None  # the offset of the record being read
+            after = start  # where the next record starts
             try:
                 for rec in it:
-                    offset = start + it.get_record_offset()
+                    current = it.get_record_offset()  # absolute: warcio counts from the file's start
                     rtype = rec.rec_type or "unknown"
-                    item = {"offset": offset, "type": rtype, "url": _header(rec, "WARC-Target-URI"),
+                    item = {"offset": current, "type": rtype, "url": _header(rec, "WARC-Target-URI"),
                             "date": _header(rec, "WARC-Date"), "digest": _header(rec, "WARC-Payload-Digest")}
                     if rtype == "response":
                         item["kind"], _ = _kind(rec)
@@ -137,14 +147,15 @@ def scan_file(path: Path) -> tuple[list[dict], Counter[str]]:
                         item["kind"] = rtype
                     it.read_to_end(rec)
                     records.append(item)
+                    after, current = current + it.get_record_length(), None
                 start = -1
             except Exception as exc:  # noqa: BLE001 - the library's errors vary by damage; the file goes on
+                at = after if current is None else current
                 counts["damaged"] += 1
-                records.append({"offset": offset, "type": "damaged", "kind": "damaged", "url": "", "date": "",
-                                "digest": "", "error": f"damaged archive record at byte {offset}: {_reason(exc)}"})
-                start = _resync(f, offset, gz) if gz or not path.name.lower().endswith(".arc") else -1
-                if start >= 0 and start <= offset:
-                    start = -1
+                records.append({"offset": at, "type": "damaged", "kind": "damaged", "url": "", "date": "",
+                                "digest": "", "error": f"damaged archive record at byte {at}: {_reason(exc)}"})
+                # Plain ARC records have no marker to find the next one by: the rest of the file is lost.
+                start = -1 if path.name.lower().endswith(".arc") else _resync(f, at, gz)
     return records, counts
 
 
@@ -172,6 +183,10 @@ def scan(paths: list[Path]) -> Scan:
             kind = r["kind"]
             if kind == "damaged":
                 entries.append(Entry(path, r["offset"], "", "", path, r["offset"], r["error"]))
+            elif kind == "bad-http":
+                counts["damaged"] += 1
+                entries.append(Entry(path, r["offset"], r["url"], r["date"], path, r["offset"],
+                                     f"damaged archive record at byte {r['offset']}: not an HTTP response header"))
             elif kind == "page":
                 counts["page"] += 1
                 entries.append(Entry(path, r["offset"], r["url"], r["date"], path, r["offset"]))

@@ -133,11 +133,13 @@ def check(output: Path, golden_dir: Path | None, update: bool, docs: tuple[str, 
 @click.option("--doc", "docs", multiple=True, metavar="DOC_ID", help="Only this document (repeatable).")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write to this file instead of standard output.")
-def diff(old: Path, new: Path, fmt: str, docs: tuple[str, ...], out: Path | None) -> None:
+@click.option("--by", type=click.Choice(["doc_id", "url"]), default="doc_id", show_default=True,
+              help="Pair documents by doc_id, or by url (two runs over two captures of the same pages).")
+def diff(old: Path, new: Path, fmt: str, docs: tuple[str, ...], out: Path | None, by: str) -> None:
     """Compare two runs row by row: rows added, removed and changed (exit 1 when they differ)."""
     from . import diff as rundiff
 
-    d = rundiff.compare(old, new, docs=docs or None)
+    d = rundiff.compare(old, new, docs=docs or None, by=by)
     text = rundiff.render(d, fmt)
     if out is None:
         click.echo(text, nl=False)
@@ -153,9 +155,11 @@ def diff(old: Path, new: Path, fmt: str, docs: tuple[str, ...], out: Path | None
 @click.option("--doc", "docs", multiple=True, metavar="DOC_ID", help="Only this document (repeatable).")
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=Path("report.html"),
               show_default=True, help="The HTML file to write.")
-def review(output: Path, diff_old: Path | None, docs: tuple[str, ...], out: Path) -> None:
+@click.option("--by", type=click.Choice(["doc_id", "url"]), default="doc_id", show_default=True,
+              help="With --diff: pair documents by doc_id, or by url (a page's two captures side by side).")
+def review(output: Path, diff_old: Path | None, docs: tuple[str, ...], out: Path, by: str) -> None:
     """Write one self-contained HTML page to review a run: texts with highlighted rows, tables, checks."""
     from . import review as reviewing
 
-    path = reviewing.write(output, out, diff_old, docs or None)
+    path = reviewing.write(output, out, diff_old, docs or None, by)
     click.echo(f"review page: {path}")
