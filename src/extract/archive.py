@@ -16,8 +16,11 @@ worker process handles it: the scan keeps only offsets, never payloads.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from collections import Counter
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import regex
@@ -31,6 +34,8 @@ _SCHEME = regex.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?", regex.I)
 _DIGITS = regex.compile(r"\d")
 _STATUS = regex.compile(r"^[1-5]\d\d(?:\s|$)")
 _SLUG_MAX = 80
+# A scan memo is valid for this module's code and this warcio.
+_CODE = Path(__file__).read_bytes() + version("warcio").encode()
 
 
 class ArchiveError(Exception):
@@ -56,6 +61,7 @@ class Entry:
     payload_path: Path
     payload_offset: int
     error: str = ""
+    sha256: str = ""  # of the payload as read by the scan ("" when unknown)
 
     @property
     def doc_id(self) -> str:
@@ -129,28 +135,33 @@ def scan_file(path: Path) -> tuple[list[dict], Counter[str]]:
         while start >= 0:
             f.seek(start)
             it = ArchiveIterator(f, arc2warc=True)
-            current = None  # the offset of the record being read
             after = start  # where the next record starts
             try:
                 for rec in it:
-                    current = it.get_record_offset()  # absolute: warcio counts from the file's start
                     rtype = rec.rec_type or "unknown"
-                    item = {"offset": current, "type": rtype, "url": _header(rec, "WARC-Target-URI"),
+                    item = {"type": rtype, "url": _header(rec, "WARC-Target-URI"),
                             "date": _header(rec, "WARC-Date"), "digest": _header(rec, "WARC-Payload-Digest")}
                     if rtype == "response":
                         item["kind"], _ = _kind(rec)
+                        if item["kind"] == "page":  # hashed as `payload` will read it: the cache's content key
+                            h, stream = hashlib.sha256(), rec.content_stream()
+                            for chunk in iter(lambda stream=stream: stream.read(1 << 16), b""):
+                                h.update(chunk)
+                            item["sha256"] = h.hexdigest()
                     elif rtype == "revisit":
                         item["kind"] = "revisit"
                         item["refers_url"] = _header(rec, "WARC-Refers-To-Target-URI") or item["url"]
                         item["refers_date"] = _header(rec, "WARC-Refers-To-Date")
                     else:
                         item["kind"] = rtype
-                    it.read_to_end(rec)
+                    # warcio knows a record's offset and length once it has read to its end
+                    # (absolute offsets: it counts from the file's start).
+                    item["offset"] = it.get_record_offset()
                     records.append(item)
-                    after, current = current + it.get_record_length(), None
+                    after = item["offset"] + it.get_record_length()
                 start = -1
             except Exception as exc:  # noqa: BLE001 - the library's errors vary by damage; the file goes on
-                at = after if current is None else current
+                at = after
                 counts["damaged"] += 1
                 records.append({"offset": at, "type": "damaged", "kind": "damaged", "url": "", "date": "",
                                 "digest": "", "error": f"damaged archive record at byte {at}: {_reason(exc)}"})
@@ -159,22 +170,51 @@ def scan_file(path: Path) -> tuple[list[dict], Counter[str]]:
     return records, counts
 
 
+def _memo_scan(path: Path, memo: Path | None) -> tuple[list[dict], Counter[str]]:
+    if memo is None:
+        return scan_file(path)
+    try:
+        with path.open("rb") as f:
+            digest = hashlib.file_digest(f, "sha256")
+    except OSError:
+        return scan_file(path)  # it reports the error
+    digest.update(_CODE)
+    entry = memo / "scans" / f"{digest.hexdigest()}.pickle"
+    try:
+        return pickle.loads(entry.read_bytes())
+    except Exception:  # noqa: BLE001 - absent or unreadable: scan again
+        pass
+    found = scan_file(path)
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, entry)
+    except OSError:
+        pass
+    return found
+
+
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().replace("\n", " ")[:200]
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def scan(paths: list[Path]) -> Scan:
-    """The documents of every archive in `paths`, revisits resolved across all of them."""
-    per_file = [(p, *scan_file(p)) for p in paths]
-    originals: dict[tuple[str, str], tuple[Path, int]] = {}
-    by_digest: dict[str, tuple[Path, int]] = {}
+def scan(paths: list[Path], memo: Path | None = None) -> Scan:
+    """The documents of every archive in `paths`, revisits resolved across all of them.
+
+    With a `memo` folder (the run's cache), each file's scan is kept there
+    under the hash of the file's bytes and of this module: an unchanged
+    archive is not parsed again on the next run."""
+    per_file = [(p, *_memo_scan(p, memo)) for p in paths]
+    originals: dict[tuple[str, str], tuple[Path, int, str]] = {}
+    by_digest: dict[str, tuple[Path, int, str]] = {}
     for path, records, _ in per_file:
         for r in records:
             if r["kind"] == "page":
-                originals.setdefault((r["url"], r["date"]), (path, r["offset"]))
+                originals.setdefault((r["url"], r["date"]), (path, r["offset"], r["sha256"]))
                 if r["digest"]:
-                    by_digest.setdefault(r["digest"], (path, r["offset"]))
+                    by_digest.setdefault(r["digest"], (path, r["offset"], r["sha256"]))
     entries: list[Entry] = []
     counts: Counter[str] = Counter()
     for path, records, damaged in per_file:
@@ -189,7 +229,7 @@ def scan(paths: list[Path]) -> Scan:
                                      f"damaged archive record at byte {r['offset']}: not an HTTP response header"))
             elif kind == "page":
                 counts["page"] += 1
-                entries.append(Entry(path, r["offset"], r["url"], r["date"], path, r["offset"]))
+                entries.append(Entry(path, r["offset"], r["url"], r["date"], path, r["offset"], "", r["sha256"]))
             elif kind == "revisit":
                 target = originals.get((r["refers_url"], r["refers_date"])) or by_digest.get(r["digest"])
                 if target is None:
@@ -199,7 +239,7 @@ def scan(paths: list[Path]) -> Scan:
                                          + ") is not in the input"))
                 else:
                     counts["revisit"] += 1
-                    entries.append(Entry(path, r["offset"], r["url"], r["date"], *target))
+                    entries.append(Entry(path, r["offset"], r["url"], r["date"], target[0], target[1], "", target[2]))
             else:
                 counts[kind] += 1
     return Scan(entries, counts)

@@ -6,12 +6,14 @@ path, archive record, sources.csv row), the hash of every rule file, the
 version of this code (a hash of the package's source files) and the options
 that change extraction. Change any of them and the key changes: an edited rule
 file re-extracts everything, an edited page only that page. A cached result is
-the very `Result` a cold run computed, so the files written from it are
-byte-identical.
+what a cold run computed, rendered by the writer's own code, so the files
+written from it are byte-identical.
 
 The cache lives in `OUT/.cache/` (one file per key, written atomically), so a
 run that is killed leaves at most an unused temporary file. `--no-cache`
-neither reads nor writes it.
+neither reads nor writes it. An entry holds the document row, the clean text
+and the rows as the CSV text the writer wrote for them, so an unchanged
+re-run neither unpickles row objects nor formats CSV again.
 
 `cached_run` wraps `pipeline.run`: it looks each input up before dispatching
 it, sends only the misses to the workers, stores each computed result, and
@@ -24,15 +26,23 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterator
-from dataclasses import astuple
+from dataclasses import astuple, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import ingest, rules
-from .model import Options, Result
+from . import ingest, rules, write
+from .model import Document, Options, Result
 
 FOLDER = ".cache"
 _FORMAT = b"extract-cache-1"
+
+
+@dataclass
+class Hit(Result):
+    """A cached result: its document row and clean text, and its rows as the
+    CSV text the writer wrote for them (written again as they are)."""
+
+    rendered: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +65,7 @@ class Cache:
         for path in sorted(rules.rules_dir(options.rules_dir).iterdir()):  # every rule file's bytes
             if path.is_file():
                 salt.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-        salt.update(repr(options.max_bytes).encode())
+        salt.update(repr((options.max_bytes, options.neutralise_formulas)).encode())
         self.salt = salt.digest()
         self.options = options
         self.hits = self.misses = 0
@@ -63,14 +73,18 @@ class Cache:
 
     def key(self, inp: ingest.Input) -> str | None:
         """The input's key, or None when it cannot be read (the run reports why)."""
-        try:
-            data, fmt = ingest.content(inp, self.options.max_bytes)
-        except ingest.IngestError:
+        if inp.error:
             return None
+        sha = inp.sha256  # an archive record's, hashed by the scan that found it
+        if not sha:
+            try:
+                data, _ = ingest.content(inp, self.options.max_bytes)
+            except ingest.IngestError:
+                return None
+            sha = hashlib.sha256(data).hexdigest()
         h = hashlib.sha256(self.salt)
-        ident = (inp.doc_id, inp.shown, str(inp.path), inp.offset, inp.record, fmt, astuple(inp.source))
+        ident = (inp.doc_id, inp.shown, str(inp.path), inp.offset, inp.record, astuple(inp.source))
         h.update(repr(ident).encode("utf-8"))
-        sha = hashlib.sha256(data).hexdigest()
         h.update(sha.encode())
         key = h.hexdigest()
         self._sha[key] = sha
@@ -79,11 +93,14 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
-    def get(self, key: str) -> Result | None:
+    def get(self, key: str) -> Hit | None:
         try:
-            return pickle.loads(self._path(key).read_bytes())
+            document, clean_text, rendered = pickle.loads(self._path(key).read_bytes())
         except Exception:  # noqa: BLE001 - absent, unreadable or stale entries are misses
             return None
+        if not isinstance(document, Document) or not isinstance(rendered, dict):
+            return None
+        return Hit(document, clean_text, rendered=rendered)
 
     def put(self, key: str, result: Result) -> None:
         if result.document.status == "error" or result.document.sha256 != self._sha.get(key):
@@ -92,7 +109,8 @@ class Cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".tmp-{os.getpid()}")
-            tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            value = (result.document, result.clean_text, write.render(result, self.options.neutralise_formulas))
+            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, path)
         except OSError:
             pass  # a full or read-only disk costs speed next time, not this run's output

@@ -50,10 +50,10 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
                       neutralise_formulas=not raw_csv, progress=progress, cache=not no_cache)
     t0 = time.perf_counter()
     records: Counter[str] = Counter()
-    inputs, dupes = pipeline.plan(roots, records)
+    store = cache.Cache(out / cache.FOLDER, options) if options.cache else None
+    inputs, dupes = pipeline.plan(roots, records, store.folder if store else None)
     report = pipeline.Report()
     show = sys.stderr.isatty() if progress is None else progress
-    store = cache.Cache(out / cache.FOLDER, options) if options.cache else None
     computed = cache.cached_run(pipeline.run, inputs, options, store) if store else pipeline.run(inputs, options)
     # Duplicate doc_ids join the stream in doc_id order, after the file that kept the id.
     results = heapq.merge(computed, dupes, key=lambda r: r.document.doc_id)

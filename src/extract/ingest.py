@@ -61,6 +61,7 @@ class Input:
     offset: int = -1
     record: str = ""
     error: str = ""
+    sha256: str = ""  # an archive record's payload hash, from the scan (the cache key needs no second read)
 
 
 def read_manifest(folder: Path) -> dict[str, Source]:
@@ -86,13 +87,13 @@ def read_manifest(folder: Path) -> dict[str, Source]:
     return out
 
 
-def discover(paths: list[Path], counts: Counter[str] | None = None) -> Iterator[Input]:
+def discover(paths: list[Path], counts: Counter[str] | None = None, memo: Path | None = None) -> Iterator[Input]:
     """Every document under `paths`, in sorted order; folders are walked
     without following symlinked folders (no loops), hidden files and the
     manifest are skipped. Duplicates of a doc_id are yielded too: the
     pipeline reports them. WARC/ARC files yield one input per document
     record, after every other file (revisits resolve across all archives);
-    their records are counted by kind into `counts`."""
+    their records are counted by kind into `counts` (`memo`: see archive.scan)."""
     archives: list[tuple[Path, str]] = []
     for root in paths:
         if root.is_dir():
@@ -113,19 +114,20 @@ def discover(paths: list[Path], counts: Counter[str] | None = None) -> Iterator[
         else:
             yield _input(root, read_manifest(root.parent), root.name)
     if archives:
-        yield from archive_inputs(archives, counts)
+        yield from archive_inputs(archives, counts, memo)
 
 
-def archive_inputs(archives: list[tuple[Path, str]], counts: Counter[str] | None = None) -> Iterator[Input]:
+def archive_inputs(archives: list[tuple[Path, str]], counts: Counter[str] | None = None,
+                   memo: Path | None = None) -> Iterator[Input]:
     """One Input per document record of the archives (path, shown name)."""
     shown = dict(archives)
-    found = archive.scan([p for p, _ in archives])
+    found = archive.scan([p for p, _ in archives], memo)
     if counts is not None:
         counts.update(found.counts)
     for e in found.entries:
         record = f"{shown[e.path]}#{e.offset}"
         src = Source(e.doc_id, url=e.url, captured=e.captured)
-        yield Input(e.payload_path, e.doc_id, src, shown[e.path], e.payload_offset, record, e.error)
+        yield Input(e.payload_path, e.doc_id, src, shown[e.path], e.payload_offset, record, e.error, e.sha256)
 
 
 def _input(path: Path, manifest: dict[str, Source], shown: str) -> Input:

@@ -85,13 +85,14 @@ def _cap_sentences(cd: CleanDoc) -> int:
     return cut
 
 
-def plan(paths: Iterable[Path], counts: Counter[str] | None = None) -> tuple[list[ingest.Input], list[Result]]:
+def plan(paths: Iterable[Path], counts: Counter[str] | None = None,
+         memo: Path | None = None) -> tuple[list[ingest.Input], list[Result]]:
     """Inputs in doc_id order, and an error result for each duplicate doc_id
     (the first file in path order keeps the id). Archive records are counted
-    by kind into `counts`."""
+    by kind into `counts`; `memo` keeps archive scans (the run's cache folder)."""
     seen: dict[str, ingest.Input] = {}
     dupes: list[Result] = []
-    for inp in sorted(ingest.discover(list(paths), counts), key=lambda i: (i.doc_id, str(i.path), i.record)):
+    for inp in sorted(ingest.discover(list(paths), counts, memo), key=lambda i: (i.doc_id, str(i.path), i.record)):
         if inp.doc_id in seen:
             d = Document(doc_id=inp.doc_id, path=inp.shown or str(inp.path), status="error",
                          error=f"duplicate doc_id {inp.doc_id!r}: already used by {seen[inp.doc_id].record or seen[inp.doc_id].shown}",

@@ -15,6 +15,7 @@ the output never stays a mix of two runs.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -71,10 +72,19 @@ class Writer:
             w.writerows(get(row) for row in rows)
 
     def add(self, result: Result) -> None:
+        rendered = getattr(result, "rendered", None)  # a cached result (cache.py): its rows, already CSV text
+        if rendered is not None:
+            for name, text in rendered.items():
+                self._files[name].write(text)
+            self._clean(result)
+            return
         self._rows("documents", [result.document])
         self._rows("figures", result.figures)
         self._rows("authorities", result.mentions)
         self._rows("checks", result.checks)
+        self._clean(result)
+
+    def _clean(self, result: Result) -> None:
         if result.clean_text is not None:
             (self.stage / "clean" / f"{result.document.doc_id}.txt").write_text(result.clean_text, encoding="utf-8")
 
@@ -102,6 +112,21 @@ class Writer:
             self.commit()
         else:
             self.abort()
+
+
+def render(result: Result, neutralise_formulas: bool = True) -> dict[str, str]:
+    """The CSV text `Writer.add` writes for `result`, table by table (for the cache)."""
+    out = {}
+    for name, rows in (("documents", [result.document]), ("figures", result.figures),
+                       ("authorities", result.mentions), ("checks", result.checks)):
+        buf = io.StringIO()
+        w, get = csv.writer(buf, lineterminator="\n"), _GETTERS[name]
+        if neutralise_formulas:
+            w.writerows([neutralise(v) for v in get(row)] for row in rows)
+        else:
+            w.writerows(get(row) for row in rows)
+        out[name] = buf.getvalue()
+    return out
 
 
 def _write_synced(path: Path, text: str) -> None:
