@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,81 @@ def test_empty_runs_and_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
     (tmp_path / "raw").mkdir()
     r = CliRunner().invoke(main, ["diff", str(tmp_path / "raw"), str(b)])
     assert r.exit_code == 2 and "is not an output folder (no documents.csv)" in r.output
+
+
+# --------------------------------------------------------------------------- --by url: two captures of the same pages
+
+
+@pytest.fixture(scope="module")
+def captures(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Runs over the README's two WARC captures (3 pages; one figure corrected between them)."""
+    from click.testing import CliRunner
+
+    from extract.cli import main
+    from fixtures.warcs import two_captures
+
+    tmp = tmp_path_factory.mktemp("captures")
+    outs = []
+    for warc in two_captures(tmp / "warcs"):
+        out = tmp / warc.name.split(".")[0]
+        res = CliRunner().invoke(main, ["run", str(warc), "--out", str(out), "--no-progress", "--no-cache"])
+        assert res.exit_code == 0, res.output
+        outs.append(out)
+    return outs[0], outs[1]
+
+
+def test_by_url_reports_exactly_the_changed_figure(captures: tuple[Path, Path]) -> None:
+    old, new = captures
+    d = diff.compare(old, new, by="url")
+    assert [(c.table, c.change, c.key, [f.field for f in c.fields]) for c in d.changes] == [
+        ("figures", "changed", 'count "45" [joint area reviews]', ["value", "evidence", "sentence"])]
+    c = d.changes[0]
+    assert (c.old["value"], c.new["value"]) == ("44", "45")
+    assert c.doc_id == "ofsted-gov-uk-news-000-788962b738f097af_20090620080244"
+    cap = d.captures[c.doc_id]
+    assert (cap.old_id, cap.old_captured, cap.new_captured) == (
+        "ofsted-gov-uk-news-000-788962b738f097af_20090115102107", "2009-01-15T10:21:07Z", "2009-06-20T08:02:44Z")
+    assert d.unchanged["documents"] == 3 and d.unchanged["authorities"] > 40
+
+
+def test_by_url_in_every_format(captures: tuple[Path, Path]) -> None:
+    d = diff.compare(*captures, by="url")
+    text = diff.render(d, "text")
+    assert "In 2007/08 we published [-44-]{+45+} joint area reviews" in text
+    assert "http://www.ofsted.gov.uk/news/000_788962b738f097af: ofsted-gov-uk-news-000-788962b738f097af_20090115102107" in text
+    rows = list(csv.DictReader(io.StringIO(diff.render(d, "csv"))))
+    assert [(r["field"], r["old"], r["new"]) for r in rows][:2] == [("value", "44", "45"), ("evidence", "44", "45")]
+    assert {r["doc_id"] for r in rows} == {"ofsted-gov-uk-news-000-788962b738f097af_20090620080244"}
+    assert "~~44~~**45**" in diff.render(d, "md")
+    html = diff.render(d, "html")
+    assert "<del>44</del> → <ins>45</ins>" in html and "captured 2009-01-15T10:21:07Z" in html
+
+
+def test_by_doc_id_two_captures_share_nothing(captures: tuple[Path, Path]) -> None:
+    d = diff.compare(*captures)
+    assert d.counts("documents") == {"added": 3, "removed": 3}
+
+
+def test_by_url_a_page_captured_once_is_added(captures: tuple[Path, Path], tmp_path: Path) -> None:
+    old, new = captures
+    trimmed = tmp_path / "old"
+    shutil.copytree(old, trimmed)
+    for name in diff.TABLE_NAMES:  # the old run without the 2011 page
+        path = trimmed / f"{name}.csv"
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(ln for ln in lines if "002-7b131e19ac9504d4" not in ln), encoding="utf-8")
+    d = diff.compare(trimmed, new, by="url")
+    added = {c.doc_id for c in d.changes if c.change == "added"}
+    assert added == {"ofsted-gov-uk-news-002-7b131e19ac9504d4_20090620080244"}
+    assert d.counts("figures")["changed"] == 1
+
+
+def test_by_url_cli(captures: tuple[Path, Path]) -> None:
+    from click.testing import CliRunner
+
+    from extract.cli import main
+
+    res = CliRunner().invoke(main, ["diff", *map(str, captures), "--by", "url", "--format", "csv"])
+    assert res.exit_code == 1 and res.output.count("\n") == 4  # header + 3 field rows of the one change
+    bad = CliRunner().invoke(main, ["diff", *map(str, captures), "--by", "title"])
+    assert bad.exit_code == 2

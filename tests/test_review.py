@@ -190,3 +190,24 @@ def test_rejected_candidates_shown_on_demand(tmp_path: Path) -> None:
         assert "Rejected candidates (2)" in html
         assert "<td><code>ctx.person-first-name</code></td><td>a surname (a given name before it)</td>" in html
         assert "<mark>Durham</mark>" in html and "&lt;b&gt;" in html  # the context is escaped
+def test_review_by_url_shows_a_pages_two_captures_side_by_side(tmp_path: Path) -> None:
+    from extract.cli import main
+    from fixtures.warcs import two_captures
+
+    outs = []
+    for warc in two_captures(tmp_path / "warcs"):
+        out = tmp_path / warc.name.split(".")[0]
+        assert CliRunner().invoke(main, ["run", str(warc), "--out", str(out), "--no-progress"]).exit_code == 0
+        outs.append(out)
+    old, new = outs
+    page = tmp_path / "r.html"
+    res = CliRunner().invoke(main, ["review", str(new), "--diff", str(old), "--by", "url", "-o", str(page)])
+    assert res.exit_code == 0, res.output
+    html = page.read_text(encoding="utf-8")
+    assert html.count('<div class="captures">') == 3  # every page paired with its earlier capture
+    section = html[html.index("ofsted-gov-uk-news-000-788962b738f097af_20090115102107"):]
+    old_text, new_text = section.split('<div class="text old">', 1)[1].split('<div class="text">', 1)
+    assert "we published 44 joint area reviews" in old_text and "we published 45 joint area reviews" not in old_text
+    assert '<mark class="hl fig changed"' in new_text.split("</div>", 1)[0]  # the changed figure is marked
+    plain = CliRunner().invoke(main, ["review", str(new), "--diff", str(old), "-o", str(tmp_path / "p.html")])
+    assert plain.exit_code == 0 and '<div class="captures">' not in (tmp_path / "p.html").read_text(encoding="utf-8")

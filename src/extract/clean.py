@@ -71,6 +71,14 @@ class _LineRule:
 
 
 @dataclass(frozen=True)
+class _Chrome:
+    id: str
+    elements: tuple[str, ...]  # CSS selectors
+    starts: regex.Pattern[str] | None
+    max_chars: int
+
+
+@dataclass(frozen=True)
 class CleanRules:
     line_rules: tuple[_LineRule, ...]
     anchored: regex.Pattern[str]  # the anchored rules as one alternation, for one scan
@@ -82,6 +90,7 @@ class CleanRules:
     abbreviations: frozenset[str]
     date_rules: tuple[tuple[str, regex.Pattern[str]], ...]
     year: regex.Pattern[str]
+    chrome: tuple[_Chrome, ...] = ()  # archive banners and toolbars in HTML
 
 
 @lru_cache(maxsize=8)
@@ -112,6 +121,9 @@ def load_rules(directory: Path | None = None) -> CleanRules:
         _words(rf, "abbreviations"),
         tuple((r["id"], rules.compile_pattern(r["pattern"], regex.I | regex.M)) for r in d["date_rules"]),
         rules.compile_pattern(d["year_pattern"]),
+        tuple(_Chrome(c["id"], tuple(c.get("elements") or ()),
+                      rules.compile_pattern(c["starts_pattern"], regex.I) if c.get("starts_pattern") else None,
+                      int(c.get("max_chars") or 1000)) for c in d.get("archive_chrome") or ()),
     )
 
 
@@ -143,7 +155,27 @@ def _sub(text: str, mapping: OffsetMap, pattern: regex.Pattern[str], repl) -> tu
     return _edit(text, mapping, [(m.start(), m.end(), repl(m)) for m in pattern.finditer(text)])
 
 
-def html_to_text(html: str) -> tuple[str, OffsetMap]:
+def _drop_chrome(soup: BeautifulSoup, chrome: tuple[_Chrome, ...]) -> None:
+    """Remove archive banners and toolbars named by the clean rules."""
+    for c in chrome:
+        for sel in c.elements:
+            for tag in soup.select(sel):
+                tag.decompose()
+        if c.starts is None:
+            continue
+        for s in soup.find_all(string=c.starts):
+            if s.parent is None:  # inside a banner already removed
+                continue
+            block = next((p for p in s.parents if p.name in _HTML_BLOCK), None)
+            if block is None:
+                continue
+            while (block.parent is not None and block.parent.name in _HTML_BLOCK
+                   and len(block.parent.get_text()) <= c.max_chars and c.starts.match(block.parent.get_text())):
+                block = block.parent
+            block.decompose()
+
+
+def html_to_text(html: str, chrome: tuple[_Chrome, ...] = ()) -> tuple[str, OffsetMap]:
     """Visible text of an HTML page as lines (one per block), mapped to the HTML.
 
     beautifulsoup4 decides what is content; each kept string is then located
@@ -155,6 +187,7 @@ def html_to_text(html: str) -> tuple[str, OffsetMap]:
         soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(_HTML_DROP):
         tag.decompose()
+    _drop_chrome(soup, chrome)
     for tag in soup.find_all(attrs={"id": _HTML_BANNER}) + soup.find_all(attrs={"class": _HTML_BANNER}):
         if not tag.decomposed:
             tag.decompose()
@@ -440,7 +473,7 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     """The page's main content, its sentences, title and date."""
     cr = load_rules(directory)
     if raw.format == "html":
-        text, mapping = html_to_text(raw.text)
+        text, mapping = html_to_text(raw.text, cr.chrome)
     else:
         text, mapping = raw.text, OffsetMap(len(raw.text))
     if "\r" in text:
@@ -460,6 +493,8 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     published, source = raw.source.published, "manifest" if raw.source.published else ""
     if not published:
         published, source = find_date(text, raw.source.url, cr)
+    if not published and raw.source.captured:  # the archive's capture date is the date of last resort
+        published, source = raw.source.captured[:10], "captured"
     title = raw.source.title or next((ln for ln in text.split("\n") if ln.strip()), "")[:200]
     era = scales.era(published, directory) if published else scales.guess_era(text, directory)
     return CleanDoc(raw, text, mapping, sentences(text, cr), title, published, source, era)

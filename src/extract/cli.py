@@ -5,11 +5,12 @@ from __future__ import annotations
 import heapq
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from . import pipeline
+from . import archive, cache, pipeline
 from . import score as scoring
 from .model import Options
 from .write import Writer
@@ -34,21 +35,29 @@ def main() -> None:
 @click.option("--raw-csv", is_flag=True, help="Do not neutralise cells that a spreadsheet would run as formulas.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--explain", is_flag=True, help="Also write rejected.csv: every candidate a rule turned down, and why.")
+@click.option("--no-cache", is_flag=True, help="Extract every document again; neither read nor write OUT/.cache.")
 def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, max_bytes: int, raw_csv: bool,
-        progress: bool | None, explain: bool) -> None:
-    """Extract figures and authorities from pages (files or folders; default raw/) into CSVs."""
+        progress: bool | None, explain: bool, no_cache: bool) -> None:
+    """Extract figures and authorities from pages (files or folders; default raw/) into CSVs.
+
+    Pages are .txt and .html files, and the HTML and text pages archived in
+    WARC and ARC files (.warc, .warc.gz, .arc, .arc.gz). Unchanged documents
+    are reused from OUT/.cache unless --no-cache."""
     roots = list(paths) or [DEFAULT_RAW]
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     options = Options(out=out, jobs=jobs, rules_dir=rules_dir, max_bytes=max_bytes,
-                      neutralise_formulas=not raw_csv, progress=progress, explain=explain)
+                      neutralise_formulas=not raw_csv, progress=progress, explain=explain, cache=not no_cache)
     t0 = time.perf_counter()
-    inputs, dupes = pipeline.plan(roots)
+    records: Counter[str] = Counter()
+    store = cache.Cache(out / cache.FOLDER, options) if options.cache else None
+    inputs, dupes = pipeline.plan(roots, records, store.folder if store else None)
     report = pipeline.Report()
     show = sys.stderr.isatty() if progress is None else progress
+    computed = cache.cached_run(pipeline.run, inputs, options, store) if store else pipeline.run(inputs, options)
     # Duplicate doc_ids join the stream in doc_id order, after the file that kept the id.
-    results = heapq.merge(pipeline.run(inputs, options), dupes, key=lambda r: r.document.doc_id)
+    results = heapq.merge(computed, dupes, key=lambda r: r.document.doc_id)
     with Writer(options) as writer:
         if show and len(inputs) > 1:
             from tqdm import tqdm
@@ -59,6 +68,10 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
             report.add(result)
     for doc_id, error in report.failed:
         click.echo(f"error: {doc_id}: {error}", err=True)
+    if records:
+        click.echo(archive.describe(records), err=True)
+    if store and store.hits:
+        click.echo(f"cache: {store.hits} documents reused, {store.misses} extracted", err=True)
     click.echo(report.summary(time.perf_counter() - t0))
     sys.exit(report.exit_code)
 
@@ -123,11 +136,13 @@ def check(output: Path, golden_dir: Path | None, update: bool, docs: tuple[str, 
 @click.option("--doc", "docs", multiple=True, metavar="DOC_ID", help="Only this document (repeatable).")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write to this file instead of standard output.")
-def diff(old: Path, new: Path, fmt: str, docs: tuple[str, ...], out: Path | None) -> None:
+@click.option("--by", type=click.Choice(["doc_id", "url"]), default="doc_id", show_default=True,
+              help="Pair documents by doc_id, or by url (two runs over two captures of the same pages).")
+def diff(old: Path, new: Path, fmt: str, docs: tuple[str, ...], out: Path | None, by: str) -> None:
     """Compare two runs row by row: rows added, removed and changed (exit 1 when they differ)."""
     from . import diff as rundiff
 
-    d = rundiff.compare(old, new, docs=docs or None)
+    d = rundiff.compare(old, new, docs=docs or None, by=by)
     text = rundiff.render(d, fmt)
     if out is None:
         click.echo(text, nl=False)
@@ -143,11 +158,13 @@ def diff(old: Path, new: Path, fmt: str, docs: tuple[str, ...], out: Path | None
 @click.option("--doc", "docs", multiple=True, metavar="DOC_ID", help="Only this document (repeatable).")
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=Path("report.html"),
               show_default=True, help="The HTML file to write.")
-def review(output: Path, diff_old: Path | None, docs: tuple[str, ...], out: Path) -> None:
+@click.option("--by", type=click.Choice(["doc_id", "url"]), default="doc_id", show_default=True,
+              help="With --diff: pair documents by doc_id, or by url (a page's two captures side by side).")
+def review(output: Path, diff_old: Path | None, docs: tuple[str, ...], out: Path, by: str) -> None:
     """Write one self-contained HTML page to review a run: texts with highlighted rows, tables, checks."""
     from . import review as reviewing
 
-    path = reviewing.write(output, out, diff_old, docs or None)
+    path = reviewing.write(output, out, diff_old, docs or None, by)
     click.echo(f"review page: {path}")
 
 

@@ -358,6 +358,20 @@ def figure_refs(figures: list[Row]) -> dict[str, str]:
     return {r.get("figure_id", ""): r.get("evidence", "") for r in figures}
 
 
+class Capture(NamedTuple):
+    """Two captures of one URL, paired by `--by url`."""
+
+    url: str
+    old_id: str
+    old_captured: str
+    new_id: str
+    new_captured: str
+
+    def __str__(self) -> str:
+        return (f"{self.url}: {self.old_id} (captured {self.old_captured or '?'}) -> "
+                f"{self.new_id} (captured {self.new_captured or '?'})")
+
+
 @dataclass
 class RunDiff:
     """Everything that differs between two runs, with per-table and per-document counts."""
@@ -368,6 +382,8 @@ class RunDiff:
     unchanged: Counter[str] = field(default_factory=Counter)  # table -> rows equal in both runs
     doc_order: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. rule versions that changed
+    # --by url: doc_id (the new capture's) -> the pair of captures compared under it
+    captures: dict[str, Capture] = field(default_factory=dict)
     _by_doc: tuple[dict[str, list[Change]], int] = field(default=({}, -1), repr=False, compare=False)
 
     def counts(self, table: str | None = None, doc_id: str | None = None) -> Counter[str]:
@@ -396,19 +412,28 @@ class RunDiff:
 
 
 def compare(old_dir: Path, new_dir: Path, tables: Iterable[str] = TABLE_NAMES,
-            docs: Iterable[str] | None = None) -> RunDiff:
-    """Compare two output folders table by table, document by document."""
+            docs: Iterable[str] | None = None, by: str = "doc_id") -> RunDiff:
+    """Compare two output folders table by table, document by document.
+
+    `by="url"` pairs documents by their `url` instead of their doc_id: two
+    runs over two captures of the same pages (their doc_ids carry the
+    capture time) then compare page by page (see `pair_by_url`)."""
     old_dir, new_dir = Path(old_dir), Path(new_dir)
     wanted = set(docs) if docs is not None else None
     tables = list(tables)
     loaded = {}
     for name in {*tables, "figures", "documents"}:
         loaded[name] = (by_doc(read_table(old_dir, name)[1]), by_doc(read_table(new_dir, name)[1]))
+    captures: dict[str, Capture] = {}
+    if by == "url":
+        loaded, captures = pair_by_url(loaded)
+    elif by != "doc_id":
+        raise ValueError(f"cannot pair documents by {by!r}: doc_id or url")
     seen = dict.fromkeys([*loaded["documents"][1], *loaded["documents"][0]])
     for name in tables:  # rows of a document missing from documents.csv still count
         seen.update(dict.fromkeys([*loaded[name][1], *loaded[name][0]]))
     order = [d for d in seen if wanted is None or d in wanted]
-    result = RunDiff(old_dir, new_dir, [], Counter(), order, _manifest_notes(old_dir, new_dir))
+    result = RunDiff(old_dir, new_dir, [], Counter(), order, _manifest_notes(old_dir, new_dir), captures=captures)
     for doc_id in order:
         refs_old = figure_refs(loaded["figures"][0].get(doc_id, []))
         refs_new = figure_refs(loaded["figures"][1].get(doc_id, []))
@@ -421,6 +446,65 @@ def compare(old_dir: Path, new_dir: Path, tables: Iterable[str] = TABLE_NAMES,
             result.changes.extend(ch)
             result.unchanged[name] += len(new_rows) - sum(1 for c in ch if c.change != "removed")
     return result
+
+
+# Columns of documents.csv that differ between two captures of a page whatever
+# the page says (the archive's banner holds the capture date, so the raw bytes
+# differ too): shown in the pairing line, never reported as changes. So is
+# `published` when both captures fell back to their capture date.
+_CAPTURE_FIELDS = ("doc_id", "path", "source", "captured", "sha256", "chars_raw")
+
+
+def pair_by_url(loaded: dict[str, tuple[dict[str, list[Row]], dict[str, list[Row]]]]
+                ) -> tuple[dict[str, tuple[dict[str, list[Row]], dict[str, list[Row]]]], dict[str, Capture]]:
+    """Re-key both runs' rows so that documents with the same URL share a key.
+
+    A URL's latest capture in each run is the one compared (earlier captures
+    in the same run keep their own doc_id, as pages of their own); the key is
+    the new capture's doc_id (the old one's when the URL left the new run);
+    documents without a URL pair by doc_id as before. Rows are copied with
+    `doc_id` set to the key, and the capture fields of documents rows are
+    blanked, so only what the pages say is compared."""
+    def latest(docs: dict[str, list[Row]]) -> dict[str, str]:
+        out: dict[str, tuple[str, str]] = {}
+        for doc_id, rows in docs.items():
+            url = rows[0].get("url", "") if rows else ""
+            if url and (url not in out or (rows[0].get("captured", ""), doc_id) > out[url]):
+                out[url] = (rows[0].get("captured", ""), doc_id)
+        return {url: doc_id for url, (_, doc_id) in out.items()}
+
+    old_docs, new_docs = loaded["documents"]
+    old_url, new_url = latest(old_docs), latest(new_docs)
+    rekey_old: dict[str, str] = {}
+    captures: dict[str, Capture] = {}
+    for url in sorted({*old_url, *new_url}):
+        o, n = old_url.get(url), new_url.get(url)
+        key = n or o
+        if o:
+            rekey_old[o] = key
+        if o and n:
+            oc, nc = old_docs[o][0].get("captured", ""), new_docs[n][0].get("captured", "")
+            captures[key] = Capture(url, o, oc, n, nc)
+    def rekey(rows_by_doc: dict[str, list[Row]], mapping: dict[str, str], blank: bool) -> dict[str, list[Row]]:
+        out: dict[str, list[Row]] = {}
+        for doc_id, rows in rows_by_doc.items():
+            key = mapping.get(doc_id, doc_id)
+            if key != doc_id or blank:
+                rows = [{**r, "doc_id": key, **(_uncaptured(r) if blank else {})} for r in rows]
+            out[key] = rows
+        return out
+
+    rekeyed = {name: (rekey(old, rekey_old, name == "documents"), rekey(new, {}, name == "documents"))
+               for name, (old, new) in loaded.items()}
+    return rekeyed, captures
+
+
+def _uncaptured(row: Row) -> Row:
+    """A documents row's capture fields, blanked."""
+    blank = {f: "" for f in _CAPTURE_FIELDS[1:] if f in row}
+    if row.get("date_source") == "captured":
+        blank["published"] = ""
+    return blank
 
 
 def _manifest_notes(old_dir: Path, new_dir: Path) -> list[str]:
@@ -506,6 +590,8 @@ def format_text(d: RunDiff) -> str:
     for doc_id in d.docs_changed():
         out.append("")
         out.append(f"== {doc_id}: {doc_counts(d, doc_id)}")
+        if doc_id in d.captures:
+            out.append(f"   {d.captures[doc_id]}")
         for c in d.for_doc(doc_id):
             out.append(f"  {c.symbol} {c.label} {c.key}: {c.summary()}")
             sentence = word_diff_text(c.old_sentence, c.sentence) if c.change == "changed" else c.sentence
@@ -558,8 +644,10 @@ def format_md(d: RunDiff) -> str:
     if d.equal:
         return "\n".join([*out, "", "No differences."]) + "\n"
     for doc_id in d.docs_changed():
-        out += ["", f"#### `{_md(doc_id)}` — {_md(doc_counts(d, doc_id))}", "",
-                "| | table | key | change | sentence |", "|---|---|---|---|---|"]
+        out += ["", f"#### `{_md(doc_id)}` — {_md(doc_counts(d, doc_id))}", ""]
+        if doc_id in d.captures:
+            out += [_md(str(d.captures[doc_id])), ""]
+        out += ["| | table | key | change | sentence |", "|---|---|---|---|---|"]
         for c in d.for_doc(doc_id):
             sentence = _md_word_diff(c.old_sentence, c.sentence) if c.change == "changed" else _md(c.sentence)
             out.append(f"| {c.symbol} | {c.table} | {_md(c.key)} | {_md(c.summary())} | {sentence} |")

@@ -11,12 +11,14 @@ import csv
 import hashlib
 import os
 import stat
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import regex
 
+from . import archive
 from .model import RawDoc, Source
 
 FORMATS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".xhtml": "html"}
@@ -52,6 +54,14 @@ class Input:
     doc_id: str
     source: Source
     shown: str = ""
+    # A WARC/ARC record: `path` is the archive and `offset` the record whose
+    # payload is the page (for a revisit, the original it points at); `record`
+    # names the record itself ("file.warc.gz#offset"); `error` is damage the
+    # archive scan found, reported as this document's error.
+    offset: int = -1
+    record: str = ""
+    error: str = ""
+    sha256: str = ""  # an archive record's payload hash, from the scan (the cache key needs no second read)
 
 
 def read_manifest(folder: Path) -> dict[str, Source]:
@@ -69,18 +79,22 @@ def read_manifest(folder: Path) -> dict[str, Source]:
                 if doc_id:
                     out[doc_id] = Source(
                         doc_id=doc_id,
-                        **{k: (row.get(k) or "").strip() for k in ("url", "title", "publisher", "published", "snapshot")},
+                        **{k: (row.get(k) or "").strip()
+                           for k in ("url", "title", "publisher", "published", "snapshot", "captured")},
                     )
     except (OSError, csv.Error):
         pass
     return out
 
 
-def discover(paths: list[Path]) -> Iterator[Input]:
+def discover(paths: list[Path], counts: Counter[str] | None = None, memo: Path | None = None) -> Iterator[Input]:
     """Every document under `paths`, in sorted order; folders are walked
     without following symlinked folders (no loops), hidden files and the
     manifest are skipped. Duplicates of a doc_id are yielded too: the
-    pipeline reports them."""
+    pipeline reports them. WARC/ARC files yield one input per document
+    record, after every other file (revisits resolve across all archives);
+    their records are counted by kind into `counts` (`memo`: see archive.scan)."""
+    archives: list[tuple[Path, str]] = []
     for root in paths:
         if root.is_dir():
             manifest = read_manifest(root)
@@ -90,9 +104,30 @@ def discover(paths: list[Path]) -> Iterator[Input]:
                     if name.startswith(".") or name == MANIFEST:
                         continue
                     p = Path(dirpath) / name
-                    yield _input(p, manifest, (Path(root.resolve().name) / p.relative_to(root)).as_posix())
+                    shown = (Path(root.resolve().name) / p.relative_to(root)).as_posix()
+                    if archive.is_archive(p):
+                        archives.append((p, shown))
+                    else:
+                        yield _input(p, manifest, shown)
+        elif archive.is_archive(root):
+            archives.append((root, root.name))
         else:
             yield _input(root, read_manifest(root.parent), root.name)
+    if archives:
+        yield from archive_inputs(archives, counts, memo)
+
+
+def archive_inputs(archives: list[tuple[Path, str]], counts: Counter[str] | None = None,
+                   memo: Path | None = None) -> Iterator[Input]:
+    """One Input per document record of the archives (path, shown name)."""
+    shown = dict(archives)
+    found = archive.scan([p for p, _ in archives], memo)
+    if counts is not None:
+        counts.update(found.counts)
+    for e in found.entries:
+        record = f"{shown[e.path]}#{e.offset}"
+        src = Source(e.doc_id, url=e.url, captured=e.captured)
+        yield Input(e.payload_path, e.doc_id, src, shown[e.path], e.payload_offset, record, e.error, e.sha256)
 
 
 def _input(path: Path, manifest: dict[str, Source], shown: str) -> Input:
@@ -125,8 +160,15 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     return "\n".join(out), [f"{fallback} of {len(lines)} lines were not UTF-8 and were decoded as cp1252/latin-1"]
 
 
-def read(inp: Input, max_bytes: int = 20_000_000) -> RawDoc:
-    """Read and decode one file; raise IngestError when it is not a page."""
+def content(inp: Input, max_bytes: int = 20_000_000) -> tuple[bytes, str]:
+    """(bytes, format) of an input: a file's bytes, or an archive record's payload."""
+    if inp.error:
+        raise IngestError(inp.error)
+    if inp.offset >= 0:
+        try:
+            return archive.payload(inp.path, inp.offset, max_bytes)
+        except archive.ArchiveError as exc:
+            raise IngestError(str(exc)) from exc
     fmt = FORMATS.get(inp.path.suffix.lower())
     if fmt is None:
         raise IngestError(f"unsupported format {inp.path.suffix or '(no extension)'!r}: expected .txt or .html")
@@ -140,6 +182,12 @@ def read(inp: Input, max_bytes: int = 20_000_000) -> RawDoc:
         data = inp.path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
+    return data, fmt
+
+
+def read(inp: Input, max_bytes: int = 20_000_000) -> RawDoc:
+    """Read and decode one file or archive record; raise IngestError when it is not a page."""
+    data, fmt = content(inp, max_bytes)
     if not data.strip():
         raise IngestError("empty file")
     for magic, what in _MAGIC.items():
@@ -155,7 +203,7 @@ def read(inp: Input, max_bytes: int = 20_000_000) -> RawDoc:
         raise IngestError("binary or undecodable file: too many control or replacement characters")
     return RawDoc(
         doc_id=inp.doc_id,
-        path=str(inp.path),
+        path=inp.record or str(inp.path),
         format=fmt,
         sha256=hashlib.sha256(data).hexdigest(),
         text=text,

@@ -97,6 +97,7 @@ class Options:
     neutralise_formulas: bool = True  # CSV cells that a spreadsheet would run
     progress: bool | None = None  # None = only on a terminal
     explain: bool = False  # also record the candidates rules turned down (rejected.csv)
+    cache: bool = True  # reuse unchanged documents' results from OUT/.cache (cache.py)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class Source:
     publisher: str = ""
     published: str = ""  # ISO date, possibly partial: 2007, 2007-04, 2007-04-01
     snapshot: str = ""
+    captured: str = ""  # when an archive captured the page (a WARC record's WARC-Date)
 
 
 @dataclass
@@ -263,6 +265,10 @@ class Document:
     status: str = "ok"  # ok | warning | error
     error: str = ""
     duplicate_of: str = ""  # an earlier doc_id with nearly the same clean text (set by consolidate)
+    url: str = ""  # the page's URL (an archive record's target URI, or sources.csv)
+    captured: str = ""  # an archive record's WARC-Date
+    source: str = ""  # "file.warc.gz#offset" for an archive record, the path for a file
+    date_source: str = ""  # which date `published` is: manifest | text | url | text-year | captured | ""
 
 
 @dataclass

@@ -13,6 +13,7 @@ import gc
 import multiprocessing as mp
 import os
 import traceback
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -23,11 +24,13 @@ from .model import CleanDoc, Document, Options, RawDoc, Rejected, Result, Source
 def process(inp: ingest.Input, options: Options) -> Result:
     """Read, clean and extract one document."""
     doc = Document(doc_id=inp.doc_id, path=inp.shown or str(inp.path))
+    doc.url, doc.captured, doc.source = inp.source.url, inp.source.captured, inp.record or doc.path
     try:
         raw = ingest.read(inp, options.max_bytes)
         doc.format, doc.sha256, doc.chars_raw = raw.format, raw.sha256, len(raw.text)
         cd = clean.clean(raw, options.rules_dir)
         doc.title, doc.published, doc.chars_clean = cd.title, cd.published, len(cd.text)
+        doc.date_source = cd.date_source
         warnings = list(raw.warnings)
         if not cd.text.strip():
             warnings.append("no main content left after cleaning")
@@ -83,15 +86,18 @@ def _cap_sentences(cd: CleanDoc) -> int:
     return cut
 
 
-def plan(paths: Iterable[Path]) -> tuple[list[ingest.Input], list[Result]]:
+def plan(paths: Iterable[Path], counts: Counter[str] | None = None,
+         memo: Path | None = None) -> tuple[list[ingest.Input], list[Result]]:
     """Inputs in doc_id order, and an error result for each duplicate doc_id
-    (the first file in path order keeps the id)."""
+    (the first file in path order keeps the id). Archive records are counted
+    by kind into `counts`; `memo` keeps archive scans (the run's cache folder)."""
     seen: dict[str, ingest.Input] = {}
     dupes: list[Result] = []
-    for inp in sorted(ingest.discover(list(paths)), key=lambda i: (i.doc_id, str(i.path))):
+    for inp in sorted(ingest.discover(list(paths), counts, memo), key=lambda i: (i.doc_id, str(i.path), i.record)):
         if inp.doc_id in seen:
             d = Document(doc_id=inp.doc_id, path=inp.shown or str(inp.path), status="error",
-                         error=f"duplicate doc_id {inp.doc_id!r}: already used by {seen[inp.doc_id].shown}")
+                         error=f"duplicate doc_id {inp.doc_id!r}: already used by {seen[inp.doc_id].record or seen[inp.doc_id].shown}",
+                         url=inp.source.url, captured=inp.source.captured, source=inp.record or inp.shown or str(inp.path))
             dupes.append(Result(d))
         else:
             seen[inp.doc_id] = inp

@@ -77,6 +77,8 @@ class DocView:
     removed: list[rowdiff.Change] = field(default_factory=list)
     doc_change: rowdiff.Change | None = None
     rejected: list[tuple[dict[str, str], Markup]] = field(default_factory=list)  # rejected.csv rows, with context
+    capture: rowdiff.Capture | None = None  # --by url: the two captures this page pairs
+    old_text: str | None = None  # --by url: the older capture's clean text, shown beside this one
 
     @property
     def changed(self) -> bool:
@@ -218,14 +220,17 @@ def _script() -> tuple[Markup, str]:
     return Markup(js), Markup(f"'sha256-{digest}'")
 
 
-def build(run_dir: Path, diff_old: Path | None = None, docs: Iterable[str] | None = None) -> str:
-    """The review page of the run in `run_dir` (with the changes since `diff_old`)."""
+def build(run_dir: Path, diff_old: Path | None = None, docs: Iterable[str] | None = None, by: str = "doc_id") -> str:
+    """The review page of the run in `run_dir` (with the changes since `diff_old`).
+
+    With `by="url"`, documents pair with the older run's capture of the same
+    URL, and each paired page shows the two captures' clean texts side by side."""
     run_dir = Path(run_dir)
     _, documents = rowdiff.read_table(run_dir, "documents")
     tables = {n: rowdiff.by_doc(rowdiff.read_table(run_dir, n)[1]) for n in ("figures", "authorities", "checks")}
     rejected = rowdiff.by_doc(rowdiff.read_table(run_dir, "rejected")[1])  # only a run made with --explain has it
     wanted = set(docs) if docs is not None else None
-    d = rowdiff.compare(diff_old, run_dir, docs=wanted) if diff_old is not None else None
+    d = rowdiff.compare(diff_old, run_dir, docs=wanted, by=by) if diff_old is not None else None
     changes = defaultdict(list)
     for c in d.changes if d else []:
         changes[c.doc_id].append(c)
@@ -237,6 +242,10 @@ def build(run_dir: Path, diff_old: Path | None = None, docs: Iterable[str] | Non
         views.append(_doc_view(n, doc, run_dir, tables["figures"].get(doc_id, []),
                                tables["authorities"].get(doc_id, []), tables["checks"].get(doc_id, []),
                                changes.get(doc_id, []), rejected.get(doc_id, [])))
+        cap = d.captures.get(doc_id) if d else None
+        if cap is not None and diff_old is not None:
+            views[-1].capture = cap
+            views[-1].old_text = _read_text(Path(diff_old) / "clean" / f"{cap.old_id}.txt")
     removed_docs = [c for c in d.changes if c.table == "documents" and c.change == "removed"] if d else []
     script, script_hash = _script()
     totals = {n: sum(len(v) for k, v in tables[n].items() if wanted is None or k in wanted) for n in tables}
@@ -247,8 +256,9 @@ def build(run_dir: Path, diff_old: Path | None = None, docs: Iterable[str] | Non
     )
 
 
-def write(run_dir: Path, out: Path, diff_old: Path | None = None, docs: Iterable[str] | None = None) -> Path:
-    html = build(run_dir, diff_old, docs)
+def write(run_dir: Path, out: Path, diff_old: Path | None = None, docs: Iterable[str] | None = None,
+          by: str = "doc_id") -> Path:
+    html = build(run_dir, diff_old, docs, by)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")

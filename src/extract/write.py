@@ -15,6 +15,7 @@ the output never stays a mix of two runs.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -80,12 +81,21 @@ class Writer:
             w.writerows(get(row) for row in rows)
 
     def add(self, result: Result) -> None:
+        rendered = getattr(result, "rendered", None)  # a cached result (cache.py): its rows, already CSV text
+        if rendered is not None:
+            for name, text in rendered.items():
+                self._files[name].write(text)
+            self._clean(result)
+            return
         self._rows("documents", [result.document])
         self._rows("figures", result.figures)
         self._rows("authorities", result.mentions)
         self._rows("checks", result.checks)
         if self.options.explain:
-            self._rows(EXPLAIN, sorted(result.rejected, key=lambda r: (r.start, r.end, r.rule, r.text)))
+            self._rows(EXPLAIN, _rejected_order(result.rejected))
+        self._clean(result)
+
+    def _clean(self, result: Result) -> None:
         if result.clean_text is not None:
             (self.stage / "clean" / f"{result.document.doc_id}.txt").write_text(result.clean_text, encoding="utf-8")
 
@@ -118,11 +128,33 @@ class Writer:
             self.abort()
 
 
+def _rejected_order(rows: list[Rejected]) -> list[Rejected]:
+    return sorted(rows, key=lambda r: (r.start, r.end, r.rule, r.text))
+
+
 def _consolidate(stage: Path, options: Options) -> None:
     """Issue 14: the cross-page tables and `duplicate_of`, computed over the whole staged run before it moves into place."""
     from . import consolidate
 
     consolidate.write(stage, options.rules_dir, options.neutralise_formulas)
+
+
+def render(result: Result, neutralise_formulas: bool = True, explain: bool = False) -> dict[str, str]:
+    """The CSV text `Writer.add` writes for `result`, table by table (for the cache)."""
+    out = {}
+    tables: list[tuple[str, list[Any]]] = [("documents", [result.document]), ("figures", result.figures),
+                                           ("authorities", result.mentions), ("checks", result.checks)]
+    if explain:
+        tables.append((EXPLAIN, _rejected_order(result.rejected)))
+    for name, rows in tables:
+        buf = io.StringIO()
+        w, get = csv.writer(buf, lineterminator="\n"), _GETTERS[name]
+        if neutralise_formulas:
+            w.writerows([neutralise(v) for v in get(row)] for row in rows)
+        else:
+            w.writerows(get(row) for row in rows)
+        out[name] = buf.getvalue()
+    return out
 
 
 def _write_synced(path: Path, text: str) -> None:

@@ -1,0 +1,134 @@
+"""Incremental runs: reuse a document's result when nothing that made it changed.
+
+A result is stored under a key made of everything it depends on: the
+document's bytes (its content hash), its identity and metadata (doc_id, shown
+path, archive record, sources.csv row), the hash of every rule file, the
+version of this code (a hash of the package's source files) and the options
+that change extraction. Change any of them and the key changes: an edited rule
+file re-extracts everything, an edited page only that page. A cached result is
+what a cold run computed, rendered by the writer's own code, so the files
+written from it are byte-identical.
+
+The cache lives in `OUT/.cache/` (one file per key, written atomically), so a
+run that is killed leaves at most an unused temporary file. `--no-cache`
+neither reads nor writes it. An entry holds the document row, the clean text
+and the rows as the CSV text the writer wrote for them, so an unchanged
+re-run neither unpickles row objects nor formats CSV again.
+
+`cached_run` wraps `pipeline.run`: it looks each input up before dispatching
+it, sends only the misses to the workers, stores each computed result, and
+yields all results in input order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterator
+from dataclasses import astuple, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import ingest, rules, write
+from .model import Document, Options, Result
+
+FOLDER = ".cache"
+_FORMAT = b"extract-cache-1"
+
+
+@dataclass
+class Hit(Result):
+    """A cached result: its document row and clean text, and its rows as the
+    CSV text the writer wrote for them (written again as they are)."""
+
+    rendered: dict[str, str] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the package's source files: any code change invalidates the cache."""
+    h = hashlib.sha256(_FORMAT)
+    pkg = Path(__file__).parent
+    for p in sorted([*pkg.glob("*.py"), *pkg.glob("templates/*")]):
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class Cache:
+    """Results on disk under `folder`, keyed by `key(inp)`."""
+
+    def __init__(self, folder: Path, options: Options):
+        self.folder = Path(folder)
+        salt = hashlib.sha256()
+        salt.update(code_version().encode())
+        for path in sorted(rules.rules_dir(options.rules_dir).iterdir()):  # every rule file's bytes
+            if path.is_file():
+                salt.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        salt.update(repr((options.max_bytes, options.neutralise_formulas, options.explain)).encode())
+        self.salt = salt.digest()
+        self.options = options
+        self.hits = self.misses = 0
+        self._sha: dict[str, str] = {}  # key -> content hash, to store only results of the bytes keyed
+
+    def key(self, inp: ingest.Input) -> str | None:
+        """The input's key, or None when it cannot be read (the run reports why)."""
+        if inp.error:
+            return None
+        sha = inp.sha256  # an archive record's, hashed by the scan that found it
+        if not sha:
+            try:
+                data, _ = ingest.content(inp, self.options.max_bytes)
+            except ingest.IngestError:
+                return None
+            sha = hashlib.sha256(data).hexdigest()
+        h = hashlib.sha256(self.salt)
+        ident = (inp.doc_id, inp.shown, str(inp.path), inp.offset, inp.record, astuple(inp.source))
+        h.update(repr(ident).encode("utf-8"))
+        h.update(sha.encode())
+        key = h.hexdigest()
+        self._sha[key] = sha
+        return key
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Hit | None:
+        try:
+            document, clean_text, rendered = pickle.loads(self._path(key).read_bytes())
+        except Exception:  # noqa: BLE001 - absent, unreadable or stale entries are misses
+            return None
+        if not isinstance(document, Document) or not isinstance(rendered, dict):
+            return None
+        return Hit(document, clean_text, rendered=rendered)
+
+    def put(self, key: str, result: Result) -> None:
+        if result.document.status == "error" or result.document.sha256 != self._sha.get(key):
+            return  # failures are recomputed (they may be transient); a page edited mid-run is not stored
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp-{os.getpid()}")
+            value = (result.document, result.clean_text, write.render(result, self.options.neutralise_formulas, self.options.explain))
+            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a full or read-only disk costs speed next time, not this run's output
+
+
+def cached_run(run: Callable[[list[ingest.Input], Options], Iterator[Result]], inputs: list[ingest.Input],
+               options: Options, cache: Cache) -> Iterator[Result]:
+    """`run(inputs, options)` for the inputs whose key is not in the cache; results in input order."""
+    keys = [cache.key(inp) for inp in inputs]
+    found = [cache.get(k) if k else None for k in keys]
+    misses = [i for i, r in enumerate(found) if r is None]
+    cache.hits, cache.misses = len(inputs) - len(misses), len(misses)
+    computed = run([inputs[i] for i in misses], options)
+    for i, hit in enumerate(found):
+        if hit is not None:
+            yield hit
+            continue
+        result = next(computed)
+        if keys[i]:
+            cache.put(keys[i], result)
+        yield result
