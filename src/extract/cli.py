@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import pipeline
+from . import parquet, pipeline, spark
 from . import score as scoring
 from .model import Options
 from .write import Writer
@@ -33,8 +33,13 @@ def main() -> None:
               help="Refuse files larger than this.")
 @click.option("--raw-csv", is_flag=True, help="Do not neutralise cells that a spreadsheet would run as formulas.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: worker processes on this machine; spark: Spark tasks (pip install -e '.[spark]').")
+@click.option("--master", default=None, help="Spark master URL for --engine spark (default: spark.master, else local[*]).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="parquet: also write OUT/parquet/<table>/part-*.parquet with the CSVs' columns (needs pyarrow).")
 def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, max_bytes: int, raw_csv: bool,
-        progress: bool | None) -> None:
+        progress: bool | None, engine: str, master: str | None, fmt: str) -> None:
     """Extract figures and authorities from pages (files or folders; default raw/) into CSVs."""
     roots = list(paths) or [DEFAULT_RAW]
     missing = [str(p) for p in roots if not p.exists()]
@@ -47,14 +52,20 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     report = pipeline.Report()
     show = sys.stderr.isatty() if progress is None else progress
     # Duplicate doc_ids join the stream in doc_id order, after the file that kept the id.
-    results = heapq.merge(pipeline.run(inputs, options), dupes, key=lambda r: r.document.doc_id)
-    with Writer(options) as writer:
+    try:
+        tables = parquet.Tables(out, enabled=fmt == "parquet")
+        computed = spark.run(inputs, options, master) if engine == "spark" else pipeline.run(inputs, options)
+    except (parquet.Unavailable, spark.Unavailable) as exc:
+        raise click.UsageError(str(exc)) from exc
+    results = heapq.merge(computed, dupes, key=lambda r: r.document.doc_id)
+    with tables, Writer(options) as writer:
         if show and len(inputs) > 1:
             from tqdm import tqdm
 
             results = tqdm(results, total=len(inputs) + len(dupes), unit="doc", file=sys.stderr)
         for result in results:
             writer.add(result)
+            tables.add(result)
             report.add(result)
     for doc_id, error in report.failed:
         click.echo(f"error: {doc_id}: {error}", err=True)
