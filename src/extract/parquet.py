@@ -76,18 +76,20 @@ class Tables:
                            ("authorities", result.mentions), ("checks", result.checks)):
             buf = self._rows[name]
             buf.extend(map(self._get[name], rows))
-            if len(buf) >= self.part_rows:
+            while len(buf) >= self.part_rows:
                 self._flush(name)
 
     def _flush(self, name: str) -> None:
+        """Write the buffer's first `part_rows` rows (or all of them) as the next part."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        rows, sch = self._rows[name], schema(TABLES[name])
+        buf, sch = self._rows[name], schema(TABLES[name])
+        rows = buf[: self.part_rows]
         table = pa.Table.from_pylist([dict(zip(sch.names, r, strict=True)) for r in rows], schema=sch)
         pq.write_table(table, self.stage / FOLDER / name / f"part-{self._parts[name]:05d}.parquet")
         self._parts[name] += 1
-        rows.clear()
+        del buf[: self.part_rows]
 
     def commit(self) -> None:
         """Write the last parts (an empty one for an empty table) and move the tables into place."""
