@@ -135,3 +135,19 @@ def test_partitions_are_bounded_slices():
     assert spark.partitions(6000, 2) == 94  # at most MAX_PARTITION pages each
     assert spark.partitions(1, 8) == 1
     assert all(6000 / spark.partitions(6000, p) <= spark.MAX_PARTITION for p in (1, 2, 64))
+
+
+def test_master_without_the_spark_engine_is_a_usage_error(tmp_path):
+    res = CliRunner().invoke(main, ["run", str(RAW), "--out", str(tmp_path / "out"), "--master", "local[2]"])
+    assert res.exit_code == 2 and "--master needs --engine spark" in res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_spark_that_cannot_start_is_a_usage_error_before_anything_is_written(tmp_path, monkeypatch):
+    def no_java(master):
+        raise spark.Unavailable("cannot start Spark (is Java 17 installed?): no java")
+
+    monkeypatch.setattr(spark, "_context", no_java)
+    res = CliRunner().invoke(main, ["run", str(RAW), "--out", str(tmp_path / "out"), "--engine", "spark"])
+    assert res.exit_code == 2 and "is Java 17 installed?" in res.output
+    assert not (tmp_path / "out").exists()

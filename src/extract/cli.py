@@ -52,6 +52,8 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     report = pipeline.Report()
     show = sys.stderr.isatty() if progress is None else progress
     # Duplicate doc_ids join the stream in doc_id order, after the file that kept the id.
+    if master and engine != "spark":
+        raise click.UsageError("--master needs --engine spark")
     try:
         tables = parquet.Tables(out, enabled=fmt == "parquet")
         computed = spark.run(inputs, options, master) if engine == "spark" else pipeline.run(inputs, options)

@@ -60,6 +60,7 @@ def run(inputs: list[ingest.Input], options: Options, master: str | None = None)
 
 
 def _stream(sc, own: bool, inputs: list[ingest.Input], options: Options) -> Iterator[Result]:
+    """Compute every partition, then hand the results over one partition at a time."""
     try:
         from pyspark import StorageLevel
 
