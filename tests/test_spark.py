@@ -132,7 +132,7 @@ def test_rules_are_written_and_warmed_once_per_executor_process(monkeypatch):
 
 def test_partitions_are_bounded_slices():
     assert spark.partitions(30, 2) == 4  # two per core
-    assert spark.partitions(6000, 2) == 94  # at most MAX_PARTITION pages each
+    assert spark.partitions(6000, 2) == 24  # at most MAX_PARTITION pages each
     assert spark.partitions(1, 8) == 1
     assert all(6000 / spark.partitions(6000, p) <= spark.MAX_PARTITION for p in (1, 2, 64))
 

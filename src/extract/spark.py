@@ -3,7 +3,7 @@
 The driver plans the inputs exactly as the local engine does (`pipeline.plan`:
 same doc_ids, same order) and cuts the sorted list into partitions that are
 contiguous doc_id ranges. Each task runs `pipeline.process` over its range; the
-results stay on the executors (memory, spilling to disk) until every task is
+results stay on the executors' local disks until every task is
 done, then reach the driver one partition at a time, in partition order, so
 the writer gets them in doc_id order and the driver holds one partition's
 results at most, however large the corpus.
@@ -32,8 +32,9 @@ from . import ingest, pipeline, rules
 from .model import Options, Result
 
 # Pages per partition at most: the driver holds one partition's results (two
-# while the next one is prefetched), so this bounds its memory.
-MAX_PARTITION = 64
+# while the next one is prefetched), so this bounds its memory; each partition
+# costs the driver one small Spark job to fetch.
+MAX_PARTITION = 256
 # Partitions per core at least, so a slow page does not leave cores idle.
 PER_CORE = 2
 
@@ -67,8 +68,10 @@ def _stream(sc, own: bool, inputs: list[ingest.Input], options: Options) -> Iter
         shipped = sc.broadcast(_rule_files(options.rules_dir))
         rdd = sc.parallelize(inputs, partitions(len(inputs), sc.defaultParallelism))
         rdd = rdd.mapPartitions(lambda part: _process_partition(shipped.value, options, part), preservesPartitioning=True)
-        rdd.persist(StorageLevel.MEMORY_AND_DISK)
-        rdd.count()  # every partition computed in parallel; results wait on the executors
+        rdd.persist(StorageLevel.DISK_ONLY)  # executors keep results on local disk, not in their heap
+        # Every partition computed in parallel; the results wait on the executors. Counted on the
+        # JVM side: rdd.count() would unpickle every result again in Python only to count it.
+        rdd._jrdd.count()
         yield from rdd.toLocalIterator(prefetchPartitions=True)
         rdd.unpersist()
         shipped.destroy()
