@@ -118,12 +118,18 @@ class Cache:
 
 def cached_run(run: Callable[[list[ingest.Input], Options], Iterator[Result]], inputs: list[ingest.Input],
                options: Options, cache: Cache) -> Iterator[Result]:
-    """`run(inputs, options)` for the inputs whose key is not in the cache; results in input order."""
+    """`run(inputs, options)` for the inputs whose key is not in the cache; results in input order.
+
+    `run` is called now (an engine that cannot start says so before anything is written)."""
     keys = [cache.key(inp) for inp in inputs]
     found = [cache.get(k) if k else None for k in keys]
     misses = [i for i, r in enumerate(found) if r is None]
     cache.hits, cache.misses = len(inputs) - len(misses), len(misses)
-    computed = run([inputs[i] for i in misses], options)
+    return _in_order(found, keys, run([inputs[i] for i in misses], options), cache)
+
+
+def _in_order(found: list[Result | None], keys: list[str | None], computed: Iterator[Result],
+              cache: Cache) -> Iterator[Result]:
     for i, hit in enumerate(found):
         if hit is not None:
             yield hit

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import archive, cache, pipeline
+from . import archive, cache, parquet, pipeline, spark
 from . import score as scoring
 from .model import Options
 from .write import Writer
@@ -36,8 +36,13 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--explain", is_flag=True, help="Also write rejected.csv: every candidate a rule turned down, and why.")
 @click.option("--no-cache", is_flag=True, help="Extract every document again; neither read nor write OUT/.cache.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: worker processes on this machine; spark: Spark tasks (pip install -e '.[spark]').")
+@click.option("--master", default=None, help="Spark master URL for --engine spark (default: spark.master, else local[*]).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="parquet: also write OUT/parquet/<table>/part-*.parquet with the CSVs' columns (needs pyarrow).")
 def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, max_bytes: int, raw_csv: bool,
-        progress: bool | None, explain: bool, no_cache: bool) -> None:
+        progress: bool | None, explain: bool, no_cache: bool, engine: str, master: str | None, fmt: str) -> None:
     """Extract figures and authorities from pages (files or folders; default raw/) into CSVs.
 
     Pages are .txt and .html files, and the HTML and text pages archived in
@@ -55,16 +60,27 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     inputs, dupes = pipeline.plan(roots, records, store.folder if store else None)
     report = pipeline.Report()
     show = sys.stderr.isatty() if progress is None else progress
-    computed = cache.cached_run(pipeline.run, inputs, options, store) if store else pipeline.run(inputs, options)
+    if master and engine != "spark":
+        raise click.UsageError("--master needs --engine spark")
+
+    def compute(ins: list, opts: Options):  # the engine: this machine's workers or Spark tasks
+        return spark.run(ins, opts, master) if engine == "spark" else pipeline.run(ins, opts)
+
+    try:
+        tables = parquet.Tables(out, enabled=fmt == "parquet")
+        computed = cache.cached_run(compute, inputs, options, store) if store else compute(inputs, options)
+    except (parquet.Unavailable, spark.Unavailable) as exc:
+        raise click.UsageError(str(exc)) from exc
     # Duplicate doc_ids join the stream in doc_id order, after the file that kept the id.
     results = heapq.merge(computed, dupes, key=lambda r: r.document.doc_id)
-    with Writer(options) as writer:
+    with tables, Writer(options) as writer:
         if show and len(inputs) > 1:
             from tqdm import tqdm
 
             results = tqdm(results, total=len(inputs) + len(dupes), unit="doc", file=sys.stderr)
         for result in results:
             writer.add(result)
+            tables.add(result)
             report.add(result)
     for doc_id, error in report.failed:
         click.echo(f"error: {doc_id}: {error}", err=True)
