@@ -162,6 +162,9 @@ class _Cand:
 _COORDINATION = regex.compile(r"(\s+(?:and|or)\s+)")
 _COORDINATED = regex.compile(r"[ \t]+(?:and|or)[ \t]+(?=[^\W\d_])")
 _ASCII_DIGIT = re.compile("[0-9]")
+_OR = regex.compile(r"\s+or\s+")
+_OF_AFTER = regex.compile(r"\s+of\b", regex.I)
+_SECOND_WORD = regex.compile(r"(\w+)\s+[\"'‘“]?")
 _APPOSED_END = regex.compile(r"[ \t]*,(?=\s+(?:of|out\s+of)\b)")  # what `str.isdigit` holds for in ASCII text
 
 
@@ -216,6 +219,9 @@ class _Page:
         found = spans.noun_phrase(g, text, m.end(), singular=singular, at_word=True, participle=participle)
         if found is None:
             return None
+        if (w := _SECOND_WORD.match(text, found[0])) and w.group(1).lower().endswith("ing") \
+                and scales.load(self.dir).combined.match(text, w.end()):
+            return None  # "28 providing excellent services": a verb and its object
         s, e = found
         if not singular and (c := _COORDINATED.match(text, e)) is not None:
             more = spans.noun_phrase(g, text, c.end(), at_word=True)
@@ -409,7 +415,10 @@ def _attach(page: _Page, cs: list[_Cand]) -> None:
         between = text[prev.n.end:cur.n.q_start]
         if _ASCII_DIGIT.search(between) if between.isascii() else any(ch.isdigit() for ch in between):
             continue
-        if prev.host is None and p["paren_pattern"].match(between):
+        if prev.host is not None and _OR.fullmatch(between):
+            cur.host = prev.host  # "one quarter (23% or 459)": both stand for the quarter
+            prev.host.children.append(cur)
+        elif prev.host is None and p["paren_pattern"].match(between):
             # "10 out of the 23 councils (44%)": the share is the numerator's, not the denominator's.
             owner = next((o for o in cs if prev in o.children), prev) if prev.is_denominator else prev
             cur.host = owner
@@ -440,6 +449,11 @@ def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -
     for o in reversed(cs[:cs.index(c)]):
         if o.accepted and o.measure:
             return o.measure
+    # "The number of councils which provide good services has fallen from 78% to 73%": what is counted is named
+    # after "the number (proportion, share) of", whatever nouns follow it.
+    for m in page.finditer("number_of_pattern", c.sent[0], c.n.q_start):
+        if found := page.np_after(m.end() - 1):
+            return _measure(page.fr, found[0])
     np = page.subject_np(c.sent[0], c.n.q_start)
     if np:
         return np
@@ -489,7 +503,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.measure, c.rule, c.accepted = ante, COUNT_THERE, True
     elif ante and p["partitive_pattern"].search(before):
         c.measure, c.rule, c.accepted = ante, COUNT_PARTITIVE, True
-    elif ante and (p["continuation_pattern"].match(text, n.end) or _judgement_follows(page, c)):
+    elif ante and (p["continuation_pattern"].match(text, n.end) or page.layer.verb_at(n.end)
+                   or _judgement_follows(page, c)):
         c.measure, c.rule, c.accepted = ante + _post(page, n.end), COUNT_ELLIPSIS, True
     elif ante and p["change_pattern"].search(before) and not p["rate_of_pattern"].search(text, c.sent[0], n.q_start):
         c.measure, c.rule, c.accepted = ante, COUNT_CHANGE, True
@@ -524,7 +539,10 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     else that of the figure before it in the same clause, else after "this
     rating", that of the sentence before."""
     text, p = page.text, page.fr.p
-    if c.is_denominator or (not c.n.qualifier and p["total_pattern"].search(text[max(c.sent[0], c.n.start - 30):c.n.start])):
+    t = None if c.n.qualifier else p["total_pattern"].search(text[max(c.sent[0], c.n.start - 30):c.n.start])
+    if t is not None and t.group("all") and _OF_AFTER.match(text, c.n.end):
+        t = None  # "all 15 of the LAs": a part, not the whole
+    if c.is_denominator or t is not None:
         c.category = TOTAL
         return
     if c.host is not None:

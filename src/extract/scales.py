@@ -43,6 +43,8 @@ class Scales:
     combined: regex.Pattern[str]  # one alternation of every term, named groups t0..tn
     markers: tuple[tuple[str, regex.Pattern[str]], ...]  # era id -> marker words
     frameworks: tuple[tuple[str, frozenset[str], regex.Pattern[str]], ...]  # (scale id, page eras it applies in, names)
+    literal_scale: str  # the four-point scale a sentence on a `literal_within` page speaks without the era's own words
+    literal_within: str
     starts: re.Pattern[str] | None  # where in the lowered text a term can begin (None: try everywhere)
     term_groups: tuple[tuple[int, str], ...]  # (index in `Match.groups()`, name) of the t.. groups, in `groupdict` order
 
@@ -79,7 +81,9 @@ def load(directory: Path | None = None) -> Scales:
         prefixes |= found
     starts = prefilter.finder(prefixes) if prefixes else None
     groups = tuple((i - 1, k) for k, i in combined.groupindex.items() if k.startswith("t"))
-    return Scales(eras, data["default_era"], tuple(terms), stars, combined, markers, frameworks, starts, groups)
+    lit = data.get("literal_scale") or {}
+    return Scales(eras, data["default_era"], tuple(terms), stars, combined, markers, frameworks,
+                  str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups)
 
 
 @lru_cache(maxsize=1024)
@@ -88,7 +92,7 @@ def era(date: str | None, directory: Path | None = None) -> str:
     sc = load(directory)
     if not date:
         return sc.default_era
-    if any(date == e[0] for e in sc.eras) or any(date == f[0] for f in sc.frameworks):
+    if any(date == e[0] for e in sc.eras) or any(date == f[0] for f in sc.frameworks) or date == sc.literal_scale:
         return date
     d = (date + "-01-01")[:10] if len(date) < 10 else date[:10]
     for eid, start, end in sc.eras:
@@ -119,6 +123,22 @@ def framework_era(text: str, page_era: str, directory: Path | None = None) -> st
     if len(named) > 1:  # a framework named outright beats a scale limited to some pages' eras
         named = {sid for sid, limited in found if not limited}
     return named.pop() if len(named) == 1 else ""
+
+
+_FOUR_POINT = regex.compile(r"(?i)\b(?:outstanding|good|adequate|inadequate)\b")
+
+
+def sentence_scale(text: str, page_era: str, directory: Path | None = None) -> str:
+    """The scale of a sentence that names no framework: its page's era, except that on an
+    annual-rating page (2009-12) a sentence without the rating's own words ("performs
+    well", "excellent", "poor") but with a four-point word speaks the scale of the
+    inspections that ran beside the rating, in its own words ("judged inadequate in
+    safeguarding")."""
+    sc = load(directory)
+    if page_era != sc.literal_within or not _FOUR_POINT.search(text):
+        return page_era  # ("the highest rating" is the page's own scale's top)
+    own = next((p for eid, p in sc.markers if eid == page_era), None)
+    return page_era if own is not None and own.search(text) else sc.literal_scale
 
 
 def _label(term: Term, match: regex.Match[str], era_id: str, sc: Scales) -> str:

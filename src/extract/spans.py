@@ -36,6 +36,7 @@ class Grammar:
     """rules/grammar.yaml, compiled."""
 
     closed: frozenset[str]
+    verbs: frozenset[str]  # auxiliaries and common verbs: a bare number before one heads a clause
     plural: frozenset[str]
     not_plural: frozenset[str]
     compounds: regex.Pattern[str]
@@ -59,8 +60,10 @@ def grammar(directory: Path | None = None) -> Grammar:
     closed = frozenset(str(w).lower() for ws in d["closed_classes"].values() for w in ws) | {
         w.lower() for w in (*nums.words, *nums.scales, *nums.fractions)}
     comps = sorted((str(c) for c in d["compound_modifiers"]), key=len, reverse=True)
+    cc = d["closed_classes"]
     return Grammar(
         closed=closed,
+        verbs=frozenset(str(w).lower() for w in (*cc["auxiliaries"], *cc["verbs"])),
         plural=frozenset(str(w).lower() for w in d["plural_nouns"]),
         not_plural=frozenset(str(w).lower() for w in d["not_plural"]),
         compounds=rules.compile_pattern(
@@ -179,7 +182,7 @@ class Layer:
             s, e = sent
             text, g = self.text, self.g
             out = []
-            era = scales.framework_era(text[s:e], self.era, self.dir) or self.era
+            era = scales.framework_era(text[s:e], self.era, self.dir) or scales.sentence_scale(text[s:e], self.era, self.dir)
             for j in scales.find(text[s:e], era, self.dir):
                 a, b = j.start + s, j.end + s
                 lead = text[max(s, a - 60):a]
@@ -218,6 +221,11 @@ class Layer:
     def no_judgement(self, sent: tuple[int, int]) -> bool:
         s, e = sent
         return any(p.search(self.text, s, e) for _, p in self.g.no_judgement)
+
+    def verb_at(self, pos: int) -> bool:
+        """Whether the word after `pos` is a verb of the grammar's lists ("seven saw a drop")."""
+        m = _WORD.match(self.text, pos)
+        return m is not None and m.group("w").lower() in self.g.verbs
 
     def refers_back(self, sent: tuple[int, int]) -> bool:
         """Whether the sentence speaks of a judgement named before it ("this category")."""
