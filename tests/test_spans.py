@@ -91,7 +91,13 @@ def test_a_sentence_naming_a_framework_speaks_its_scale() -> None:
     # A 2009 page (annual rating era) citing last year's APA grade.
     text = "Ministers are intervening in nine councils judged to be inadequate in last year's APA, including Haringey."
     assert judgements(text, published="2009-03-05") == {"Haringey": "inadequate"}
-    assert judgements("Haringey was judged to be inadequate.", published="2009-03-05") == {"Haringey": "performs poorly"}
+    # The annual rating's own words speak its scale; a four-point word on such a page keeps its own word.
+    assert judgements("Haringey's children's services were rated poor.", published="2010-12-08") == {
+        "Haringey": "performs poorly"}
+    assert judgements("Haringey was judged to be inadequate for safeguarding.", published="2010-12-08") == {
+        "Haringey": "inadequate"}
+    assert judgements("In the children's services assessment Haringey was judged inadequate.",
+                      published="2010-12-08") == {"Haringey": "performs poorly"}
 
 
 def test_noun_phrase_reads_word_classes() -> None:
