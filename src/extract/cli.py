@@ -9,10 +9,9 @@ from pathlib import Path
 
 import click
 
-from . import pipeline
+# Only light modules here: `--help` and usage errors must not import the pipeline, spaCy or regex (issue 11).
 from . import score as scoring
 from .model import Options
-from .write import Writer
 
 DEFAULT_RAW = Path("raw")
 DEFAULT_OUT = Path("output")
@@ -40,6 +39,9 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    from . import pipeline
+    from .write import WriteError, Writer
+
     options = Options(out=out, jobs=jobs, rules_dir=rules_dir, max_bytes=max_bytes,
                       neutralise_formulas=not raw_csv, progress=progress)
     t0 = time.perf_counter()
@@ -47,15 +49,20 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     report = pipeline.Report()
     show = sys.stderr.isatty() if progress is None else progress
     # Duplicate doc_ids join the stream in doc_id order, after the file that kept the id.
-    results = heapq.merge(pipeline.run(inputs, options), dupes, key=lambda r: r.document.doc_id)
-    with Writer(options) as writer:
-        if show and len(inputs) > 1:
-            from tqdm import tqdm
+    try:
+        with Writer(options) as writer:
+            results = heapq.merge(pipeline.run(inputs, options, writer.shard()), dupes,
+                                  key=lambda r: r.document.doc_id)
+            if show and len(inputs) > 1:
+                from tqdm import tqdm
 
-            results = tqdm(results, total=len(inputs) + len(dupes), unit="doc", file=sys.stderr)
-        for result in results:
-            writer.add(result)
-            report.add(result)
+                results = tqdm(results, total=len(inputs) + len(dupes), unit="doc", file=sys.stderr)
+            for result in results:
+                writer.add(result)
+                report.add(result)
+    except WriteError as exc:  # disk full, read-only, not a folder: nothing half-written is left
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     for doc_id, error in report.failed:
         click.echo(f"error: {doc_id}: {error}", err=True)
     click.echo(report.summary(time.perf_counter() - t0))
@@ -63,7 +70,8 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
 
 
 @main.command()
-@click.argument("output", type=click.Path(path_type=Path, exists=True, file_okay=False), default=DEFAULT_OUT)
+@click.argument("output", type=click.Path(path_type=Path, exists=True, file_okay=False), default=DEFAULT_OUT,
+                callback=lambda ctx, param, value: _is_run(ctx, param, value))
 @click.option("--expected", type=click.Path(path_type=Path, exists=True, file_okay=False), default=scoring.EXPECTED,
               show_default=True, help="Folder with figures.csv, not_figures.csv, authorities.csv annotations.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary, not each miss and false row.")
@@ -76,6 +84,13 @@ def score(output: Path, expected: Path, quiet: bool) -> None:
 def _is_run(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     if value is not None and not (value / "documents.csv").is_file():
         raise click.BadParameter(f"{value} is not an output folder (no documents.csv)", ctx, param)
+    if value is not None:
+        from .write import RunError, check_run
+
+        try:
+            check_run(value)  # a run whose files disagree with its manifest is refused, never read as a mix
+        except RunError as exc:
+            raise click.BadParameter(str(exc), ctx, param) from None
     return value
 
 

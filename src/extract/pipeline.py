@@ -4,7 +4,9 @@
 exception (a failure becomes the document's `error` status). `run` fans
 documents out to one worker per core and yields results in doc_id order, so
 the writer can stream them to disk and memory stays flat however large the
-batch is.
+batch is. Given a `write.Shard`, workers write their documents' clean text and
+CSV rows themselves and send back only where they put them, so the main
+process merely copies bytes in doc_id order.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from . import authorities, clean, figures, ingest, validate
 from .model import CleanDoc, Document, Options, RawDoc, Result, Source
+from .write import Shard, Written
 
 
 def process(inp: ingest.Input, options: Options) -> Result:
@@ -109,12 +112,18 @@ def warm(options: Options) -> None:
     validate.check(cd, figs, options.rules_dir)
 
 
-def _init_worker(options: Options) -> None:
+_shard: Shard | None = None  # set in each worker: where it writes its documents
+
+
+def _init_worker(options: Options, shard: Shard | None = None) -> None:
+    global _shard
+    _shard = shard
     warm(options)  # a no-op after fork (caches inherited); needed under spawn
 
 
-def _work(args: tuple[ingest.Input, Options]) -> Result:
-    return process(*args)
+def _work(args: tuple[ingest.Input, Options]) -> Result | Written:
+    result = process(*args)
+    return _shard.write(result) if _shard is not None else result
 
 
 def jobs(options: Options, n_docs: int) -> int:
@@ -122,8 +131,9 @@ def jobs(options: Options, n_docs: int) -> int:
     return max(1, min(n, n_docs))
 
 
-def run(inputs: list[ingest.Input], options: Options) -> Iterator[Result]:
-    """Results in input order, computed on `options.jobs` processes."""
+def run(inputs: list[ingest.Input], options: Options, shard: Shard | None = None) -> Iterator[Result | Written]:
+    """Results in input order, computed on `options.jobs` processes (written by
+    the workers into `shard` when given)."""
     n = jobs(options, len(inputs))
     if n == 1:
         for inp in inputs:
@@ -132,7 +142,7 @@ def run(inputs: list[ingest.Input], options: Options) -> Iterator[Result]:
     warm(options)
     gc.freeze()  # keep the inherited, warmed objects out of the workers' GC: no copy-on-write storms
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(n, initializer=_init_worker, initargs=(options,), maxtasksperchild=500) as pool:
+    with ctx.Pool(n, initializer=_init_worker, initargs=(options, shard), maxtasksperchild=500) as pool:
         # imap keeps order; chunks of one keep a slow page from holding others back.
         it = pool.imap(_work, ((inp, options) for inp in inputs), chunksize=1)
         yield from it
