@@ -39,6 +39,9 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    from . import compiled
+
+    patterns = compiled.Session()  # before the pipeline's imports, so spaCy's own patterns are kept too
     from . import pipeline
     from .write import WriteError, Writer
 
@@ -51,7 +54,7 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     # Duplicate doc_ids join the stream in doc_id order, after the file that kept the id.
     try:
         with Writer(options) as writer:
-            results = heapq.merge(pipeline.run(inputs, options, writer.shard()), dupes,
+            results = heapq.merge(pipeline.run(inputs, options, writer.shard(), patterns.finish), dupes,
                                   key=lambda r: r.document.doc_id)
             if show and len(inputs) > 1:
                 from tqdm import tqdm

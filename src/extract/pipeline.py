@@ -15,7 +15,7 @@ import gc
 import multiprocessing as mp
 import os
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from . import authorities, clean, figures, ingest, validate
@@ -131,15 +131,23 @@ def jobs(options: Options, n_docs: int) -> int:
     return max(1, min(n, n_docs))
 
 
-def run(inputs: list[ingest.Input], options: Options, shard: Shard | None = None) -> Iterator[Result | Written]:
+def run(inputs: list[ingest.Input], options: Options, shard: Shard | None = None,
+        warmed: Callable[[], None] | None = None) -> Iterator[Result | Written]:
     """Results in input order, computed on `options.jobs` processes (written by
-    the workers into `shard` when given)."""
+    the workers into `shard` when given); `warmed` is called once every stage is loaded."""
     n = jobs(options, len(inputs))
+    try:
+        warm(options)
+    except Exception:  # noqa: BLE001 - in one process, each document records the problem itself
+        if n > 1:
+            raise
+    finally:
+        if warmed is not None:
+            warmed()
     if n == 1:
         for inp in inputs:
             yield process(inp, options)
         return
-    warm(options)
     gc.freeze()  # keep the inherited, warmed objects out of the workers' GC: no copy-on-write storms
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     with ctx.Pool(n, initializer=_init_worker, initargs=(options, shard), maxtasksperchild=500) as pool:
