@@ -305,3 +305,45 @@ def test_run_killed_mid_batch_leaves_previous_output_complete(tmp_path, sig):
     assert again.wait(timeout=300) == 0, _log(out)
     assert not staged(out)
     assert snapshot(out) == before
+
+
+def test_rows_written_by_many_workers_merge_to_the_same_bytes(tmp_path, monkeypatch):
+    """Workers append to shards of their own (a new one per replaced worker); the main process copies
+    their bytes in doc_id order: the run is byte-identical to one written by the main process alone."""
+    results = []
+    for i in range(40):
+        r, _ = formula_result()
+        doc_id = f"d{i:02d}"
+        r.document.doc_id = doc_id
+        r.figures[0].doc_id = r.checks[0].doc_id = doc_id
+        results.append(r)
+    with write.Writer(Options(out=tmp_path / "direct")) as w:
+        for r in results:
+            w.add(r)
+    with write.Writer(Options(out=tmp_path / "shards")) as w:
+        shards = []
+        for pid in range(20):  # 20 worker processes, each writing two documents
+            monkeypatch.setattr(write.os, "getpid", lambda pid=pid: 1000 + pid)
+            shards.append(w.shard())
+            shards.append(shards[-1])
+        written = []
+        for shard, r in zip(shards, results, strict=True):
+            monkeypatch.setattr(write.os, "getpid", lambda s=shard: 1000 + shards.index(s) // 2)
+            written.append(shard.write(r))
+        monkeypatch.undo()
+        for item in written:
+            w.add(item)
+    assert snapshot(tmp_path / "direct") == snapshot(tmp_path / "shards")
+    assert len(rows(tmp_path / "shards" / "figures.csv")) == 40
+    write.check_run(tmp_path / "shards")
+
+
+def test_the_swap_is_one_exchange_of_two_folders(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "new").write_text("n")
+    (b / "old").write_text("o")
+    if not write._exchange(a, b):
+        pytest.skip("this filesystem cannot exchange two folders (two renames are used instead)")
+    assert [p.name for p in a.iterdir()] == ["old"] and [p.name for p in b.iterdir()] == ["new"]

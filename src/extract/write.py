@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import ctypes
-import ctypes.util
 import errno
 import hashlib
 import io
@@ -42,6 +41,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # What an output folder may hold: a run's files (and an older version's staging folders).
 _RUN_FILES = {*(f"{name}.csv" for name in TABLES), "manifest.json", "clean"}
 _SHARDS = ".shards"  # inside the staging folder: the workers' CSV rows, removed before the swap
+_OPEN_SHARDS = 16  # shards whose files the main process keeps open (workers are replaced every 500 pages)
 
 
 class WriteError(OSError):
@@ -172,9 +172,13 @@ class Writer:
         """Append one document (in doc_id order): a result, or what a worker already wrote."""
         try:
             if isinstance(result, Written):
-                fds = self._shards.get(result.shard)
+                fds = self._shards.pop(result.shard, None)
                 if fds is None:
-                    fds = self._shards[result.shard] = [os.open(f"{result.shard}.{n}", os.O_RDONLY) for n in TABLES]
+                    fds = [os.open(f"{result.shard}.{n}", os.O_RDONLY) for n in TABLES]
+                self._shards[result.shard] = fds  # most recently used last
+                if len(self._shards) > _OPEN_SHARDS:  # a replaced worker's shard: close its files
+                    for fd in self._shards.pop(next(iter(self._shards))):
+                        os.close(fd)
                 for name, fd, (offset, length) in zip(TABLES, fds, result.spans, strict=True):
                     if length:
                         self._put(name, os.pread(fd, length, offset))
@@ -281,7 +285,7 @@ _AT_FDCWD = -100
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2); False where the system cannot."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)  # the C library already loaded (find_library would spawn ldconfig)
         fn = libc.renameat2
     except (OSError, AttributeError):
         return False
