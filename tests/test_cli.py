@@ -86,3 +86,17 @@ def test_committed_output_is_a_fresh_run_of_raw(tmp_path):
     assert names == sorted(p.relative_to(committed).as_posix() for p in committed.rglob("*") if p.is_file())
     changed = [n for n in names if not filecmp.cmp(fresh / n, committed / n, shallow=False)]
     assert not changed, f"output/ differs from a fresh run in {changed}: rerun the README's first command and review the diff"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["review", "--help"], ["run", "/no/such/folder"]])
+def test_help_and_usage_errors_import_no_pipeline(args):
+    """`extract --help` answers in a fraction of a second: no spaCy, regex or pipeline behind it."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom extract.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'regex', 'yaml', 'bs4', 'jinja2')"
+            " or m in ('extract.pipeline', 'extract.figures', 'extract.authorities'))\n"
+            "print('HEAVY', heavy, file=sys.stderr)")
+    res = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert "HEAVY []" in res.stderr, res.stderr[-2000:]
