@@ -81,3 +81,15 @@ def test_a_run_with_the_cache_writes_the_same_bytes_as_one_without(tmp_path):
     assert outs["off"] == outs["first"] == outs["kept"]
 
 
+
+
+def test_a_run_that_fails_before_warming_leaves_the_libraries_as_they_were(tmp_path):
+    from click.testing import CliRunner
+
+    from extract.cli import main
+
+    compile_rx, compile_re = regex._main._compile, re._compile
+    (tmp_path / "file").write_text("x")
+    res = CliRunner().invoke(main, ["run", str(ROOT / "raw" / "d01.txt"), "--out", str(tmp_path / "file" / "out")])
+    assert res.exit_code == 2
+    assert regex._main._compile is compile_rx and re._compile is compile_re

@@ -66,6 +66,8 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     except WriteError as exc:  # disk full, read-only, not a folder: nothing half-written is left
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    finally:
+        patterns.finish()  # a no-op once the pipeline has warmed; restores the libraries if it never did
     for doc_id, error in report.failed:
         click.echo(f"error: {doc_id}: {error}", err=True)
     click.echo(report.summary(time.perf_counter() - t0))
