@@ -117,3 +117,17 @@ def test_explain_writes_rejected_candidates_and_only_then(tmp_path):
     assert not (out / "rejected.csv").exists()
     assert "rejected" not in (out / "manifest.json").read_text(encoding="utf-8")
     assert "--explain" in invoke("run", "--help").output
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["review", "--help"], ["run", "/no/such/folder"]])
+def test_help_and_usage_errors_import_no_pipeline(args):
+    """`extract --help` answers in a fraction of a second: no spaCy, regex or pipeline behind it."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom extract.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'regex', 'yaml', 'bs4', 'jinja2')"
+            " or m in ('extract.pipeline', 'extract.figures', 'extract.authorities'))\n"
+            "print('HEAVY', heavy, file=sys.stderr)")
+    res = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert "HEAVY []" in res.stderr, res.stderr[-2000:]

@@ -94,55 +94,153 @@ def test_cli_neutralises_a_page_that_starts_with_a_formula(tmp_path):
         assert doc["title"].startswith(title)
 
 
+def staged(out: Path) -> list[Path]:
+    """Staging folders (and previous runs moved aside) left beside `out`."""
+    return sorted(p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
 def test_exception_mid_batch_leaves_previous_output(tmp_path):
+    out = tmp_path / "out"
     result, _ = formula_result()
-    with write.Writer(Options(out=tmp_path)) as w:
+    with write.Writer(Options(out=out)) as w:
         w.add(result)
-    before = snapshot(tmp_path)
-    with pytest.raises(KeyboardInterrupt), write.Writer(Options(out=tmp_path)) as w:
+    before = snapshot(out)
+    with pytest.raises(KeyboardInterrupt), write.Writer(Options(out=out)) as w:
         w.add(Result(Document("other", "other.txt")))
         raise KeyboardInterrupt
-    assert snapshot(tmp_path) == before
-    assert not list(tmp_path.glob(".staging-*"))
+    assert snapshot(out) == before
+    assert not staged(out)
 
 
-def test_a_move_into_place_cut_short_is_finished_by_the_next_run(tmp_path, monkeypatch):
+def test_a_run_replaces_the_previous_one_whole(tmp_path):
+    out = tmp_path / "out"
     first, _ = formula_result()
-    with write.Writer(Options(out=tmp_path)) as w:
+    with write.Writer(Options(out=out)) as w:
         w.add(first)
-    second = Result(Document("g", "g.txt", status="ok"), "new text")
-    real = os.replace
+    with write.Writer(Options(out=out)) as w:
+        w.add(Result(Document("g", "g.txt"), "new text"))
+    assert [r["doc_id"] for r in rows(out / "documents.csv")] == ["g"]
+    assert sorted(p.name for p in (out / "clean").iterdir()) == ["g.txt"]
+    assert rows(out / "figures.csv") == [] and not staged(out)
+    write.check_run(out)
+
+
+def test_a_swap_cut_short_is_undone_by_the_next_run(tmp_path, monkeypatch):
+    """Where the filesystem cannot exchange two folders, the run is put in place by two renames; a
+    process dying between them leaves the previous run aside, and the next run puts it back."""
+    out = tmp_path / "out"
+    first, _ = formula_result()
+    with write.Writer(Options(out=out)) as w:
+        w.add(first)
+    before = snapshot(out)
+    real = os.rename
     calls = []
 
-    def dies_after_two(a, b):
+    def dies_after_one(a, b):
         calls.append(a)
-        if len(calls) > 2:
+        if len(calls) > 1:
             raise SystemExit("killed mid-swap")  # as if the process died here
         real(a, b)
 
-    monkeypatch.setattr(write.os, "replace", dies_after_two)
-    w = write.Writer(Options(out=tmp_path))
-    w.add(second)
+    monkeypatch.setattr(write, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(write.os, "rename", dies_after_one)
+    w = write.Writer(Options(out=out))
+    w.add(Result(Document("g", "g.txt"), "new text"))
     with pytest.raises(SystemExit):
         w.commit()
-    monkeypatch.setattr(write.os, "replace", real)
-    [stage] = tmp_path.glob(".staging-*")
-    assert (stage / "COMPLETE").exists()
-    # A later run (a new process, so a stage named after a dead pid) finishes the move.
-    dead = tmp_path / ".staging-999999999"
-    stage.rename(dead)
-    write.Writer(Options(out=tmp_path)).abort()
-    assert not list(tmp_path.glob(".staging-*"))
-    assert [r["doc_id"] for r in rows(tmp_path / "documents.csv")] == ["g"]
-    assert sorted(p.name for p in (tmp_path / "clean").iterdir()) == ["g.txt"]
-    assert rows(tmp_path / "figures.csv") == []
+    monkeypatch.setattr(write.os, "rename", real)
+    assert not out.exists()  # neither run is in place: never a mix of both
+    for p in staged(out):  # as if left by a process that has died since
+        p.rename(p.with_name(p.name.rsplit("-", 1)[0] + "-999999999"))
+    write.Writer(Options(out=out)).abort()
+    assert snapshot(out) == before and not staged(out)
 
 
 def test_a_live_runs_staging_folder_is_left_alone(tmp_path):
-    live = tmp_path / f".staging-{os.getppid()}"
+    out = tmp_path / "out"
+    live = tmp_path / f".out.staging-{os.getppid()}"
     (live / "clean").mkdir(parents=True)
-    write.Writer(Options(out=tmp_path)).abort()
-    assert live.exists()
+    dead = tmp_path / ".out.staging-999999999"
+    dead.mkdir()
+    write.Writer(Options(out=out)).abort()
+    assert live.exists() and not dead.exists()
+
+
+def test_a_folder_holding_other_files_is_not_replaced(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(write.WriteError, match="notes.txt"):
+        write.Writer(Options(out=tmp_path))
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_readers_refuse_a_run_that_disagrees_with_its_manifest(tmp_path):
+    from click.testing import CliRunner
+
+    from extract.cli import main
+
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["run", str(RAW / "d01.txt"), str(RAW / "d02.txt"), "--out", str(out), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    write.check_run(out)
+    other = tmp_path / "other"
+    res = CliRunner().invoke(main, ["run", str(RAW / "d03.txt"), "--out", str(other), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    # a mix of two runs: figures.csv from the other one
+    shutil.copyfile(other / "figures.csv", out / "figures.csv")
+    for args in (["diff", str(other), str(out)], ["check", str(out)], ["score", str(out)],
+                 ["review", str(out), "-o", str(tmp_path / "r.html")]):
+        res = CliRunner().invoke(main, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert "not one whole run: figures.csv differs from the manifest" in res.output
+    assert not (tmp_path / "r.html").exists()
+    # a clean text changed, removed or added
+    shutil.copyfile(other / "figures.csv", out / "figures.csv")
+    for change in ("edit", "remove", "add"):
+        fresh = tmp_path / f"fresh-{change}"
+        shutil.copytree(other, fresh)
+        [text] = (fresh / "clean").iterdir()
+        if change == "edit":
+            text.write_text(text.read_text(encoding="utf-8") + " ", encoding="utf-8")
+        elif change == "remove":
+            text.unlink()
+        else:
+            (fresh / "clean" / "extra.txt").write_text("x", encoding="utf-8")
+        with pytest.raises(write.RunError, match="clean/ differs"):
+            write.check_run(fresh)
+
+
+def _limited(limit: int) -> None:
+    """In the child: files may not grow past `limit` bytes (EFBIG, as a full disk gives ENOSPC)."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_leaves_the_previous_run_and_one_clear_message(tmp_path, jobs):
+    out = tmp_path / "out"
+    code = "import sys; from extract.cli import main; sys.exit(main())"
+    args = [sys.executable, "-c", code, "run", str(RAW), "--out", str(out), "--no-progress", "--jobs", jobs]
+    small = subprocess.run([*args[:4], str(RAW / "d01.txt"), *args[5:]], capture_output=True, text=True)
+    assert small.returncode == 0, small.stderr
+    before = snapshot(out)
+    res = subprocess.run(args, capture_output=True, text=True, preexec_fn=lambda: _limited(20_000))
+    assert res.returncode == 2, res.stderr
+    assert "Traceback" not in res.stderr
+    assert res.stderr.count("error:") == 1 and f"cannot write the run to {out}" in res.stderr, res.stderr
+    assert snapshot(out) == before and not staged(out)
+
+
+def test_an_unwritable_out_is_one_clear_message(tmp_path):
+    from click.testing import CliRunner
+
+    from extract.cli import main
+
+    (tmp_path / "file").write_text("x")
+    res = CliRunner().invoke(main, ["run", str(RAW / "d01.txt"), "--out", str(tmp_path / "file" / "out")])
+    assert res.exit_code == 2 and "cannot write the run to" in res.output and res.exception.code == 2
 
 
 # --- killing a real run -----------------------------------------------------------
@@ -173,7 +271,7 @@ def _wait_for_rows(out: Path, proc: subprocess.Popen, timeout: float = 120) -> N
     """Until the run has written some documents into its staging folder."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for stage in out.glob(".staging-*"):
+        for stage in staged(out):
             docs = stage / "documents.csv"
             if docs.exists() and docs.stat().st_size > 2000:
                 return
@@ -183,6 +281,7 @@ def _wait_for_rows(out: Path, proc: subprocess.Popen, timeout: float = 120) -> N
     pytest.fail("run never started writing")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
 def test_run_killed_mid_batch_leaves_previous_output_complete(tmp_path, sig):
     small = _corpus(tmp_path / "small", 1)
@@ -200,9 +299,51 @@ def test_run_killed_mid_batch_leaves_previous_output_complete(tmp_path, sig):
     assert code != 0
     assert snapshot(out) == before  # the previous run, whole and unchanged
     if sig == signal.SIGINT:  # Ctrl-C: the run cleans up after itself
-        assert not list(out.glob(".staging-*"))
+        assert not staged(out)
 
     again = _run(small, out, "--jobs", "1")  # the next run clears what the killed one left
     assert again.wait(timeout=300) == 0, _log(out)
-    assert not list(out.glob(".staging-*"))
+    assert not staged(out)
     assert snapshot(out) == before
+
+
+def test_rows_written_by_many_workers_merge_to_the_same_bytes(tmp_path, monkeypatch):
+    """Workers append to shards of their own (a new one per replaced worker); the main process copies
+    their bytes in doc_id order: the run is byte-identical to one written by the main process alone."""
+    results = []
+    for i in range(40):
+        r, _ = formula_result()
+        doc_id = f"d{i:02d}"
+        r.document.doc_id = doc_id
+        r.figures[0].doc_id = r.checks[0].doc_id = doc_id
+        results.append(r)
+    with write.Writer(Options(out=tmp_path / "direct")) as w:
+        for r in results:
+            w.add(r)
+    with write.Writer(Options(out=tmp_path / "shards")) as w:
+        shards = []
+        for pid in range(20):  # 20 worker processes, each writing two documents
+            monkeypatch.setattr(write.os, "getpid", lambda pid=pid: 1000 + pid)
+            shards.append(w.shard())
+            shards.append(shards[-1])
+        written = []
+        for shard, r in zip(shards, results, strict=True):
+            monkeypatch.setattr(write.os, "getpid", lambda s=shard: 1000 + shards.index(s) // 2)
+            written.append(shard.write(r))
+        monkeypatch.undo()
+        for item in written:
+            w.add(item)
+    assert snapshot(tmp_path / "direct") == snapshot(tmp_path / "shards")
+    assert len(rows(tmp_path / "shards" / "figures.csv")) == 40
+    write.check_run(tmp_path / "shards")
+
+
+def test_the_swap_is_one_exchange_of_two_folders(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "new").write_text("n")
+    (b / "old").write_text("o")
+    if not write._exchange(a, b):
+        pytest.skip("this filesystem cannot exchange two folders (two renames are used instead)")
+    assert [p.name for p in a.iterdir()] == ["old"] and [p.name for p in b.iterdir()] == ["new"]

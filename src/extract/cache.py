@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import astuple, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import ingest, rules, write
 from .model import Document, Options, Result
@@ -116,7 +117,7 @@ class Cache:
             pass  # a full or read-only disk costs speed next time, not this run's output
 
 
-def cached_run(run: Callable[[list[ingest.Input], Options], Iterator[Result]], inputs: list[ingest.Input],
+def cached_run(run: Callable[..., Iterator[Any]], inputs: list[ingest.Input],
                options: Options, cache: Cache) -> Iterator[Result]:
     """`run(inputs, options)` for the inputs whose key is not in the cache; results in input order.
 
@@ -125,7 +126,7 @@ def cached_run(run: Callable[[list[ingest.Input], Options], Iterator[Result]], i
     found = [cache.get(k) if k else None for k in keys]
     misses = [i for i, r in enumerate(found) if r is None]
     cache.hits, cache.misses = len(inputs) - len(misses), len(misses)
-    return _in_order(found, keys, run([inputs[i] for i in misses], options), cache)
+    return _in_order(found, keys, run([inputs[i] for i in misses], options, [keys[i] for i in misses]), cache)
 
 
 def _in_order(found: list[Result | None], keys: list[str | None], computed: Iterator[Result],
@@ -135,6 +136,6 @@ def _in_order(found: list[Result | None], keys: list[str | None], computed: Iter
             yield hit
             continue
         result = next(computed)
-        if keys[i]:
+        if keys[i] and isinstance(result, Result):  # a worker that wrote its own rows cached them too
             cache.put(keys[i], result)
         yield result

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import click
 
-from . import archive, cache, parquet, pipeline, spark
+# Only light modules here: `--help` and usage errors must not import the pipeline, spaCy or regex (issue 11).
 from . import score as scoring
 from .model import Options
-from .write import Writer
 
 DEFAULT_RAW = Path("raw")
 DEFAULT_OUT = Path("output")
@@ -52,36 +51,51 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    if master and engine != "spark":
+        raise click.UsageError("--master needs --engine spark")
+    from . import compiled
+
+    patterns = compiled.Session()  # before the pipeline's imports, so spaCy's own patterns are kept too
+    from . import archive, cache, parquet, pipeline, spark
+    from .write import WriteError, Writer
+
     options = Options(out=out, jobs=jobs, rules_dir=rules_dir, max_bytes=max_bytes,
                       neutralise_formulas=not raw_csv, progress=progress, explain=explain, cache=not no_cache)
     t0 = time.perf_counter()
     records: Counter[str] = Counter()
-    store = cache.Cache(out / cache.FOLDER, options) if options.cache else None
-    inputs, dupes = pipeline.plan(roots, records, store.folder if store else None)
     report = pipeline.Report()
     show = sys.stderr.isatty() if progress is None else progress
-    if master and engine != "spark":
-        raise click.UsageError("--master needs --engine spark")
-
-    def compute(ins: list, opts: Options):  # the engine: this machine's workers or Spark tasks
-        return spark.run(ins, opts, master) if engine == "spark" else pipeline.run(ins, opts)
-
     try:
-        tables = parquet.Tables(out, enabled=fmt == "parquet")
-        computed = cache.cached_run(compute, inputs, options, store) if store else compute(inputs, options)
+        parquet.Tables(out, enabled=fmt == "parquet")  # pyarrow is there, or a usage error before anything
+        store = cache.Cache(out / cache.FOLDER, options) if options.cache else None
+        inputs, dupes = pipeline.plan(roots, records, store.folder if store else None)
+        with Writer(options) as writer, parquet.Tables(writer.stage, enabled=fmt == "parquet") as tables:
+            # Local workers write their own rows (the main process only copies bytes); Parquet needs the rows here.
+            shard = writer.shard() if engine == "local" and not tables.enabled else None
+
+            def compute(ins: list, opts: Options, keys: list | None = None):  # this machine's workers or Spark tasks
+                if engine == "spark":
+                    return spark.run(ins, opts, master)
+                return pipeline.run(ins, opts, shard, patterns.finish, store, keys)
+
+            computed = cache.cached_run(compute, inputs, options, store) if store else compute(inputs, options)
+            # Duplicate doc_ids join the stream in doc_id order, after the file that kept the id.
+            results = heapq.merge(computed, dupes, key=lambda r: r.document.doc_id)
+            if show and len(inputs) > 1:
+                from tqdm import tqdm
+
+                results = tqdm(results, total=len(inputs) + len(dupes), unit="doc", file=sys.stderr)
+            for result in results:
+                writer.add(result)
+                tables.add(result)
+                report.add(result)
     except (parquet.Unavailable, spark.Unavailable) as exc:
         raise click.UsageError(str(exc)) from exc
-    # Duplicate doc_ids join the stream in doc_id order, after the file that kept the id.
-    results = heapq.merge(computed, dupes, key=lambda r: r.document.doc_id)
-    with tables, Writer(options) as writer:
-        if show and len(inputs) > 1:
-            from tqdm import tqdm
-
-            results = tqdm(results, total=len(inputs) + len(dupes), unit="doc", file=sys.stderr)
-        for result in results:
-            writer.add(result)
-            tables.add(result)
-            report.add(result)
+    except WriteError as exc:  # disk full, read-only, not a folder: nothing half-written is left
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        patterns.finish()  # a no-op once the pipeline has warmed; restores the libraries if it never did
     for doc_id, error in report.failed:
         click.echo(f"error: {doc_id}: {error}", err=True)
     if records:
@@ -93,7 +107,8 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
 
 
 @main.command()
-@click.argument("output", type=click.Path(path_type=Path, exists=True, file_okay=False), default=DEFAULT_OUT)
+@click.argument("output", type=click.Path(path_type=Path, exists=True, file_okay=False), default=DEFAULT_OUT,
+                callback=lambda ctx, param, value: _is_run(ctx, param, value))
 @click.option("--expected", type=click.Path(path_type=Path, exists=True, file_okay=False), default=scoring.EXPECTED,
               show_default=True, help="Folder with figures.csv, not_figures.csv, authorities.csv annotations.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary, not each document, miss and false row.")
@@ -108,6 +123,13 @@ def score(output: Path, expected: Path, quiet: bool, docs: tuple[str, ...]) -> N
 def _is_run(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     if value is not None and not (value / "documents.csv").is_file():
         raise click.BadParameter(f"{value} is not an output folder (no documents.csv)", ctx, param)
+    if value is not None:
+        from .write import RunError, check_run
+
+        try:
+            check_run(value)  # a run whose files disagree with its manifest is refused, never read as a mix
+        except RunError as exc:
+            raise click.BadParameter(str(exc), ctx, param) from None
     return value
 
 
@@ -184,13 +206,30 @@ def review(output: Path, diff_old: Path | None, docs: tuple[str, ...], out: Path
     click.echo(f"review page: {path}")
 
 
+def _is_extracted_run(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A run whose extracted files are whole; its cross-page tables are what `consolidate` (re)writes."""
+    if value is not None and not (value / "documents.csv").is_file():
+        raise click.BadParameter(f"{value} is not an output folder (no documents.csv)", ctx, param)
+    if value is not None:
+        from .write import CONSOLIDATED, RunError, check_run
+
+        try:
+            check_run(value, ignore=("documents.csv", *CONSOLIDATED))
+        except RunError as exc:
+            raise click.BadParameter(str(exc), ctx, param) from None
+    return value
+
+
 @main.command()
-@click.argument("output", type=_RUN_DIR, default=DEFAULT_OUT, callback=_is_run)
+@click.argument("output", type=_RUN_DIR, default=DEFAULT_OUT, callback=_is_extracted_run)
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="Rules folder (default: the bundled rules/).")
 @click.option("--raw-csv", is_flag=True, help="Do not neutralise cells that a spreadsheet would run as formulas.")
 def consolidate(output: Path, rules_dir: Path | None, raw_csv: bool) -> None:
     """Across pages: authority_judgements.csv, figure_series.csv and documents.csv's duplicate_of (as `run` does)."""
     from . import consolidate as consolidating
+    from .write import CONSOLIDATED, refresh_manifest
 
-    click.echo(consolidating.write(output, rules_dir, safe=not raw_csv))
+    summary = consolidating.write(output, rules_dir, safe=not raw_csv)
+    refresh_manifest(output, ("documents.csv", *CONSOLIDATED))  # the run stays one whole run
+    click.echo(summary)

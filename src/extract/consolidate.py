@@ -477,7 +477,7 @@ def _write_csv(path: Path, header: list[str], rows: Iterator[list[Any]] | list[l
             w.writerow([neutralise(v) for v in row] if safe else row)
         fh.flush()
         os.fsync(fh.fileno())
-    os.rename(tmp, path)  # atomic over an existing file on POSIX, like the run's own swap
+    os.replace(tmp, path)  # atomic over an existing file
 
 
 def _documents_rows(path: Path, dup: dict[str, str]) -> Iterator[list[str]]:

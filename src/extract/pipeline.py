@@ -4,7 +4,9 @@
 exception (a failure becomes the document's `error` status). `run` fans
 documents out to one worker per core and yields results in doc_id order, so
 the writer can stream them to disk and memory stays flat however large the
-batch is.
+batch is. Given a `write.Shard`, workers write their documents' clean text and
+CSV rows themselves and send back only where they put them, so the main
+process merely copies bytes in doc_id order.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ import multiprocessing as mp
 import os
 import traceback
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from . import authorities, clean, figures, ingest, validate
 from .model import CleanDoc, Document, Options, RawDoc, Rejected, Result, Source
+from .write import Shard, Written
 
 
 def process(inp: ingest.Input, options: Options) -> Result:
@@ -116,12 +120,24 @@ def warm(options: Options) -> None:
     validate.check(cd, figs, options.rules_dir)
 
 
-def _init_worker(options: Options) -> None:
+_shard: Shard | None = None  # set in each worker: where it writes its documents
+_store: Any = None  # set in each worker: the cache (cache.Cache) it stores what it wrote in
+
+
+def _init_worker(options: Options, shard: Shard | None = None, store: Any = None) -> None:
+    global _shard, _store
+    _shard, _store = shard, store
     warm(options)  # a no-op after fork (caches inherited); needed under spawn
 
 
-def _work(args: tuple[ingest.Input, Options]) -> Result:
-    return process(*args)
+def _work(args: tuple[ingest.Input, Options, str | None]) -> Result | Written:
+    inp, options, key = args
+    result = process(inp, options)
+    if _shard is None:
+        return result  # the main process writes it (and caches it)
+    if _store is not None and key:
+        _store.put(key, result)
+    return _shard.write(result)
 
 
 def jobs(options: Options, n_docs: int) -> int:
@@ -129,19 +145,31 @@ def jobs(options: Options, n_docs: int) -> int:
     return max(1, min(n, n_docs))
 
 
-def run(inputs: list[ingest.Input], options: Options) -> Iterator[Result]:
-    """Results in input order, computed on `options.jobs` processes."""
+def run(inputs: list[ingest.Input], options: Options, shard: Shard | None = None,
+        warmed: Callable[[], None] | None = None, store: Any = None,
+        keys: list[str | None] | None = None) -> Iterator[Result | Written]:
+    """Results in input order, computed on `options.jobs` processes (written by
+    the workers into `shard` when given, and kept in the cache `store` under
+    `keys`); `warmed` is called once every stage is loaded."""
     n = jobs(options, len(inputs))
+    try:
+        warm(options)
+    except Exception:  # noqa: BLE001 - in one process, each document records the problem itself
+        if n > 1:
+            raise
+    finally:
+        if warmed is not None:
+            warmed()
     if n == 1:
         for inp in inputs:
             yield process(inp, options)
         return
-    warm(options)
     gc.freeze()  # keep the inherited, warmed objects out of the workers' GC: no copy-on-write storms
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(n, initializer=_init_worker, initargs=(options,), maxtasksperchild=500) as pool:
+    keyed = keys or [None] * len(inputs)
+    with ctx.Pool(n, initializer=_init_worker, initargs=(options, shard, store), maxtasksperchild=500) as pool:
         # imap keeps order; chunks of one keep a slow page from holding others back.
-        it = pool.imap(_work, ((inp, options) for inp in inputs), chunksize=1)
+        it = pool.imap(_work, ((inp, options, k) for inp, k in zip(inputs, keyed, strict=True)), chunksize=1)
         yield from it
 
 

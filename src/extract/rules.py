@@ -31,7 +31,7 @@ class RuleError(ValueError):
         super().__init__(f"invalid rule file {path}:\n{lines}")
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster start-up (issue 11)
     """SafeLoader that records the line of every mapping under `__line__`."""
 
 

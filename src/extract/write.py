@@ -1,45 +1,63 @@
-"""Stream results to CSV, atomically.
+"""Stream results to CSV; a run appears whole or not at all.
 
-Everything is written into a staging folder inside the output folder; only
-when the batch is complete is it moved into place. A run interrupted before
-that point (Ctrl-C, killed) leaves the previous output as it was, apart from a
-stale `.staging-*` folder that the next run removes.
+A run is built in a staging folder beside the output folder
+(`.OUT.staging-<pid>`) and put in place with one atomic directory exchange
+(`renameat2(RENAME_EXCHANGE)` on Linux; elsewhere two renames that the next run
+undoes if they were cut short). A run killed at any point leaves the previous
+output whole; its staging folder is removed by the next run.
 
-The move into place is a handful of renames within one filesystem, with
-Ctrl-C held off while they run. Before the first rename the staging folder is
-marked complete (its files flushed to disk); if the process dies between the
-renames anyway, the next run finishes the same renames from that folder, so
-the output never stays a mix of two runs.
+With worker processes, each worker writes its documents' clean texts into the
+staging folder and appends their CSV rows to its own shard files; the main
+process only copies those bytes into the four CSVs in doc_id order, so it stays
+off the critical path (`Shard`, `Written`).
+
+manifest.json records the size and sha256 of every file of the run; readers
+(`check_run`) refuse a run whose files disagree with it. With `--explain` the
+run also has rejected.csv; its cross-page tables (consolidate.py) are computed
+over the staged run before it is put in place; the incremental cache
+(`OUT/.cache`) moves into the new run folder with it.
 """
 
 from __future__ import annotations
 
 import csv
+import ctypes
+import errno
+import hashlib
 import io
 import json
 import os
 import shutil
-import signal
+from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from . import rules
 from .model import Check, Document, Figure, Mention, Options, Rejected, Result, columns
 
 TABLES = {"documents": Document, "figures": Figure, "authorities": Mention, "checks": Check}
-# Row values in column order (dataclasses.astuple deep-copies, ten times slower).
-_GETTERS = {name: attrgetter(*columns(cls)) for name, cls in TABLES.items()}
-# Written only with `--explain`; without it the file is absent (a stale one is removed).
+# Written only with `--explain`; without it the file is absent.
 EXPLAIN = "rejected"
-_GETTERS[EXPLAIN] = attrgetter(*columns(Rejected))
+# Row values in column order (dataclasses.astuple deep-copies, ten times slower).
+_GETTERS = {name: attrgetter(*columns(cls)) for name, cls in {**TABLES, EXPLAIN: Rejected}.items()}
+CONSOLIDATED = ("authority_judgements.csv", "figure_series.csv")  # consolidate.py's tables
+CACHE = ".cache"  # cache.py's folder inside a run
 # A cell starting with one of these is run as a formula by spreadsheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# The files of a run, in the order they are moved into place (manifest last).
-_OUTPUTS = [*(f"{name}.csv" for name in TABLES), f"{EXPLAIN}.csv", "authority_judgements.csv", "figure_series.csv",
-            "manifest.json"]
-_COMPLETE = "COMPLETE"  # marks a staging folder that holds a whole run
+# What an output folder may hold: a run's files (and an older version's staging folders).
+_RUN_FILES = {*(f"{name}.csv" for name in TABLES), f"{EXPLAIN}.csv", *CONSOLIDATED, "manifest.json", "clean",
+              "parquet", CACHE}
+_SHARDS = ".shards"  # inside the staging folder: the workers' CSV rows, removed before the swap
+_OPEN_SHARDS = 16  # shards whose files the main process keeps open (workers are replaced every 500 pages)
+
+
+class WriteError(OSError):
+    """The run could not be written (disk full, read-only, not a folder): one clear message."""
+
+
+class RunError(ValueError):
+    """A run folder whose files disagree with its manifest.json."""
 
 
 def neutralise(value: Any) -> Any:
@@ -49,73 +67,212 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def tables(explain: bool) -> list[str]:
+    """The CSV tables a run writes, in order."""
+    return [*TABLES, EXPLAIN] if explain else list(TABLES)
+
+
+def _rows(result: Result, name: str) -> list[Any]:
+    if name == EXPLAIN:
+        return sorted(result.rejected, key=lambda r: (r.start, r.end, r.rule, r.text))
+    return {"documents": [result.document], "figures": result.figures, "authorities": result.mentions,
+            "checks": result.checks}[name]
+
+
+def encode(result: Result, neutralise_formulas: bool, explain: bool = False) -> list[bytes]:
+    """The CSV rows of one result, as UTF-8 bytes per table (in `tables(explain)` order).
+    A cached result (cache.py) carries them already."""
+    rendered = getattr(result, "rendered", None)
+    if rendered is not None:
+        return [rendered.get(name, "").encode("utf-8") for name in tables(explain)]
+    parts = []
+    for name in tables(explain):
+        rows = _rows(result, name)
+        if not rows:
+            parts.append(b"")
+            continue
+        buf = io.StringIO()
+        w, get = csv.writer(buf, lineterminator="\n"), _GETTERS[name]
+        if neutralise_formulas:
+            w.writerows([neutralise(v) for v in get(row)] for row in rows)
+        else:
+            w.writerows(get(row) for row in rows)
+        parts.append(buf.getvalue().encode("utf-8"))
+    return parts
+
+
+def render(result: Result, neutralise_formulas: bool = True, explain: bool = False) -> dict[str, str]:
+    """The CSV text `Writer.add` writes for `result`, table by table (what the cache keeps)."""
+    return {name: data.decode("utf-8") for name, data in
+            zip(tables(explain), encode(result, neutralise_formulas, explain), strict=True)}
+
+
+def _header(name: str) -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(columns({**TABLES, EXPLAIN: Rejected}[name]))
+    return buf.getvalue().encode("utf-8")
+
+
+def _write_clean(stage: Path, doc_id: str, text: str) -> tuple[str, int, str]:
+    data = text.encode("utf-8")
+    name = f"{doc_id}.txt"
+    with (stage / "clean" / name).open("wb") as f:
+        f.write(data)
+    return name, len(data), hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Written:
+    """What a worker sends back for a document it wrote itself: the row of
+    documents.csv (for the report), where its CSV bytes are, its clean text's hash."""
+
+    document: Document
+    shard: str  # path prefix of the worker's shard files
+    spans: list[tuple[int, int]]  # (offset, length) per table
+    clean: tuple[str, int, str] | None  # (file name, bytes, sha256)
+
+
+class Shard:
+    """A worker's share of a run: clean texts written in place, CSV rows appended to files of its own."""
+
+    def __init__(self, stage: Path, out: Path, neutralise_formulas: bool, explain: bool = False):
+        self.stage, self.out = Path(stage), Path(out)
+        self.neutralise, self.explain = neutralise_formulas, explain
+        self._fds: list[int] = []
+        self._prefix = ""
+
+    def write(self, result: Result) -> Written:
+        try:
+            if not self._fds:  # opened in the worker itself (after fork), named by its pid
+                self._prefix = str(self.stage / _SHARDS / str(os.getpid()))
+                flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+                self._fds = [os.open(f"{self._prefix}.{name}", flags, 0o644) for name in tables(self.explain)]
+            spans = []
+            for fd, data in zip(self._fds, encode(result, self.neutralise, self.explain), strict=True):
+                spans.append((os.lseek(fd, 0, os.SEEK_END), len(data)))
+                _write_all(fd, data)
+            clean = None
+            if result.clean_text is not None:
+                clean = _write_clean(self.stage, result.document.doc_id, result.clean_text)
+        except OSError as exc:
+            raise WriteError(f"cannot write the run to {self.out}: {exc.strerror or exc}") from None
+        return Written(result.document, self._prefix, spans, clean)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 class Writer:
-    """Writes the four CSVs and clean texts of a run into `options.out`."""
+    """Writes the four CSVs, clean texts and manifest of a run, then puts it in place as `options.out`."""
 
     def __init__(self, options: Options):
         self.options = options
         self.out = Path(options.out)
-        self.out.mkdir(parents=True, exist_ok=True)
-        for stale in sorted(self.out.glob(".staging-*")):
-            _recover(self.out, stale)
-        self.stage = self.out / f".staging-{os.getpid()}"
-        (self.stage / "clean").mkdir(parents=True)
-        self._files = {}
-        self._writers = {}
-        for name, cls in TABLES.items():
-            f = (self.stage / f"{name}.csv").open("w", encoding="utf-8", newline="")
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(columns(cls))
-            self._files[name], self._writers[name] = f, w
-        if options.explain:
-            f = (self.stage / f"{EXPLAIN}.csv").open("w", encoding="utf-8", newline="")
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(columns(Rejected))
-            self._files[EXPLAIN], self._writers[EXPLAIN] = f, w
+        try:
+            _check_out(self.out)
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            _recover(self.out)
+            self.stage = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
+            shutil.rmtree(self.stage, ignore_errors=True)
+            (self.stage / "clean").mkdir(parents=True)
+            (self.stage / _SHARDS).mkdir()
+            self._tables = tables(options.explain)
+            self._files = {name: (self.stage / f"{name}.csv").open("wb") for name in self._tables}
+        except OSError as exc:
+            if hasattr(self, "stage"):
+                shutil.rmtree(self.stage, ignore_errors=True)
+            raise WriteError(f"cannot write the run to {self.out}: {exc.strerror or exc}") from None
+        self._hashes = {name: hashlib.sha256() for name in self._tables}
+        self._clean: list[tuple[str, int, str]] = []
+        self._shards: dict[str, list[int]] = {}
+        for name in self._tables:
+            self._put(name, _header(name))
 
-    def _rows(self, name: str, rows: list[Any]) -> None:
-        w, get = self._writers[name], _GETTERS[name]
-        if self.options.neutralise_formulas:
-            w.writerows([neutralise(v) for v in get(row)] for row in rows)
-        else:
-            w.writerows(get(row) for row in rows)
+    def shard(self) -> Shard:
+        """The writer for worker processes (pass it to them before they start)."""
+        return Shard(self.stage, self.out, self.options.neutralise_formulas, self.options.explain)
 
-    def add(self, result: Result) -> None:
-        rendered = getattr(result, "rendered", None)  # a cached result (cache.py): its rows, already CSV text
-        if rendered is not None:
-            for name, text in rendered.items():
-                self._files[name].write(text)
-            self._clean(result)
-            return
-        self._rows("documents", [result.document])
-        self._rows("figures", result.figures)
-        self._rows("authorities", result.mentions)
-        self._rows("checks", result.checks)
-        if self.options.explain:
-            self._rows(EXPLAIN, _rejected_order(result.rejected))
-        self._clean(result)
+    def _put(self, name: str, data: bytes) -> None:
+        if data:
+            self._files[name].write(data)
+            self._hashes[name].update(data)
 
-    def _clean(self, result: Result) -> None:
-        if result.clean_text is not None:
-            (self.stage / "clean" / f"{result.document.doc_id}.txt").write_text(result.clean_text, encoding="utf-8")
+    def add(self, result: Result | Written) -> None:
+        """Append one document (in doc_id order): a result, or what a worker already wrote."""
+        try:
+            if isinstance(result, Written):
+                fds = self._shards.pop(result.shard, None)
+                if fds is None:
+                    fds = [os.open(f"{result.shard}.{n}", os.O_RDONLY) for n in self._tables]
+                self._shards[result.shard] = fds  # most recently used last
+                if len(self._shards) > _OPEN_SHARDS:  # a replaced worker's shard: close its files
+                    for fd in self._shards.pop(next(iter(self._shards))):
+                        os.close(fd)
+                for name, fd, (offset, length) in zip(self._tables, fds, result.spans, strict=True):
+                    if length:
+                        self._put(name, os.pread(fd, length, offset))
+                if result.clean:
+                    self._clean.append(result.clean)
+                return
+            for name, data in zip(self._tables, encode(result, self.options.neutralise_formulas, self.options.explain),
+                                  strict=True):
+                self._put(name, data)
+            if result.clean_text is not None:
+                self._clean.append(_write_clean(self.stage, result.document.doc_id, result.clean_text))
+        except OSError as exc:
+            raise WriteError(f"cannot write the run to {self.out}: {exc.strerror or exc}") from None
 
     def commit(self) -> None:
-        """Move the finished run into place, replacing the previous one."""
-        for f in self._files.values():
-            f.flush()
-            os.fsync(f.fileno())
-            f.close()
-        _consolidate(self.stage, self.options)
-        manifest = {"rules": rules.manifest(self.options.rules_dir), "columns": {n: columns(c) for n, c in TABLES.items()}}
-        if self.options.explain:
-            manifest["columns"][EXPLAIN] = columns(Rejected)
-        _write_synced(self.stage / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        _write_synced(self.stage / _COMPLETE, "")
-        _swap(self.out, self.stage)
+        """Finish the run and put it in place, replacing the previous one in one step."""
+        try:
+            self._close_shards()
+            files = {}
+            for name, f in self._files.items():
+                f.flush()
+                os.fsync(f.fileno())
+                files[f"{name}.csv"] = {"bytes": f.tell(), "sha256": self._hashes[name].hexdigest()}
+                f.close()
+            shutil.rmtree(self.stage / _SHARDS)
+            # The cross-page tables, over the whole staged run; they rewrite documents.csv (duplicate_of).
+            from . import consolidate
+
+            consolidate.write(self.stage, self.options.rules_dir, self.options.neutralise_formulas)
+            for name in ("documents.csv", *CONSOLIDATED):
+                files[name] = _file_entry(self.stage / name)
+            files["clean/"] = _clean_entry(sorted(self._clean))
+            from . import rules  # here, not at import: `extract --help` must not load regex and yaml
+
+            cols = {n: columns(c) for n, c in TABLES.items()}
+            if self.options.explain:
+                cols[EXPLAIN] = columns(Rejected)
+            manifest = {"rules": rules.manifest(self.options.rules_dir), "columns": cols, "files": files}
+            _write_synced(self.stage / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            _fsync_dir(self.stage / "clean")
+            _fsync_dir(self.stage)
+            if (self.out / CACHE).is_dir():  # the cache goes on with the new run (a cache lost is only slower)
+                os.rename(self.out / CACHE, self.stage / CACHE)
+            _swap(self.out, self.stage)
+        except OSError as exc:
+            self.abort()
+            raise WriteError(f"cannot write the run to {self.out}: {exc.strerror or exc}") from None
+
+    def _close_shards(self) -> None:
+        for fds in self._shards.values():
+            for fd in fds:
+                os.close(fd)
+        self._shards.clear()
 
     def abort(self) -> None:
+        """Drop the unfinished run; the previous output stays as it was."""
+        self._close_shards()
         for f in self._files.values():
-            f.close()
+            try:
+                f.close()
+            except OSError:
+                pass  # a failed flush on a full disk: the file is deleted next
         shutil.rmtree(self.stage, ignore_errors=True)
 
     def __enter__(self) -> Writer:
@@ -128,33 +285,20 @@ class Writer:
             self.abort()
 
 
-def _rejected_order(rows: list[Rejected]) -> list[Rejected]:
-    return sorted(rows, key=lambda r: (r.start, r.end, r.rule, r.text))
+def _file_entry(path: Path) -> dict[str, Any]:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return {"bytes": path.stat().st_size, "sha256": h.hexdigest()}
 
 
-def _consolidate(stage: Path, options: Options) -> None:
-    """Issue 14: the cross-page tables and `duplicate_of`, computed over the whole staged run before it moves into place."""
-    from . import consolidate
-
-    consolidate.write(stage, options.rules_dir, options.neutralise_formulas)
-
-
-def render(result: Result, neutralise_formulas: bool = True, explain: bool = False) -> dict[str, str]:
-    """The CSV text `Writer.add` writes for `result`, table by table (for the cache)."""
-    out = {}
-    tables: list[tuple[str, list[Any]]] = [("documents", [result.document]), ("figures", result.figures),
-                                           ("authorities", result.mentions), ("checks", result.checks)]
-    if explain:
-        tables.append((EXPLAIN, _rejected_order(result.rejected)))
-    for name, rows in tables:
-        buf = io.StringIO()
-        w, get = csv.writer(buf, lineterminator="\n"), _GETTERS[name]
-        if neutralise_formulas:
-            w.writerows([neutralise(v) for v in get(row)] for row in rows)
-        else:
-            w.writerows(get(row) for row in rows)
-        out[name] = buf.getvalue()
-    return out
+def _clean_entry(clean: list[tuple[str, int, str]]) -> dict[str, Any]:
+    """One manifest entry for clean/: file count, total bytes, and a hash over every file's name, size and hash."""
+    h = hashlib.sha256()
+    for name, size, sha in clean:
+        h.update(f"{name}\t{size}\t{sha}\n".encode())
+    return {"files": len(clean), "bytes": sum(c[1] for c in clean), "sha256": h.hexdigest()}
 
 
 def _write_synced(path: Path, text: str) -> None:
@@ -164,27 +308,59 @@ def _write_synced(path: Path, text: str) -> None:
         os.fsync(f.fileno())
 
 
-def _swap(out: Path, stage: Path) -> None:
-    """Rename a complete stage's files over the output's. Idempotent: after an
-    interruption, calling it again on the same stage finishes the job."""
-    mask = getattr(signal, "pthread_sigmask", None)  # POSIX only
-    old_mask = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if mask else None
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        if (stage / "clean").is_dir():
-            if (out / "clean").exists():
-                shutil.rmtree(stage / "clean.old", ignore_errors=True)
-                os.replace(out / "clean", stage / "clean.old")
-            os.replace(stage / "clean", out / "clean")
-        for fn in _OUTPUTS:
-            if (stage / fn).exists():
-                os.replace(stage / fn, out / fn)
-            elif fn == f"{EXPLAIN}.csv":
-                (out / fn).unlink(missing_ok=True)  # a run without --explain has no rejected.csv
-        (stage / _COMPLETE).unlink(missing_ok=True)
+        os.fsync(fd)
     finally:
-        if mask:
-            mask(signal.SIG_SETMASK, old_mask)
-    shutil.rmtree(stage, ignore_errors=True)
+        os.close(fd)
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an output folder that holds anything but a run: it is replaced whole."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise WriteError(f"cannot write the run to {out}: it exists and is not a folder")
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in _RUN_FILES and not p.name.startswith(".staging-"))
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+        raise WriteError(f"{out} holds files that are not part of a run ({shown}); a run replaces its folder "
+                         "whole, so choose a new or empty folder")
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)  # the C library already loaded (find_library would spawn ldconfig)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
+        return False  # the filesystem cannot exchange: fall back to two renames
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap(out: Path, stage: Path) -> None:
+    """Put the finished run `stage` in place as `out` in one step; delete the previous run."""
+    if not out.exists():
+        os.rename(stage, out)
+        return
+    if _exchange(stage, out):
+        shutil.rmtree(stage, ignore_errors=True)  # it now holds the previous run
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    os.rename(out, old)  # cut short here, the next run puts `old` back (_recover)
+    os.rename(stage, out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
@@ -197,16 +373,77 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _recover(out: Path, stale: Path) -> None:
-    """Deal with another run's staging folder: leave a live run's alone, finish
-    an interrupted move into place, delete an unfinished run's files."""
+def _recover(out: Path) -> None:
+    """Clear what dead runs left beside `out`: put back a previous run moved aside by a swap cut
+    short, delete unfinished staging folders. A live run's folders are left alone."""
+    prefix = f".{out.name}."
+    for left in sorted(p for p in out.parent.iterdir() if p.name.startswith(prefix)):
+        kind, _, pid = left.name[len(prefix):].rpartition("-")
+        if kind not in ("staging", "old") or not pid.isdigit() or (int(pid) != os.getpid() and _alive(int(pid))):
+            continue
+        if kind == "old" and not out.exists():
+            os.rename(left, out)
+        else:
+            shutil.rmtree(left, ignore_errors=True)
+
+
+def check_run(run: Path, ignore: tuple[str, ...] = ()) -> None:
+    """Raise RunError unless every file of `run` matches its manifest.json (size and sha256).
+
+    A folder without a manifest, or with one from before files were listed, is
+    taken as it is (hand-made fixtures, older runs). `ignore`: files a command
+    is about to rewrite."""
+    run = Path(run)
     try:
-        pid = int(stale.name.rsplit("-", 1)[1])
-    except (IndexError, ValueError):
-        pid = 0
-    if pid and pid != os.getpid() and _alive(pid):
+        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return
-    if (stale / _COMPLETE).exists():
-        _swap(out, stale)
-    else:
-        shutil.rmtree(stale, ignore_errors=True)
+    except (OSError, ValueError) as exc:
+        raise RunError(f"{run}: manifest.json cannot be read ({exc})") from None
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict):
+        return
+    got = on_disk(run)
+    bad = [f"{name} is missing" if got[name] is None else f"{name} differs from the manifest"
+           for name, want in sorted(files.items()) if name not in ignore and got.get(name, want) != want]
+    bad += [f"{name} is not in the manifest" for name in sorted(set(got) - set(files) - set(ignore))]
+    if bad:
+        raise RunError(f"{run} is not one whole run: {'; '.join(bad)} (run `extract run` again)")
+
+
+def refresh_manifest(run: Path, names: tuple[str, ...]) -> None:
+    """Record in `run`'s manifest the files a command rewrote in place (written atomically)."""
+    path = Path(run) / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(manifest.get("files"), dict):
+        return
+    for name in names:
+        manifest["files"][name] = _file_entry(Path(run) / name)
+    tmp = path.with_name(f".manifest.json.tmp-{os.getpid()}")
+    _write_synced(tmp, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, path)
+
+
+def on_disk(run: Path) -> dict[str, dict[str, Any] | None]:
+    """The manifest's `files` entries as the run's files are now (None for a missing CSV)."""
+    got: dict[str, dict[str, Any] | None] = {}
+    for fn in (*(f"{name}.csv" for name in TABLES), f"{EXPLAIN}.csv", *CONSOLIDATED):
+        path = Path(run) / fn
+        if fn.startswith(EXPLAIN) and not path.exists():
+            continue  # only a run with --explain has it
+        try:
+            got[fn] = _file_entry(path)
+        except OSError:
+            got[fn] = None
+    got["clean/"] = _clean_entry(_clean_files(Path(run) / "clean"))
+    return got
+
+
+def _clean_files(folder: Path) -> list[tuple[str, int, str]]:
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in sorted(folder.iterdir(), key=lambda p: p.name):
+        data = p.read_bytes() if p.is_file() else b""
+        out.append((p.name, len(data), hashlib.sha256(data).hexdigest()))
+    return out

@@ -1,0 +1,130 @@
+"""Compiled regular expressions kept across runs, so a fresh process starts fast.
+
+Loading the rules compiles a few hundred patterns, and `regex` compiles in
+Python (parsing, optimising, code generation): about a second of every run's
+start-up. Pickling a pattern does not help (it re-compiles on load). What is
+kept instead is the output of that Python compiler, the arguments handed to
+the C engine's constructor (`_regex.compile`, `_sre.compile`); restoring a
+pattern is one C call. Entries are keyed like the libraries' own caches (the
+pattern text and flags), so a changed rule file simply misses and compiles as
+before: the cache can be stale only if the library or Python changes, and the
+file is named after both versions. It holds what the last run used, nothing
+more.
+
+The cache lives in `$EXTRACT_CACHE` (default `~/.cache/extract`); an empty
+value turns it off. Any problem reading or writing it only costs speed.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import regex
+import regex._main as _rx
+
+
+def cache_file() -> Path | None:
+    base = os.environ.get("EXTRACT_CACHE")
+    if base is None:
+        base = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "extract")
+    if not base:
+        return None
+    tag = f"{sys.implementation.cache_tag}-regex{regex.__version__}"
+    return Path(base) / f"patterns-{tag}.marshal"
+
+
+class _Recorder:
+    """Stands in for a C engine module: delegates, and remembers each compile's arguments."""
+
+    def __init__(self, real: Any):
+        self._real = real
+        self.args: dict[int, tuple[Any, tuple[Any, ...]]] = {}  # id -> (the pattern, kept alive so ids stay unique; args)
+
+    def compile(self, *args: Any) -> Any:
+        compiled = self._real.compile(*args)
+        self.args[id(compiled)] = (compiled, args)
+        return compiled
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+class Session:
+    """Serve kept patterns to the libraries' caches on demand; record what is compiled until `finish`."""
+
+    def __init__(self) -> None:
+        self.path = cache_file()
+        self.table: dict[str, dict[tuple[str, int], Any]] = {"regex": {}, "re": {}}
+        self.used: dict[str, list[Any]] = {"regex": [], "re": []}
+        self._rx = self._re = None
+        if self.path is None:
+            return
+        try:
+            data = marshal.loads(self.path.read_bytes())
+            self.table = {lib: {(e[0], e[1]): e for e in data[lib]} for lib in ("regex", "re")}
+        except Exception:  # noqa: BLE001 - a missing, damaged or foreign cache only costs speed
+            self.table = {"regex": {}, "re": {}}
+        self._rx, self._re = _Recorder(_rx._regex), _Recorder(re._compiler._sre)
+        self._rx_compile, self._re_compile = _rx._compile, re._compile
+        _rx._regex, re._compiler._sre = self._rx, self._re
+        _rx._compile, re._compile = self._regex_compile, self._stdlib_compile
+
+    def _regex_compile(self, pattern: Any, flags: int, ignore_unused: bool, kwargs: Any, cache_it: bool) -> Any:
+        entry = self.table["regex"].pop((pattern, flags), None) if type(pattern) is str and not kwargs else None
+        if entry is not None and entry[2] == _rx.DEFAULT_VERSION:
+            key = (pattern, str, flags, frozenset(), entry[2], None)
+            if key not in _rx._cache and not _rx._locale_sensitive.get((str, pattern), False):
+                _rx._cache[key] = self._rx._real.compile(*entry[3])
+                _rx._named_args[(pattern, str, flags)] = frozenset()
+                _rx._locale_sensitive[(str, pattern)] = False
+            self.used["regex"].append(entry)
+        return self._rx_compile(pattern, flags, ignore_unused, kwargs, cache_it)
+
+    def _stdlib_compile(self, pattern: Any, flags: int) -> Any:
+        key = (pattern, int(flags)) if type(pattern) is str and isinstance(flags, int) else None
+        entry = self.table["re"].pop(key, None) if key else None
+        if entry is not None:
+            re._cache.setdefault((str, pattern, int(flags)), self._re._real.compile(*entry[2]))
+            self.used["re"].append(entry)
+        return self._re_compile(pattern, flags)
+
+    def finish(self) -> None:
+        """Stop serving and recording; keep what this process used and compiled for the next one."""
+        if self._rx is None or self._re is None or self.path is None:
+            return
+        _rx._regex, re._compiler._sre = self._rx._real, self._re._real
+        _rx._compile, re._compile = self._rx_compile, self._re_compile
+        new_rx = [_plain((k[0], k[2], k[4], self._rx.args[id(p)][1])) for k, p in list(_rx._cache.items())
+                  if id(p) in self._rx.args and k[1] is str and not k[3] and k[5] is None
+                  and not _rx._locale_sensitive.get((str, k[0]), True)]
+        new_re = [_plain((k[1], k[2], self._re.args[id(p)][1])) for k, p in list(re._cache.items())
+                  if id(p) in self._re.args and k[0] is str and isinstance(k[2], int)]
+        self._rx = self._re = None
+        if not new_rx and not new_re and not any(self.table.values()):
+            return  # the file holds exactly what this run needed
+        data = {"regex": self.used["regex"] + new_rx, "re": self.used["re"] + new_re}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(data))
+            os.replace(tmp, self.path)  # whole or not at all, even with runs in parallel
+        except (OSError, ValueError):
+            pass
+
+
+def _plain(x: Any) -> Any:
+    """The value with flag enums as plain ints, which marshal can store."""
+    if isinstance(x, bool) or x is None or isinstance(x, str | bytes | float):
+        return x
+    if isinstance(x, int):
+        return int(x)
+    if isinstance(x, tuple | list):
+        return type(x)(_plain(v) for v in x)
+    if isinstance(x, dict):
+        return {_plain(k): _plain(v) for k, v in x.items()}
+    return x

@@ -1,0 +1,95 @@
+"""Compiled patterns kept across processes: restored without the Python-level
+compiler, identical in behaviour, and never a reason for a run to fail."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import regex
+import regex._main
+
+from extract import compiled
+
+ROOT = Path(__file__).resolve().parents[1]
+PATTERN = r"(?i)\b(?P<n>\d[\d,]*)\s+(?:councils?|authorit(?:y|ies))\b"
+TEXT = "Ofsted judged 12 Councils good and 1,040 authorities in all."
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXTRACT_CACHE", str(tmp_path))
+    regex.purge()
+    re.purge()
+    yield tmp_path
+    regex.purge()
+    re.purge()
+
+
+def test_a_kept_pattern_is_restored_without_compiling_and_matches_the_same(cache, monkeypatch):
+    s = compiled.Session()
+    fresh = regex.compile(PATTERN, regex.V1)
+    std = re.compile(PATTERN)
+    s.finish()
+    assert compiled.cache_file().is_file()
+    regex.purge()
+    re.purge()
+
+    def no_compiler(*args, **kwargs):
+        raise AssertionError("the Python-level compiler ran")
+
+    s = compiled.Session()
+    monkeypatch.setattr(regex._main, "_parse_pattern", no_compiler)
+    monkeypatch.setattr(re._parser, "parse", no_compiler)
+    kept, kept_std = regex.compile(PATTERN, regex.V1), re.compile(PATTERN)
+    s.finish()
+    assert [m.groupdict() for m in kept.finditer(TEXT)] == [m.groupdict() for m in fresh.finditer(TEXT)]
+    assert [m.span() for m in kept_std.finditer(TEXT)] == [m.span() for m in std.finditer(TEXT)] == [(14, 25), (35, 52)]
+
+
+def test_a_damaged_cache_only_costs_speed(cache):
+    compiled.cache_file().write_bytes(b"\x00not marshal")
+    s = compiled.Session()
+    assert regex.compile(PATTERN, regex.V1).search(TEXT).group("n") == "12"
+    s.finish()
+    s = compiled.Session()  # the file was rewritten with what that run compiled
+    assert s.table["regex"]
+    s.finish()
+
+
+def test_cache_off_with_an_empty_setting(monkeypatch):
+    monkeypatch.setenv("EXTRACT_CACHE", "")
+    assert compiled.cache_file() is None
+    s = compiled.Session()
+    s.finish()
+
+
+def test_a_run_with_the_cache_writes_the_same_bytes_as_one_without(tmp_path):
+    code = "import sys; from extract.cli import main; sys.exit(main())"
+    outs = {}
+    for name, setting in [("off", ""), ("first", str(tmp_path / "c")), ("kept", str(tmp_path / "c"))]:
+        out = tmp_path / name
+        res = subprocess.run([sys.executable, "-c", code, "run", str(ROOT / "raw"), "--out", str(out), "--jobs", "1",
+                              "--no-progress"], capture_output=True, text=True, env={**os.environ, "EXTRACT_CACHE": setting})
+        assert res.returncode == 0, res.stderr
+        outs[name] = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert list((tmp_path / "c").iterdir())
+    assert outs["off"] == outs["first"] == outs["kept"]
+
+
+
+
+def test_a_run_that_fails_before_warming_leaves_the_libraries_as_they_were(tmp_path):
+    from click.testing import CliRunner
+
+    from extract.cli import main
+
+    compile_rx, compile_re = regex._main._compile, re._compile
+    (tmp_path / "file").write_text("x")
+    res = CliRunner().invoke(main, ["run", str(ROOT / "raw" / "d01.txt"), "--out", str(tmp_path / "file" / "out")])
+    assert res.exit_code == 2
+    assert regex._main._compile is compile_rx and re._compile is compile_re
