@@ -196,3 +196,71 @@ def test_damaged_manifest_loses_metadata_not_the_batch(tmp_path):
     assert res.exit_code == 0, res.output
     [row] = read_rows(tmp_path / "o" / "documents.csv")
     assert row["status"] == "ok"
+
+
+# --- linear time and the per-document budget (issue 10) ---------------------------------------------------------
+
+def _shapes(n: int) -> dict[str, tuple[str, str]]:
+    """Each page shape that was once super-linear, at about n characters."""
+    return {
+        "punctuation_run": ("txt", "Kent was rated good" + "!?" * (n // 2) + ".\n" + "." * (n // 2) + "\n"),
+        "mojibake_long_token": ("txt", "CafÃ© " + "QUJD" * (n // 4) + "\n"),
+        "numbers_one_per_line": ("txt", "".join(f"{i % 997}\n" for i in range(n // 4))),
+        "plain_list": ("txt", "152 local authorities.\n" + "12 councils were judged good. " * (n // 30)),
+        "unclosed_inline_tags": ("html", "<span>1 " * (n // 8)),
+        "dense_digits": ("txt", "1 " * (n // 2)),
+        "dense_signed": ("txt", "-1" * (n // 2)),
+        "dense_words": ("txt", "one " * (n // 4)),
+        "table_rows": ("txt", "Outstanding 12\n" * (n // 15)),
+    }
+
+
+def _seconds(fmt: str, text: str, tmp_path: Path, name: str) -> float:
+    from extract import ingest, pipeline
+    from extract.model import Options
+
+    path = tmp_path / f"{name}.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    inp = ingest.Input(path, name, ingest.Source(name))
+    t0 = time.perf_counter()
+    result = pipeline.process(inp, Options(doc_timeout=0))
+    seconds = time.perf_counter() - t0
+    assert result.document.status != "error", result.document.error
+    return seconds
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", sorted(_shapes(1)))
+def test_every_stage_is_linear_in_the_page_size(shape, tmp_path):
+    from extract import pipeline
+    from extract.model import Options
+
+    pipeline.warm(Options())
+    n = 6_000
+    # The best of two runs each: other work on a shared machine only ever adds time.
+    small = min(_seconds(*_shapes(n)[shape], tmp_path, f"s{i}") for i in range(2))
+    big = min(_seconds(*_shapes(4 * n)[shape], tmp_path, f"b{i}") for i in range(2))
+    # 4x the characters: linear is about 4x; quadratic would be 16x. Times under
+    # a quarter second are too small to compare on a shared machine.
+    assert big < max(5 * small, 0.25), (shape, small, big)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_doc_timeout_gives_that_page_an_error_and_the_batch_goes_on(jobs, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_slow.txt").write_text("12 " * 150_000, encoding="utf-8")  # many seconds of figures
+    (folder / "b_fine.txt").write_text("Ofsted rated 12 councils good.\n", encoding="utf-8")
+    code = "import sys; from extract.cli import main; sys.exit(main())"
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, "run", str(folder), "--out", str(tmp_path / "o"),
+                           "--jobs", jobs, "--doc-timeout", "1", "--no-progress"],
+                          capture_output=True, text=True, timeout=300)
+    assert time.perf_counter() - t0 < 60
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    rows = {r["doc_id"]: r for r in read_rows(tmp_path / "o" / "documents.csv")}
+    assert rows["a_slow"]["status"] == "error"
+    assert rows["a_slow"]["error"] == "timed out after 1 s (--doc-timeout)"
+    assert rows["b_fine"]["status"] == "ok" and rows["b_fine"]["figures"] == "1"

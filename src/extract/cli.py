@@ -33,15 +33,17 @@ def main() -> None:
               help="Refuse files larger than this.")
 @click.option("--raw-csv", is_flag=True, help="Do not neutralise cells that a spreadsheet would run as formulas.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--doc-timeout", type=click.FloatRange(min=0), default=Options.doc_timeout, show_default=True,
+              help="Seconds one document may take before it gets status error (0 = no limit).")
 def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, max_bytes: int, raw_csv: bool,
-        progress: bool | None) -> None:
+        progress: bool | None, doc_timeout: float) -> None:
     """Extract figures and authorities from pages (files or folders; default raw/) into CSVs."""
     roots = list(paths) or [DEFAULT_RAW]
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     options = Options(out=out, jobs=jobs, rules_dir=rules_dir, max_bytes=max_bytes,
-                      neutralise_formulas=not raw_csv, progress=progress)
+                      neutralise_formulas=not raw_csv, progress=progress, doc_timeout=doc_timeout)
     t0 = time.perf_counter()
     inputs, dupes = pipeline.plan(roots)
     report = pipeline.Report()

@@ -140,7 +140,7 @@ def load(directory: Path | None = None) -> FigureRules:
     )
 
 
-@dataclass
+@dataclass(eq=False)  # identity: `cs.index(c)` must not compare whole candidates field by field
 class _Cand:
     """A number under judgement within its sentence."""
 

@@ -96,6 +96,7 @@ class Options:
     max_bytes: int = 20_000_000  # larger files are refused, keeping memory bounded
     neutralise_formulas: bool = True  # CSV cells that a spreadsheet would run
     progress: bool | None = None  # None = only on a terminal
+    doc_timeout: float = 20.0  # seconds one document may take (0 = no limit); then it gets status error
 
 
 @dataclass(frozen=True)

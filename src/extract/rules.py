@@ -131,9 +131,21 @@ def require(rule: Mapping[str, Any], path: Path, keys: dict[str, type | tuple[ty
         raise RuleError(path, problems)
 
 
+_LEADING_FLAGS = regex.compile(r"^(?:\(\?[a-zA-Z]+\))*")
+
+
 def compile_pattern(p: str, flags: int = 0) -> regex.Pattern[str]:
-    """Compile a rule's regex the one way the project does (V1 semantics)."""
-    return regex.compile(p, flags | regex.V1)
+    """Compile a rule's regex the one way the project does (V1 semantics).
+
+    The pattern is compiled as `(?:p)|(?!)`: the same matches, but `regex`
+    finds no string every match must contain, so it does not search the rest
+    of the page for one before each `match` at a position (a page of numbers
+    with no "of" in it made every `of_pattern` match scan to the end)."""
+    lead = _LEADING_FLAGS.match(p).group(0)
+    return regex.compile(f"{lead}(?:{p[len(lead):]}){NO_REQUIRED_STRING}", flags | regex.V1)
+
+
+NO_REQUIRED_STRING = "|(?!)"  # an alternative that never matches: see compile_pattern
 
 
 def manifest(directory: Path | None = None) -> dict[str, dict[str, Any]]:

@@ -239,14 +239,17 @@ def _columns(figs: list[_Fig], table: bool) -> list[list[_Fig]]:
         keys = [f.label or f.id for f in figs]
         return [figs] if len(set(keys)) == len(keys) else []
     cols: list[list[_Fig]] = []
+    # A figure goes to the first column without its label; the columns holding
+    # a label are always the first ones, so that column is the label's count.
+    seen: dict[str, int] = {}
     for f in figs:
         key = f.label or f.id
-        for col in cols:
-            if all((g.label or g.id) != key for g in col):
-                col.append(f)
-                break
-        else:
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        if k == len(cols):
             cols.append([f])
+        else:
+            cols[k].append(f)
     return cols
 
 
