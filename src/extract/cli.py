@@ -18,7 +18,25 @@ DEFAULT_RAW = Path("raw")
 DEFAULT_OUT = Path("output")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """Damaged input files and unwritable output paths are the user's to fix: one
+    clear message and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from .diff import CsvError
+        from .rules import RuleError
+
+        try:
+            return super().invoke(ctx)
+        except (CsvError, RuleError) as exc:
+            click.echo(f"error: {exc}", err=True)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        ctx.exit(2)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Re-extract figures and authorities from archived Ofsted report pages."""
 

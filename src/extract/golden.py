@@ -93,10 +93,7 @@ class Run:
 
 
 def _read_golden(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        rows = [dict(r) for r in reader]
-        return list(reader.fieldnames or []), rows
+    return rowdiff.read_csv(path)
 
 
 def _compare_doc(run: Run, golden_dir: Path, doc_id: str, files: Iterable[str]) -> list[Difference]:

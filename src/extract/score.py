@@ -10,10 +10,11 @@ over matched authorities.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .diff import read_csv
 
 EXPECTED = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "expected"
 
@@ -21,8 +22,7 @@ EXPECTED = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "expected"
 def _read(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return read_csv(path)[1]
 
 
 def _group(kind: str) -> str:
