@@ -166,7 +166,7 @@ def test_clean_rules_are_validated(tmp_path):
     with pytest.raises(rules.RuleError) as err:
         rules.load("clean", tmp_path)
     msg = str(err.value)
-    assert "clean.yaml:3" in msg and "bad regex" in msg and "clean.yaml:6" in msg and "without `id`" in msg
+    assert "clean.yaml:5: rules.0.pattern: bad regex" in msg and "clean.yaml:6" in msg and "without `id`" in msg
 
 
 def test_offset_map_grows_with_edits_not_length():

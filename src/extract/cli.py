@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import pipeline
+from . import pipeline, rules
 from . import score as scoring
 from .model import Options
 from .write import Writer
@@ -60,6 +60,11 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    broken = rules.check_dir(rules_dir)  # before any page is read
+    if broken:
+        for err in broken:
+            click.echo(f"error: {err}", err=True)
+        sys.exit(2)
     options = Options(out=out, jobs=jobs, rules_dir=rules_dir, max_bytes=max_bytes,
                       neutralise_formulas=not raw_csv, progress=progress, doc_timeout=doc_timeout)
     t0 = time.perf_counter()
@@ -166,3 +171,20 @@ def review(output: Path, diff_old: Path | None, docs: tuple[str, ...], out: Path
 
     path = reviewing.write(output, out, diff_old, docs or None)
     click.echo(f"review page: {path}")
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """Rule files: validate a rules folder."""
+
+
+@rules_group.command("check")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False, exists=True), required=False)
+def rules_check(directory: Path | None) -> None:
+    """Validate every rule file in DIRECTORY (default: the bundled rules/): exit 0 when sound, 2 with each problem."""
+    broken = rules.check_dir(directory)
+    for err in broken:
+        click.echo(f"error: {err}", err=True)
+    if broken:
+        sys.exit(2)
+    click.echo(f"rules: {rules.rules_dir(directory)} is valid")
