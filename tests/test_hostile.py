@@ -507,3 +507,15 @@ def test_formula_like_doc_ids_are_found_by_the_readers(name, tmp_path):
     assert res.exit_code == 0, res.output
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "no clean text in the run" not in page and "12 councils" in page
+
+
+def test_a_single_long_regex_call_is_stopped_by_regex_s_own_timeout(monkeypatch):
+    """A C call does not see the --doc-timeout signal; rule regexes get `regex`'s timeout."""
+    from extract import pipeline, rules
+    from extract.model import Options
+
+    monkeypatch.setattr(rules, "MATCH_TIMEOUT", 1e-6)
+    text = "Share this page " + "x " * 500_000 + "\n12 councils were rated good.\n"
+    result = pipeline.process(_input_of(text), Options(doc_timeout=0))
+    assert result.document.status == "error"
+    assert result.document.error == "timed out: a rule's regex ran over 1e-06 s on one line"

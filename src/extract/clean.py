@@ -329,12 +329,12 @@ def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMa
             edits.append((ls, nxt, ""))
             ls = le + 1
             continue
-        if cr.anchored.match(stripped) or ls in flagged:
+        if cr.anchored.match(stripped, timeout=rules.MATCH_TIMEOUT) or ls in flagged:
             low = lowered[ls:le]
             action = next(
                 (r.action for r in cr.line_rules
                  if len(stripped) <= r.max_len and (not r.keywords or any(k in low for k in r.keywords))
-                 and r.pattern.search(stripped)),
+                 and r.pattern.search(stripped, timeout=rules.MATCH_TIMEOUT)),
                 "",
             )
             if action == "drop_rest":
@@ -391,14 +391,16 @@ def _join_lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, Off
                     joins[j] = True
         block = [k]
     hyphenated: frozenset[str] | None = None
+    words: frozenset[str] = frozenset()
     edits = []
     for pos, join in zip(breaks, joins, strict=True):
         if not join:
             continue
         if text[pos - 1] == "-" and pos >= 2 and text[pos - 2].isalpha():
-            if hyphenated is None:
+            if hyphenated is None:  # both sets once per page, not a search of the page per line break
                 hyphenated = frozenset(w.lower() for w in _HYPHEN_WORD.findall(text))
-            if _keep_hyphen(text, pos, cr, hyphenated):
+                words = frozenset(w.lower() for w in _W_RUN.findall(text))
+            if _keep_hyphen(text, pos, cr, hyphenated, words):
                 edits.append((pos, pos + 1, ""))
             else:
                 edits.append((pos - 1, pos + 1, ""))
@@ -426,7 +428,7 @@ _HYPHEN_WORD = regex.compile(r"\b\p{L}+-\p{L}+\b")
 _SINGLE_NL = regex.compile(r"(?<=[^\n])\n(?=[^\n])")
 
 
-def _keep_hyphen(text: str, pos: int, cr: CleanRules, hyphenated: frozenset[str]) -> bool:
+def _keep_hyphen(text: str, pos: int, cr: CleanRules, hyphenated: frozenset[str], words: frozenset[str]) -> bool:
     """Is "left-\nright" a hyphenated compound (keep "-") or a split word?"""
     ls = max(text.rfind(" ", 0, pos - 1), text.rfind("\n", 0, pos - 1)) + 1
     left = text[ls : pos - 1].lower()
@@ -434,12 +436,15 @@ def _keep_hyphen(text: str, pos: int, cr: CleanRules, hyphenated: frozenset[str]
     right = right_m.group(0).lower() if right_m else ""
     if f"{left}-{right}" in hyphenated:
         return True
-    if regex.search(rf"\b{regex.escape(left + right)}\b", text, regex.I):
+    joined = left + right
+    # The joined word elsewhere on the page as a whole word: a \w-only word is one of the page's \w runs.
+    if joined in words if _W_RUN.fullmatch(joined) else regex.search(rf"\b{regex.escape(joined)}\b", text, regex.I):
         return False
     return left in cr.keep_hyphen_after or not right_m
 
 
 _WORD = regex.compile(r"\p{L}+")
+_W_RUN = regex.compile(r"\w+")
 
 
 # Possessive, and only from the first mark of a run: a run of "?!" costs one pass.

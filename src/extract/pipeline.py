@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import authorities, clean, figures, ingest, validate
+from . import authorities, clean, figures, ingest, rules, validate
 from .model import CleanDoc, Document, Options, RawDoc, Result, Source
 
 
@@ -81,6 +81,8 @@ def _process(inp: ingest.Input, options: Options, doc: Document) -> Result:
         return Result(doc, cd.text, figs, ments, checks)
     except ingest.IngestError as exc:
         doc.status, doc.error = "error", str(exc)
+    except TimeoutError:  # regex's own timeout (rules.MATCH_TIMEOUT), not an OS error
+        doc.status, doc.error = "error", f"timed out: a rule's regex ran over {rules.MATCH_TIMEOUT:g} s on one line"
     except RecursionError:
         doc.status, doc.error = "error", "document too deeply nested to parse"
     except MemoryError:

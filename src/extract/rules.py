@@ -138,7 +138,10 @@ def compile_pattern(p: str, flags: int = 0) -> regex.Pattern[str]:
     return regex.compile(f"{lead}(?:{p[len(lead):]}){NO_REQUIRED_STRING}", flags | regex.V1)
 
 
-NO_REQUIRED_STRING = "|(?!)"  # an alternative that never matches: see compile_pattern
+NO_REQUIRED_STRING = "|(?!)"
+# Seconds one call of a user-written rule regex may run on one line: a C call
+# does not see the --doc-timeout signal, `regex`'s own timeout stops it.
+MATCH_TIMEOUT = 5.0  # an alternative that never matches: see compile_pattern
 
 
 def check_dir(directory: Path | None = None) -> list[RuleError]:
