@@ -166,3 +166,21 @@ def test_empty_runs_and_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
     (tmp_path / "raw").mkdir()
     r = CliRunner().invoke(main, ["diff", str(tmp_path / "raw"), str(b)])
     assert r.exit_code == 2 and "is not an output folder (no documents.csv)" in r.output
+
+
+# --- damaged CSVs (issue 10) -----------------------------------------------------------------------------------
+
+def test_read_csv_takes_a_bom_short_and_long_rows_and_formula_doc_ids(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbfdoc_id,a,b\n'-x,1,2\nd2,3\nd3,4,5,6\n")
+    header, rows = diff.read_csv(path)
+    assert header == ["doc_id", "a", "b"]
+    assert rows == [{"doc_id": "-x", "a": "1", "b": "2"}, {"doc_id": "d2", "a": "3", "b": ""},
+                    {"doc_id": "d3", "a": "4", "b": "5"}]
+
+
+def test_read_csv_names_file_and_line_of_a_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"doc_id,a\nd1,1\nd2,\xff\n")
+    with pytest.raises(diff.CsvError, match=r"t\.csv, line 3: not UTF-8 \(byte 0xff\)"):
+        diff.read_csv(path)
