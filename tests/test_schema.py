@@ -88,6 +88,7 @@ def test_rules_check_command(tmp_path):
     assert f"authorities.yaml:{_line_of(d, 'authorities.yaml', 'scope: befor')}: judgements.rules." in res.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_broken_rule_stops_the_run_before_any_page_is_read(tmp_path, jobs):
     d = _broken(tmp_path, "clean.yaml", "  - id: ", "  - idd: ")  # a missing key: once a KeyError per page

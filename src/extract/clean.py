@@ -48,6 +48,7 @@ _LIGATURE = regex.compile("[\ufb00-\ufb06]")
 # Every decimal digit (full-width, Arabic-Indic, Devanagari...) as its ASCII digit, and the full-width percent sign.
 _DIGITS = {ord(ch): str(unicodedata.decimal(ch)) for ch in map(chr, range(0x80, 0x20000))
            if unicodedata.category(ch) == "Nd"} | {ord("\uff05"): "%"}
+_OTHER_DIGIT = regex.compile(r"[^\x00-\x7f\P{Nd}]|\uff05")
 _THIN = "\u00a0\u2009\u202f\u2007"
 _GROUPED = regex.compile(rf"(?<![\d.,])\d{{1,3}}(?:[{_THIN}]\d{{3}})+(?!\d)")
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -391,15 +392,16 @@ def _join_lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, Off
                     joins[j] = True
         block = [k]
     hyphenated: frozenset[str] | None = None
-    words: frozenset[str] = frozenset()
+    words: frozenset[str] | None = None
     edits = []
     for pos, join in zip(breaks, joins, strict=True):
         if not join:
             continue
         if text[pos - 1] == "-" and pos >= 2 and text[pos - 2].isalpha():
-            if hyphenated is None:  # both sets once per page, not a search of the page per line break
+            if hyphenated is None:
                 hyphenated = frozenset(w.lower() for w in _HYPHEN_WORD.findall(text))
-                words = frozenset(w.lower() for w in _W_RUN.findall(text))
+                if len(breaks) > _SEARCH_MAX_BREAKS:  # a set once per page, not a search of the page per break
+                    words = frozenset(w.lower() for w in _W_RUN.findall(text))
             if _keep_hyphen(text, pos, cr, hyphenated, words):
                 edits.append((pos, pos + 1, ""))
             else:
@@ -428,7 +430,10 @@ _HYPHEN_WORD = regex.compile(r"\b\p{L}+-\p{L}+\b")
 _SINGLE_NL = regex.compile(r"(?<=[^\n])\n(?=[^\n])")
 
 
-def _keep_hyphen(text: str, pos: int, cr: CleanRules, hyphenated: frozenset[str], words: frozenset[str]) -> bool:
+_SEARCH_MAX_BREAKS = 50  # up to this many line breaks, a split word is looked up by a search of the page
+
+
+def _keep_hyphen(text: str, pos: int, cr: CleanRules, hyphenated: frozenset[str], words: frozenset[str] | None) -> bool:
     """Is "left-\nright" a hyphenated compound (keep "-") or a split word?"""
     ls = max(text.rfind(" ", 0, pos - 1), text.rfind("\n", 0, pos - 1)) + 1
     left = text[ls : pos - 1].lower()
@@ -438,7 +443,7 @@ def _keep_hyphen(text: str, pos: int, cr: CleanRules, hyphenated: frozenset[str]
         return True
     joined = left + right
     # The joined word elsewhere on the page as a whole word: a \w-only word is one of the page's \w runs.
-    if joined in words if _W_RUN.fullmatch(joined) else regex.search(rf"\b{regex.escape(joined)}\b", text, regex.I):
+    if joined in words if words is not None and _W_RUN.fullmatch(joined) else regex.search(rf"\b{regex.escape(joined)}\b", text, regex.I):
         return False
     return left in cr.keep_hyphen_after or not right_m
 
@@ -496,6 +501,19 @@ def find_date(text: str, url: str, cr: CleanRules) -> tuple[str, str]:
     return "", ""
 
 
+def _fold(text: str, mapping: OffsetMap) -> tuple[str, OffsetMap]:
+    """PDF ligatures to letters, other scripts' digits to ASCII, "1 234" with a
+    no-break or thin space to "1,234" (one number, not 234)."""
+    if _LIGATURE.search(text):
+        text, mapping = _sub(text, mapping, _LIGATURE, lambda m: _LIGATURES[m.group(0)])
+    if _OTHER_DIGIT.search(text):
+        text = text.translate(_DIGITS)  # 1:1, the map is unchanged
+    if any(ch in text for ch in _THIN) and _GROUPED.search(text):
+        text, mapping = _edit(text, mapping, [(i, i + 1, ",") for m in _GROUPED.finditer(text)
+                                              for i in range(m.start(), m.end()) if text[i] in _THIN])
+    return text, mapping
+
+
 def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     """The page's main content, its sentences, title and date."""
     cr = load_rules(directory)
@@ -510,13 +528,8 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     if "Ã" in text or "â" in text or "Â" in text:
         text, mapping = _edit(text, mapping, _mojibake_edits(text))
         text, mapping = _sub(text, mapping, _ZERO_WIDTH, lambda m: "")
-    if _LIGATURE.search(text):
-        text, mapping = _sub(text, mapping, _LIGATURE, lambda m: _LIGATURES[m.group(0)])
-    if not text.isascii():
-        text = text.translate(_DIGITS)  # 1:1 as well
-    if _GROUPED.search(text):  # "1 234" with a no-break or thin space: one number, as "1,234"
-        text, mapping = _edit(text, mapping, [(i, i + 1, ",") for m in _GROUPED.finditer(text)
-                                              for i in range(m.start(), m.end()) if text[i] in _THIN])
+    if not text.isascii():  # ligatures, other digits and thin spaces are all non-ASCII
+        text, mapping = _fold(text, mapping)
     for ch, to in _CHAR_MAP.items():  # 1:1, the map is unchanged; str.replace is far faster than a regex here
         if ch in text:
             text = text.replace(ch, to)

@@ -127,13 +127,17 @@ def require(rule: Mapping[str, Any], path: Path, keys: dict[str, type | tuple[ty
 _LEADING_FLAGS = regex.compile(r"^(?:\(\?[a-zA-Z]+\))*")
 
 
-def compile_pattern(p: str, flags: int = 0) -> regex.Pattern[str]:
+def compile_pattern(p: str, flags: int = 0, match_at: bool = False) -> regex.Pattern[str]:
     """Compile a rule's regex the one way the project does (V1 semantics).
 
-    The pattern is compiled as `(?:p)|(?!)`: the same matches, but `regex`
-    finds no string every match must contain, so it does not search the rest
-    of the page for one before each `match` at a position (a page of numbers
-    with no "of" in it made every `of_pattern` match scan to the end)."""
+    `match_at`: the pattern is only ever `match`ed at given positions. It is
+    then compiled as `(?:p)|(?!)`: the same matches, but `regex` finds no
+    string every match must contain, so it does not search the rest of the
+    page for one before each `match` (a page of numbers with no "of" in it made
+    every `of_pattern` match scan to the end: quadratic). Patterns that are
+    searched keep that fast path, and their first-character skip."""
+    if not match_at:
+        return regex.compile(p, flags | regex.V1)
     lead = _LEADING_FLAGS.match(p).group(0)
     return regex.compile(f"{lead}(?:{p[len(lead):]}){NO_REQUIRED_STRING}", flags | regex.V1)
 
