@@ -236,13 +236,20 @@ def test_every_stage_is_linear_in_the_page_size(shape, tmp_path):
     from extract.model import Options
 
     pipeline.warm(Options())
-    n = 6_000
-    # The best of two runs each: other work on a shared machine only ever adds time.
-    small = min(_seconds(*_shapes(n)[shape], tmp_path, f"s{i}") for i in range(2))
-    big = min(_seconds(*_shapes(4 * n)[shape], tmp_path, f"b{i}") for i in range(2))
-    # 4x the characters: linear is about 4x; quadratic would be 16x. Times under
-    # a quarter second are too small to compare on a shared machine.
-    assert big < max(5 * small, 0.25), (shape, small, big)
+    # The best of three runs each: other work on a shared machine only ever adds
+    # time. The page grows until it takes a measurable time (a fast shape is
+    # compared at 16 K and 64 K characters).
+    n = 2_000
+    while True:
+        small = min(_seconds(*_shapes(n)[shape], tmp_path, f"s{i}") for i in range(3))
+        if small >= 0.3 or n >= 16_000:
+            break
+        n *= 2
+    big = min(_seconds(*_shapes(4 * n)[shape], tmp_path, f"b{i}") for i in range(3))
+    # 4x the characters: linear is about 4x, quadratic 16x (each shape took 20 s
+    # to minutes before). The margin and the half-second floor absorb a busy
+    # shared machine (seen: up to 5.9x for linear stages under a load of 6).
+    assert big < max(6 * small, 0.5), (shape, n, small, big)
 
 
 @pytest.mark.slow

@@ -32,7 +32,7 @@ def test_a_rule_file_s_version_changes_with_its_content():
         assert len(set(recorded.values())) == len(recorded), f"{path.name}: two versions with the same content"
 
 
-def test_compiled_rule_patterns_match_as_written_without_scanning_the_page():
+def test_patterns_matched_at_positions_match_as_written():
     p = rules.compile_pattern(r"(?i)\s*of\s+(?P<x>the)", match_at=True)
     assert p.match("  OF the") and p.match("  OF the")["x"] == "the"
     assert p.match("x of the") is None
