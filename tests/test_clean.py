@@ -166,7 +166,7 @@ def test_clean_rules_are_validated(tmp_path):
     with pytest.raises(rules.RuleError) as err:
         rules.load("clean", tmp_path)
     msg = str(err.value)
-    assert "clean.yaml:3" in msg and "bad regex" in msg and "clean.yaml:6" in msg and "without `id`" in msg
+    assert "clean.yaml:5: rules.0.pattern: bad regex" in msg and "clean.yaml:6" in msg and "without `id`" in msg
 
 
 def test_offset_map_grows_with_edits_not_length():
@@ -201,3 +201,36 @@ def test_html_table_rows_and_line_breaks_are_lines():
     i = doc.text.index("56%")
     a, b = doc.raw_span(i, i + 3)
     assert html[a:b] == "56%"
+
+
+# --- linear-time scans give what the old backtracking regexes gave (issue 10) -----------------------------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# The regexes these scans replaced, kept as the oracle: same spans, without their quadratic worst case.
+_OLD_MOJIBAKE = clean.regex.compile(r"[^\s\x00-\x1f\x7f]*(?:[ÂÃâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ã[^ \t\n]|â€)[^\s\x00-\x1f\x7f]*")
+_OLD_SENT_END = clean.regex.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[•]?[\p{Lu}\d•])|\n")
+_ALPHABET = st.sampled_from(list("aB1 .!?\"')\n\u00a0\tÃâÂ€©\x80\x9c") + ["â€", "Ã©"])
+
+
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_mojibake_words_are_the_old_regex_s_matches(text):
+    assert clean._mojibake_words(text) == [m.span() for m in _OLD_MOJIBAKE.finditer(text)]
+
+
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_sentence_ends_are_the_old_regex_s_matches(text):
+    assert [m.span() for m in clean._SENT_END.finditer(text)] == [m.span() for m in _OLD_SENT_END.finditer(text)]
+
+
+def test_ligatures_fold_with_offsets_to_the_ligature():
+    raw = RawDoc("x", "x.txt", "txt", "", "The oﬃce in Sheﬃeld.\n", Source("x", published="2019-01-01"))
+    cd = clean.clean(raw)
+    assert cd.text == "The office in Sheffield."
+    i = cd.text.index("Sheffield")
+    assert cd.raw_span(i, i + len("Sheffield")) == (raw.text.index("Sheﬃeld"), raw.text.index("Sheﬃeld") + 7)
+
+
+def test_other_script_digits_become_ascii_one_for_one():
+    raw = RawDoc("x", "x.txt", "txt", "", "٤٥ and ４５％ and ४५\n", Source("x", published="2019-01-01"))
+    assert clean.clean(raw).text == "45 and 45% and 45"

@@ -245,3 +245,21 @@ def test_by_url_cli(captures: tuple[Path, Path]) -> None:
     assert res.exit_code == 1 and res.output.count("\n") == 4  # header + 3 field rows of the one change
     bad = CliRunner().invoke(main, ["diff", *map(str, captures), "--by", "title"])
     assert bad.exit_code == 2
+
+
+# --- damaged CSVs (issue 10) -----------------------------------------------------------------------------------
+
+def test_read_csv_takes_a_bom_short_and_long_rows_and_formula_doc_ids(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbfdoc_id,a,b\n'-x,1,2\nd2,3\nd3,4,5,6\n")
+    header, rows = diff.read_csv(path)
+    assert header == ["doc_id", "a", "b"]
+    assert rows == [{"doc_id": "-x", "a": "1", "b": "2"}, {"doc_id": "d2", "a": "3", "b": ""},
+                    {"doc_id": "d3", "a": "4", "b": "5"}]
+
+
+def test_read_csv_names_file_and_line_of_a_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"doc_id,a\nd1,1\nd2,\xff\n")
+    with pytest.raises(diff.CsvError, match=r"t\.csv, line 3: not UTF-8 \(byte 0xff\)"):
+        diff.read_csv(path)

@@ -11,6 +11,10 @@ from __future__ import annotations
 import csv
 import importlib.util
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -169,3 +173,70 @@ def test_empty_golden_folder_and_unknown_doc(tmp_path: Path) -> None:
 def test_help() -> None:
     code, output = cli("check", "--help")
     assert code == 0 and "Compare a run with the golden files" in output
+
+
+# --- check --update replaces the goldens as one set (issue 10) ---------------------------------------------------
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _golden_pair(tmp_path: Path) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
+    """A golden folder whose every file differs from the committed run's rows; its old and new contents."""
+    gold = tmp_path / "golden"
+    shutil.copytree(golden.GOLDEN, gold)
+    for p in gold.rglob("*.csv"):
+        p.write_text(p.read_text(encoding="utf-8") + "stale,row\n", encoding="utf-8")
+    old = _tree(gold)
+    probe = tmp_path / "probe"
+    shutil.copytree(gold, probe)
+    golden.update(ROOT / "output", probe)
+    return gold, old, _tree(probe)
+
+
+def test_update_killed_between_the_renames_is_finished_by_the_next_reader(tmp_path, monkeypatch):
+    gold, old, new = _golden_pair(tmp_path)
+    real_rename = Path.rename
+
+    def die_on_second(self, target):
+        if self.name.startswith(".golden-new-"):
+            raise KeyboardInterrupt  # the process dies after moving the old folder aside
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", die_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        golden.update(ROOT / "output", gold)
+    monkeypatch.setattr(Path, "rename", real_rename)
+    assert not gold.exists()
+    assert golden.golden_docs(gold)  # a reader finishes the swap
+    assert _tree(gold) == new
+    assert not list(tmp_path.glob(".golden-*"))
+
+
+def test_update_killed_while_writing_leaves_the_old_set(tmp_path, monkeypatch):
+    gold, old, new = _golden_pair(tmp_path)
+    monkeypatch.setattr(golden.os, "fsync", lambda fd: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        golden.update(ROOT / "output", gold)
+    assert _tree(gold) == old
+    golden.compare(ROOT / "output", gold)
+    assert not list(tmp_path.glob(".golden-*"))
+
+
+@pytest.mark.slow
+def test_sigkill_during_update_leaves_all_old_or_all_new(tmp_path):
+    gold, old, new = _golden_pair(tmp_path)
+    code = "import sys; from extract.cli import main; sys.exit(main())"
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 2.0, 3.0):
+        shutil.rmtree(gold)
+        for rel, data in old.items():
+            (gold / rel).parent.mkdir(parents=True, exist_ok=True)
+            (gold / rel).write_bytes(data)
+        proc = subprocess.Popen([sys.executable, "-c", code, "check", str(ROOT / "output"), "--golden", str(gold),
+                                 "--update"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        golden.recover(gold)
+        state = _tree(gold)
+        assert state in (old, new), delay

@@ -400,3 +400,30 @@ def test_seed_2011_table_end_to_end():
 def test_seed_narrowing_the_gap_end_to_end():
     checks = seed_checks("003_a86bb42c8a5e3e61")
     assert {(c.check, c.severity) for c in checks} == {("check.combined-parts", "info"), ("check.parts-total", "info")}
+
+
+# --- linear table columns (issue 10) ------------------------------------------------------------------------------
+from types import SimpleNamespace  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _old_columns(figs):
+    """The quadratic first-fit the linear version replaced: the oracle."""
+    cols = []
+    for f in figs:
+        key = f.label or f.id
+        for col in cols:
+            if all((g.label or g.id) != key for g in col):
+                col.append(f)
+                break
+        else:
+            cols.append([f])
+    return cols
+
+
+@given(st.lists(st.sampled_from(["", "good", "outstanding", "inadequate"]), max_size=30))
+def test_table_columns_are_the_first_fit_columns(labels):
+    figs = [SimpleNamespace(label=lab, id=f"F{i:03d}") for i, lab in enumerate(labels)]
+    assert validate._columns(figs, True) == _old_columns(figs)

@@ -15,6 +15,7 @@ repaired -> whitespace collapsed -> sentence spans.
 from __future__ import annotations
 
 import calendar
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -41,6 +42,15 @@ _CHAR_MAP = (
 # ...and every other Unicode space separator (U+2000-U+200A, U+205F, U+3000...).
 _CHAR_MAP.update({ch: " " for ch in map(chr, range(0x10000)) if ch.isspace() and ch not in _CHAR_MAP and ch not in " \n\r"})
 _SPACE_RUN = regex.compile(r"  +")
+# PDF ligatures ("Sheﬃeld"): folded as NFKC does, each to its letters (the map sends them to the ligature).
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+_LIGATURE = regex.compile("[\ufb00-\ufb06]")
+# Every decimal digit (full-width, Arabic-Indic, Devanagari...) as its ASCII digit, and the full-width percent sign.
+_DIGITS = {ord(ch): str(unicodedata.decimal(ch)) for ch in map(chr, range(0x80, 0x20000))
+           if unicodedata.category(ch) == "Nd"} | {ord("\uff05"): "%"}
+_OTHER_DIGIT = regex.compile(r"[^\x00-\x7f\P{Nd}]|\uff05")
+_THIN = "\u00a0\u2009\u202f\u2007"
+_GROUPED = regex.compile(rf"(?<![\d.,])\d{{1,3}}(?:[{_THIN}]\d{{3}})+(?!\d)")
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Invisible characters go, with C0 controls (ftfy drops some of those in one
 # pass and not the next, which would make cleaning not idempotent).
@@ -49,7 +59,11 @@ _NEWLINES = regex.compile(r"\r\n?")
 # "Ã" before a space or line end is not taken as mojibake: joining lines would
 # change what follows it, and cleaning clean text would then repair it.
 _MOJIBAKE_ALIGN_MAX = 1000  # longer words are not aligned char by char (quadratic)
-_MOJIBAKE = regex.compile(r"[^\s\x00-\x1f\x7f]*(?:[ÂÃâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ã[^ \t\n]|â€)[^\s\x00-\x1f\x7f]*")
+# The mark of mojibake; the word around it (up to whitespace) is what ftfy repairs.
+# Found first and widened by plain searches, so a long token costs one pass, not one per char.
+_MOJIBAKE = regex.compile(r"[ÂÃâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ã[^ \t\n]|â€")
+_NOT_WORD = regex.compile(r"[\s\x00-\x1f\x7f]")
+_NOT_WORD_BACK = regex.compile(r"[\s\x00-\x1f\x7f]", regex.REVERSE)
 _HTML_DROP = ("script", "style", "nav", "header", "footer", "form", "noscript", "iframe", "svg", "button", "select", "template", "aside")
 _HTML_BLOCK = frozenset(
     "p div li tr h1 h2 h3 h4 h5 h6 table ul ol dl dt dd blockquote pre section article hr caption figcaption address main".split()
@@ -200,14 +214,18 @@ def html_to_text(html: str, chrome: tuple[_Chrome, ...] = ()) -> tuple[str, Offs
     runs: list[tuple[int, int, int]] = []  # (clean start, raw start, stride)
     pos = cursor = 0
     last_block = last_cell = None
+    blocks: dict[int, object] = {}  # id(tag) -> its nearest block ancestor, so each tag is walked once
+    cells: dict[int, object] = {}
     for s in soup.find_all(string=True):
         if isinstance(s, PreformattedString) or not isinstance(s, NavigableString) or s.parent is None:
             continue
         sep = ""
         if id(s) in breaks:
             sep = "\n"
-        block = next((p for p in s.parents if p.name in _HTML_BLOCK), None)
-        cell = next((p for p in s.parents if p.name in _HTML_CELL), None)
+        if s.parent.name == "sup" and _FOOTNOTE.fullmatch(s) and parts and parts[-1][-1:].isalnum():
+            continue  # "152<sup>1</sup>": a footnote marker, not part of the number or word before it
+        block = _nearest(s.parent, _HTML_BLOCK, blocks)
+        cell = _nearest(s.parent, _HTML_CELL, cells)
         if parts and block is not last_block:
             sep = "\n"
         elif parts and cell is not last_cell and not sep:
@@ -243,18 +261,40 @@ def html_to_text(html: str, chrome: tuple[_Chrome, ...] = ()) -> tuple[str, Offs
     return "".join(parts), OffsetMap(pos, runs)
 
 
+_FOOTNOTE = regex.compile(r"\s*[\d*†‡§]{1,3}\s*")
+
+
+def _nearest(tag, names: frozenset[str], memo: dict[int, object]):
+    """The nearest of `tag` and its ancestors named in `names` (None if none),
+    memoised for every tag on the way up: unclosed tags nest thousands deep."""
+    walked = []
+    found = None
+    while tag is not None:
+        if id(tag) in memo:
+            found = memo[id(tag)]
+            break
+        if tag.name in names:
+            found = tag
+            break
+        walked.append(id(tag))
+        tag = tag.parent
+    for t in walked:
+        memo[t] = found
+    return found
+
+
 def _mojibake_edits(text: str) -> list[tuple[int, int, str]]:
     """ftfy repairs a whole word (it needs the context), but only the parts it
     changed are replaced, so the letters around a repair keep their own offsets."""
     edits = []
-    for m in _MOJIBAKE.finditer(text):
-        old = m.group(0)
+    for start, end in _mojibake_words(text):
+        old = text[start:end]
         new = ftfy.fix_text(old, unescape_html=False) or old  # entities are the HTML parser's job
         if new == old:
             continue
         if len(old) <= _MOJIBAKE_ALIGN_MAX:
             ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-            edits.extend((m.start() + i1, m.start() + i2, new[j1:j2]) for op, i1, i2, j1, j2 in ops if op != "equal")
+            edits.extend((start + i1, start + i2, new[j1:j2]) for op, i1, i2, j1, j2 in ops if op != "equal")
             continue
         n = min(len(old), len(new))  # a pathological "word": trim what did not change at its ends
         p = 0
@@ -263,8 +303,23 @@ def _mojibake_edits(text: str) -> list[tuple[int, int, str]]:
         q = 0
         while q < n - p and old[-1 - q] == new[-1 - q]:
             q += 1
-        edits.append((m.start() + p, m.end() - q, new[p : len(new) - q]))
+        edits.append((start + p, end - q, new[p : len(new) - q]))
     return edits
+
+
+def _mojibake_words(text: str) -> list[tuple[int, int]]:
+    """Spans of the words holding a mojibake mark: from the whitespace before
+    the first mark to the whitespace after the last one of the word."""
+    spans = []
+    pos = 0
+    while (m := _MOJIBAKE.search(text, pos)) is not None:
+        back = _NOT_WORD_BACK.search(text, pos, m.start())
+        start = back.end() if back else pos
+        after = _NOT_WORD.search(text, m.end())
+        end = after.start() if after else len(text)
+        spans.append((start, end))
+        pos = end
+    return spans
 
 
 def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMap]:
@@ -308,12 +363,12 @@ def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMa
             edits.append((ls, nxt, ""))
             ls = le + 1
             continue
-        if cr.anchored.match(stripped) or ls in flagged:
+        if cr.anchored.match(stripped, timeout=rules.MATCH_TIMEOUT) or ls in flagged:
             low = lowered[ls:le]
             action = next(
                 (r.action for r in cr.line_rules
                  if len(stripped) <= r.max_len and (not r.keywords or any(k in low for k in r.keywords))
-                 and r.pattern.search(stripped)),
+                 and r.pattern.search(stripped, timeout=rules.MATCH_TIMEOUT)),
                 "",
             )
             if action == "drop_rest":
@@ -370,6 +425,7 @@ def _join_lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, Off
                     joins[j] = True
         block = [k]
     hyphenated: frozenset[str] | None = None
+    words: frozenset[str] | None = None
     edits = []
     for pos, join in zip(breaks, joins, strict=True):
         if not join:
@@ -377,7 +433,9 @@ def _join_lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, Off
         if text[pos - 1] == "-" and pos >= 2 and text[pos - 2].isalpha():
             if hyphenated is None:
                 hyphenated = frozenset(w.lower() for w in _HYPHEN_WORD.findall(text))
-            if _keep_hyphen(text, pos, cr, hyphenated):
+                if len(breaks) > _SEARCH_MAX_BREAKS:  # a set once per page, not a search of the page per break
+                    words = frozenset(w.lower() for w in _W_RUN.findall(text))
+            if _keep_hyphen(text, pos, cr, hyphenated, words):
                 edits.append((pos, pos + 1, ""))
             else:
                 edits.append((pos - 1, pos + 1, ""))
@@ -405,7 +463,10 @@ _HYPHEN_WORD = regex.compile(r"\b\p{L}+-\p{L}+\b")
 _SINGLE_NL = regex.compile(r"(?<=[^\n])\n(?=[^\n])")
 
 
-def _keep_hyphen(text: str, pos: int, cr: CleanRules, hyphenated: frozenset[str]) -> bool:
+_SEARCH_MAX_BREAKS = 50  # up to this many line breaks, a split word is looked up by a search of the page
+
+
+def _keep_hyphen(text: str, pos: int, cr: CleanRules, hyphenated: frozenset[str], words: frozenset[str] | None) -> bool:
     """Is "left-\nright" a hyphenated compound (keep "-") or a split word?"""
     ls = max(text.rfind(" ", 0, pos - 1), text.rfind("\n", 0, pos - 1)) + 1
     left = text[ls : pos - 1].lower()
@@ -413,15 +474,19 @@ def _keep_hyphen(text: str, pos: int, cr: CleanRules, hyphenated: frozenset[str]
     right = right_m.group(0).lower() if right_m else ""
     if f"{left}-{right}" in hyphenated:
         return True
-    if regex.search(rf"\b{regex.escape(left + right)}\b", text, regex.I):
+    joined = left + right
+    # The joined word elsewhere on the page as a whole word: a \w-only word is one of the page's \w runs.
+    if joined in words if words is not None and _W_RUN.fullmatch(joined) else regex.search(rf"\b{regex.escape(joined)}\b", text, regex.I):
         return False
     return left in cr.keep_hyphen_after or not right_m
 
 
 _WORD = regex.compile(r"\p{L}+")
+_W_RUN = regex.compile(r"\w+")
 
 
-_SENT_END = regex.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[•]?[\p{Lu}\d•])|\n")
+# Possessive, and only from the first mark of a run: a run of "?!" costs one pass.
+_SENT_END = regex.compile(r"(?<![.!?])[.!?]++[\"')\]]*+(?=\s+[\"'(\[•]?[\p{Lu}\d•])|\n")
 
 
 def sentences(text: str, cr: CleanRules) -> list[tuple[int, int]]:
@@ -469,6 +534,19 @@ def find_date(text: str, url: str, cr: CleanRules) -> tuple[str, str]:
     return "", ""
 
 
+def _fold(text: str, mapping: OffsetMap) -> tuple[str, OffsetMap]:
+    """PDF ligatures to letters, other scripts' digits to ASCII, "1 234" with a
+    no-break or thin space to "1,234" (one number, not 234)."""
+    if _LIGATURE.search(text):
+        text, mapping = _sub(text, mapping, _LIGATURE, lambda m: _LIGATURES[m.group(0)])
+    if _OTHER_DIGIT.search(text):
+        text = text.translate(_DIGITS)  # 1:1, the map is unchanged
+    if any(ch in text for ch in _THIN) and _GROUPED.search(text):
+        text, mapping = _edit(text, mapping, [(i, i + 1, ",") for m in _GROUPED.finditer(text)
+                                              for i in range(m.start(), m.end()) if text[i] in _THIN])
+    return text, mapping
+
+
 def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     """The page's main content, its sentences, title and date."""
     cr = load_rules(directory)
@@ -483,6 +561,8 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     if "Ã" in text or "â" in text or "Â" in text:
         text, mapping = _edit(text, mapping, _mojibake_edits(text))
         text, mapping = _sub(text, mapping, _ZERO_WIDTH, lambda m: "")
+    if not text.isascii():  # ligatures, other digits and thin spaces are all non-ASCII
+        text, mapping = _fold(text, mapping)
     for ch, to in _CHAR_MAP.items():  # 1:1, the map is unchanged; str.replace is far faster than a regex here
         if ch in text:
             text = text.replace(ch, to)

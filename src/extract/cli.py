@@ -11,14 +11,36 @@ from pathlib import Path
 import click
 
 # Only light modules here: `--help` and usage errors must not import the pipeline, spaCy or regex (issue 11).
-from . import score as scoring
 from .model import Options
 
 DEFAULT_RAW = Path("raw")
 DEFAULT_OUT = Path("output")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """Damaged input files and unwritable output paths are the user's to fix: one
+    clear message and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            from .diff import CsvError  # here, not above: `--help` must not import regex (issue 11)
+            from .rules import RuleError
+
+            if isinstance(exc, CsvError | RuleError):
+                click.echo(f"error: {exc}", err=True)
+            elif isinstance(exc, OSError):
+                where = f"{exc.filename}: " if exc.filename else ""
+                click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            else:
+                raise
+        ctx.exit(2)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Re-extract figures and authorities from archived Ofsted report pages."""
 
@@ -40,8 +62,11 @@ def main() -> None:
 @click.option("--master", default=None, help="Spark master URL for --engine spark (default: spark.master, else local[*]).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="parquet: also write OUT/parquet/<table>/part-*.parquet with the CSVs' columns (needs pyarrow).")
+@click.option("--doc-timeout", type=click.FloatRange(min=0), default=Options.doc_timeout, show_default=True,
+              help="Seconds one document may take before it gets status error (0 = no limit).")
 def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, max_bytes: int, raw_csv: bool,
-        progress: bool | None, explain: bool, no_cache: bool, engine: str, master: str | None, fmt: str) -> None:
+        progress: bool | None, explain: bool, no_cache: bool, engine: str, master: str | None, fmt: str,
+        doc_timeout: float) -> None:
     """Extract figures and authorities from pages (files or folders; default raw/) into CSVs.
 
     Pages are .txt and .html files, and the HTML and text pages archived in
@@ -56,11 +81,18 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     from . import compiled
 
     patterns = compiled.Session()  # before the pipeline's imports, so spaCy's own patterns are kept too
-    from . import archive, cache, parquet, pipeline, spark
+    from . import archive, cache, parquet, pipeline, rules, spark
     from .write import WriteError, Writer
 
+    broken = rules.check_dir(rules_dir)  # before any page is read
+    if broken:
+        patterns.finish()
+        for err in broken:
+            click.echo(f"error: {err}", err=True)
+        sys.exit(2)
     options = Options(out=out, jobs=jobs, rules_dir=rules_dir, max_bytes=max_bytes,
-                      neutralise_formulas=not raw_csv, progress=progress, explain=explain, cache=not no_cache)
+                      neutralise_formulas=not raw_csv, progress=progress, explain=explain, cache=not no_cache,
+                      doc_timeout=doc_timeout)
     t0 = time.perf_counter()
     records: Counter[str] = Counter()
     report = pipeline.Report()
@@ -109,14 +141,16 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
 @main.command()
 @click.argument("output", type=click.Path(path_type=Path, exists=True, file_okay=False), default=DEFAULT_OUT,
                 callback=lambda ctx, param, value: _is_run(ctx, param, value))
-@click.option("--expected", type=click.Path(path_type=Path, exists=True, file_okay=False), default=scoring.EXPECTED,
-              show_default=True, help="Folder with figures.csv, not_figures.csv, authorities.csv annotations.")
+@click.option("--expected", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
+              help="Folder with figures.csv, not_figures.csv, authorities.csv annotations [default: tests/corpus/expected].")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary, not each document, miss and false row.")
 @click.option("--doc", "docs", multiple=True, metavar="DOC_ID",
               help="Score only these documents (repeatable): a fold of pages no rule was written from.")
 def score(output: Path, expected: Path, quiet: bool, docs: tuple[str, ...]) -> None:
     """Precision, recall and agreement of a run against hand-made annotations, overall and per document."""
-    click.echo(scoring.score(output, expected, docs or None).report(details=not quiet))
+    from . import score as scoring
+
+    click.echo(scoring.score(output, expected or scoring.EXPECTED, docs or None).report(details=not quiet))
 
 
 # --- check, diff, review (issue 5) ------------------------------------------------------------------------------
@@ -233,3 +267,22 @@ def consolidate(output: Path, rules_dir: Path | None, raw_csv: bool) -> None:
     summary = consolidating.write(output, rules_dir, safe=not raw_csv)
     refresh_manifest(output, ("documents.csv", *CONSOLIDATED))  # the run stays one whole run
     click.echo(summary)
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """Rule files: validate a rules folder."""
+
+
+@rules_group.command("check")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False, exists=True), required=False)
+def rules_check(directory: Path | None) -> None:
+    """Validate every rule file in DIRECTORY (default: the bundled rules/): exit 0 when sound, 2 with each problem."""
+    from . import rules
+
+    broken = rules.check_dir(directory)
+    for err in broken:
+        click.echo(f"error: {err}", err=True)
+    if broken:
+        sys.exit(2)
+    click.echo(f"rules: {rules.rules_dir(directory)} is valid")

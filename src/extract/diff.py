@@ -334,15 +334,46 @@ def _fuzzy(t: Table, cold: list[Row], cnew: list[Row], left_old: list[int], left
 # --------------------------------------------------------------------------- runs
 
 
+# A check message or sentence may be long; the csv module's default limit (128 KiB) is not a limit of ours.
+csv.field_size_limit(2**31 - 1)
+_FORMULA_PREFIX = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+class CsvError(ValueError):
+    """A CSV file that cannot be read, with its file and line."""
+
+
+def read_csv(path: Path) -> tuple[list[str], list[Row]]:
+    """Header and rows of a CSV file, as leniently as is safe: a UTF-8 BOM (a
+    spreadsheet's "CSV UTF-8") is dropped, a short row gets "" for its missing
+    cells and a long row loses its extra ones. Bytes that are not UTF-8 or a
+    malformed row raise CsvError naming the file and line."""
+    path = Path(path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CsvError(f"{path}, line {line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""), restval="")
+    try:
+        rows = [{k: v for k, v in r.items() if k is not None} for r in reader]
+    except csv.Error as exc:
+        raise CsvError(f"{path}, line {reader.line_num}: {exc}") from exc
+    doc_id = "doc_id"
+    for r in rows:  # a doc_id like "-x" was written "'-x" for spreadsheets; clean/ holds "-x.txt"
+        v = r.get(doc_id)
+        if v and v.startswith(_FORMULA_PREFIX):
+            r[doc_id] = v[1:]
+    return list(reader.fieldnames or []), rows
+
+
 def read_table(run_dir: Path, name: str) -> tuple[list[str], list[Row]]:
     """Header and rows of `run_dir/<name>.csv` ([] and [] when absent)."""
     path = Path(run_dir) / f"{name}.csv"
     if not path.is_file():
         return [], []
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        rows = [dict(r) for r in reader]
-        return list(reader.fieldnames or []), rows
+    return read_csv(path)
 
 
 def by_doc(rows: Iterable[Row]) -> dict[str, list[Row]]:

@@ -95,7 +95,7 @@ def load(directory: Path | None = None) -> FigureRules:
         return rf"(?:(?:{mods})[\s-]+){{0,5}}(?:{h}){tail}(?:\s+(?:and|or)\s+(?:(?:{mods})[\s-]+){{0,3}}(?:{h}){tail})?"
 
     skip = d["skip_pattern"]
-    single = {k: rules.compile_pattern(str(v).replace("{NUM}", num))
+    single = {k: rules.compile_pattern(str(v).replace("{NUM}", num), match_at=True)
               for k, v in d.items() if k.endswith("_pattern") and k != "skip_pattern"}
     nf = tuple(
         (r["id"], rules.compile_pattern(str(r["pattern"]).replace("{NUM}", num))) for r in d["rules"]
@@ -141,7 +141,7 @@ def load(directory: Path | None = None) -> FigureRules:
     )
 
 
-@dataclass
+@dataclass(eq=False)  # identity: `cs.index(c)` must not compare whole candidates field by field
 class _Cand:
     """A number under judgement within its sentence."""
 

@@ -26,6 +26,8 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +68,7 @@ def csv_lines(header: list[str], rows: Iterable[dict[str, str]]) -> list[str]:
 def golden_docs(golden_dir: Path) -> list[str]:
     """doc_ids that have a golden folder, sorted."""
     golden_dir = Path(golden_dir)
+    recover(golden_dir)
     if not golden_dir.is_dir():
         return []
     return sorted(p.name for p in golden_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -93,10 +96,7 @@ class Run:
 
 
 def _read_golden(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        rows = [dict(r) for r in reader]
-        return list(reader.fieldnames or []), rows
+    return rowdiff.read_csv(path)
 
 
 def _compare_doc(run: Run, golden_dir: Path, doc_id: str, files: Iterable[str]) -> list[Difference]:
@@ -130,6 +130,7 @@ def compare(run_dir: Path, golden_dir: Path = GOLDEN, docs: Iterable[str] | None
 
     `docs` limits the check to those golden documents (default: every golden folder).
     """
+    recover(golden_dir)
     run = Run(run_dir)
     out: list[Difference] = []
     for doc_id in docs if docs is not None else golden_docs(golden_dir):
@@ -191,6 +192,7 @@ def update(run_dir: Path, golden_dir: Path = GOLDEN, docs: Iterable[str] | None 
     """
     run = Run(run_dir)
     golden_dir = Path(golden_dir)
+    recover(golden_dir)
     if docs is not None:
         docs = list(docs)
         missing = [d for d in docs if d not in run.documents]
@@ -201,12 +203,46 @@ def update(run_dir: Path, golden_dir: Path = GOLDEN, docs: Iterable[str] | None 
         targets = {d: [n for n in FILES if (golden_dir / d / f"{n}.csv").is_file()] for d in golden_docs(golden_dir)}
     applied: list[Difference] = []
     for doc_id, files in targets.items():
-        diffs = _compare_doc(run, golden_dir, doc_id, files)
-        applied += diffs
-        for d in diffs:
-            if not d.file:
-                continue
-            path = golden_dir / doc_id / d.file
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("".join(line + "\n" for line in d.actual), encoding="utf-8", newline="")
+        applied += _compare_doc(run, golden_dir, doc_id, files)
+    writes = {Path(d.doc_id) / d.file: "".join(line + "\n" for line in d.actual) for d in applied if d.file}
+    if writes:
+        _replace_set(golden_dir, writes)
     return format_diff(applied, golden_dir, run.dir)
+
+
+def _replace_set(golden_dir: Path, writes: dict[Path, str]) -> None:
+    """Rewrite golden files as one set: a copy of the folder gets the new
+    files (flushed to disk), then two renames swap it in. Killed at any point,
+    the folder is wholly old or wholly new: `recover` finishes an interrupted swap."""
+    recover(golden_dir)
+    new = golden_dir.with_name(f".{golden_dir.name}-new-{os.getpid()}")
+    old = golden_dir.with_name(f".{golden_dir.name}-old-{os.getpid()}")
+    shutil.rmtree(new, ignore_errors=True)
+    if golden_dir.is_dir():
+        shutil.copytree(golden_dir, new)
+    for rel, text in writes.items():
+        path = new / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+    if golden_dir.is_dir():
+        golden_dir.rename(old)  # from here until the next rename, `recover` knows `new` is complete
+    new.rename(golden_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(golden_dir: Path) -> None:
+    """Finish or undo an update killed mid-way: the golden folder missing
+    beside a moved-aside old one means the new copy was complete; a new copy
+    beside an intact golden folder was never swapped in and is dropped."""
+    golden_dir = Path(golden_dir)
+    olds = sorted(golden_dir.parent.glob(f".{golden_dir.name}-old-*"))
+    news = sorted(golden_dir.parent.glob(f".{golden_dir.name}-new-*"))
+    if not golden_dir.exists() and olds:
+        done = [n for n in news if n.name.rsplit("-", 1)[1] == olds[-1].name.rsplit("-", 1)[1]]
+        (done[0] if done else olds[-1]).rename(golden_dir)
+    for stale in [*olds, *news]:
+        if stale.exists():
+            shutil.rmtree(stale, ignore_errors=True)

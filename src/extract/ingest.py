@@ -62,6 +62,7 @@ class Input:
     record: str = ""
     error: str = ""
     sha256: str = ""  # an archive record's payload hash, from the scan (the cache key needs no second read)
+    note: str = ""  # a warning about the file itself (its name)
 
 
 def read_manifest(folder: Path) -> dict[str, Source]:
@@ -99,6 +100,9 @@ def discover(paths: list[Path], counts: Counter[str] | None = None, memo: Path |
         if root.is_dir():
             manifest = read_manifest(root)
             for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+                if is_run(Path(dirpath)):  # `extract run . --out output` twice must not read output/
+                    dirnames[:] = []
+                    continue
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     if name.startswith(".") or name == MANIFEST:
@@ -131,8 +135,19 @@ def archive_inputs(archives: list[tuple[Path, str]], counts: Counter[str] | None
 
 
 def _input(path: Path, manifest: dict[str, Source], shown: str) -> Input:
-    doc_id = path.stem
-    return Input(path, doc_id, manifest.get(doc_id, Source(doc_id)), shown)
+    doc_id = _printable(path.stem)
+    note = "" if doc_id == path.stem else "the file name is not valid UTF-8: its doc_id shows U+FFFD for the bad bytes"
+    return Input(path, doc_id, manifest.get(doc_id, Source(doc_id)), _printable(shown), note=note)
+
+
+def _printable(name: str) -> str:
+    """A file name the OS gave as bytes that are not UTF-8 (held as surrogates), with U+FFFD for them."""
+    return os.fsencode(name).decode("utf-8", errors="replace") if not name.isascii() else name
+
+
+def is_run(folder: Path) -> bool:
+    """Does `folder` hold an extract run (its own output is never read as pages)?"""
+    return (folder / "documents.csv").is_file() and (folder / "manifest.json").is_file()
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:
@@ -141,7 +156,9 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), []
+        text = data.decode("utf-16", errors="replace")  # a stray byte or a lone surrogate: U+FFFD, reported
+        bad = text.count("\ufffd")
+        return text, [f"{bad} damaged UTF-16 characters were replaced with U+FFFD"] if bad else []
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
@@ -196,6 +213,7 @@ def read(inp: Input, max_bytes: int = 20_000_000) -> RawDoc:
     if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise IngestError("binary file: contains NUL bytes")
     text, warnings = decode(data)
+    warnings = [inp.note, *warnings] if inp.note else warnings
     if not text.strip():
         raise IngestError("empty file")
     bad = text.count("\ufffd") + len(_CONTROL.findall(text, 0, 65536))

@@ -98,6 +98,7 @@ class Options:
     progress: bool | None = None  # None = only on a terminal
     explain: bool = False  # also record the candidates rules turned down (rejected.csv)
     cache: bool = True  # reuse unchanged documents' results from OUT/.cache (cache.py)
+    doc_timeout: float = 30.0  # seconds one document may take (0 = no limit); then it gets status error
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,12 @@ class CleanDoc:
         if start >= end:
             pos = self.offsets.after(start)
             return pos, pos
-        return self.offsets[start], self.offsets[end - 1] + 1
+        raw_end = self.offsets[end - 1] + 1
+        raw = self.raw.text
+        if raw[raw_end - 1 : raw_end] == "&" and self.text[end - 1] != "&":  # "45&#37;": the whole entity
+            semi = raw.find(";", raw_end, raw_end + 32)
+            raw_end = semi + 1 if semi >= 0 else raw_end
+        return self.offsets[start], raw_end
 
     def sentence_index(self, pos: int) -> int:
         """Index in `sentences` of the sentence holding clean offset `pos`, or -1."""

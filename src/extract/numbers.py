@@ -21,6 +21,10 @@ import regex
 
 from . import prefilter, rules
 
+# Larger values are not figures a page states (and would overflow a float's
+# exact integers, or a float): such a number is not read.
+MAX_VALUE = 1e15
+
 
 @dataclass(frozen=True)
 class Number:
@@ -112,7 +116,7 @@ _TOKEN_SEP = regex.compile(r"[\s-]+")
 
 def words_value(phrase: str, g: Grammar) -> float | None:
     """ "Eighty nine" -> 89, "one hundred and two" -> 102; None if not a number."""
-    total, current, last_unit = 0, 0, False
+    total, current, last_unit, last_big = 0, 0, False, 0
     tokens = [t for t in _TOKEN_SEP.split(phrase.lower()) if t and t != "and"]
     if not tokens:
         return None
@@ -124,10 +128,16 @@ def words_value(phrase: str, g: Grammar) -> float | None:
             current += v
             last_unit = v < 20
         elif tok in g.scales:
-            current = max(current, 1) * g.scales[tok]
-            if g.scales[tok] >= 1000:
-                total, current = total + current, 0
+            scale = g.scales[tok]
+            if scale < 1000:
+                current = max(current, 1) * scale
+            elif total and scale >= last_big:  # "one thousand million", "one million million"
+                total, current, last_big = (total + current) * scale, 0, scale
+            else:
+                total, current, last_big = total + max(current, 1) * scale, 0, scale
             last_unit = False
+            if total + current > MAX_VALUE:
+                return None  # "one hundred hundred hundred ...": no page states such a number
         else:
             return None
     return float(total + current)
@@ -161,15 +171,20 @@ def _read(m: regex.Match[str], g: Grammar) -> Number | None:
         return None
     if scale:
         value *= g.scales[scale.lower()]
+        if value > MAX_VALUE:
+            return None
     return Number(s0, m.end(), value, "percentage" if pct else "count", "digits" if digits else "words", q, q_start)
 
 
 def _plain(s: str, g: Grammar) -> float | None:
     if s[:1].isdigit():
+        if len(s) > 40:  # a 400-digit "number" is a serial or a checksum, not a figure
+            return None
         try:
-            return float(s.replace(",", ""))
+            v = float(s.replace(",", ""))
         except ValueError:
             return None
+        return v if v <= MAX_VALUE else None
     return words_value(s, g)
 
 

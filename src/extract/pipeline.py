@@ -14,21 +14,59 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
+import signal
+import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import authorities, clean, figures, ingest, validate
+from . import authorities, clean, figures, ingest, rules, validate
 from .model import CleanDoc, Document, Options, RawDoc, Rejected, Result, Source
 from .write import Shard, Written
 
 
+class DocTimeout(BaseException):  # not an Exception: the per-document handler must not take it for a bug
+    """One document used up its time budget (--doc-timeout)."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise DocTimeout
+
+
+@contextmanager
+def _budget(seconds: float) -> Iterator[None]:
+    """Raise DocTimeout in this block after `seconds` (a no-op where there is no
+    SIGALRM, or off the main thread). Python code is interrupted at once; a
+    single long C call (a regex) only when it returns."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def process(inp: ingest.Input, options: Options) -> Result:
-    """Read, clean and extract one document."""
+    """Read, clean and extract one document, within `options.doc_timeout` seconds."""
     doc = Document(doc_id=inp.doc_id, path=inp.shown or str(inp.path))
     doc.url, doc.captured, doc.source = inp.source.url, inp.source.captured, inp.record or doc.path
+    try:
+        with _budget(options.doc_timeout):
+            return _process(inp, options, doc)
+    except DocTimeout:
+        doc = Document(doc_id=inp.doc_id, path=inp.shown or str(inp.path), status="error",
+                       error=f"timed out after {options.doc_timeout:g} s (--doc-timeout)")
+        return Result(doc)
+
+
+def _process(inp: ingest.Input, options: Options, doc: Document) -> Result:
     try:
         raw = ingest.read(inp, options.max_bytes)
         doc.format, doc.sha256, doc.chars_raw = raw.format, raw.sha256, len(raw.text)
@@ -51,6 +89,8 @@ def process(inp: ingest.Input, options: Options) -> Result:
         return Result(doc, cd.text, figs, ments, checks, rejected=rejected or [])
     except ingest.IngestError as exc:
         doc.status, doc.error = "error", str(exc)
+    except TimeoutError:  # regex's own timeout (rules.MATCH_TIMEOUT), not an OS error
+        doc.status, doc.error = "error", f"timed out: a rule's regex ran over {rules.MATCH_TIMEOUT:g} s on one line"
     except RecursionError:
         doc.status, doc.error = "error", "document too deeply nested to parse"
     except MemoryError:
@@ -161,6 +201,8 @@ def run(inputs: list[ingest.Input], options: Options, shard: Shard | None = None
         if warmed is not None:
             warmed()
     if n == 1:
+        if options.doc_timeout:
+            warm(options)  # loading rules and spaCy is not the first document's time
         for inp in inputs:
             yield process(inp, options)
         return

@@ -19,6 +19,8 @@ import warnings
 from functools import lru_cache
 from typing import Any
 
+from . import rules
+
 
 @lru_cache(maxsize=1)
 def _folding() -> re.Pattern[str]:
@@ -94,6 +96,7 @@ def _starts(items: list[Any], acc: str) -> set[str]:
 def starts(pattern: str) -> set[str] | None:
     """Lower-case strings one of which begins every match of `pattern` (a
     `regex` expression); None when that cannot be shown."""
+    pattern = pattern.removesuffix(rules.NO_REQUIRED_STRING)  # compile_pattern's never-matching alternative
     p = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)  # regex's (?<name>...) in stdlib spelling
     try:
         with warnings.catch_warnings():

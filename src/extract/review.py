@@ -154,8 +154,8 @@ _AUTH_TITLE = ("mention_id", "mention", "authority", "gss_code", "dfe_la_code", 
 def _read_text(path: Path) -> str | None:
     if not path.is_file():
         return None
-    with path.open(encoding="utf-8", newline="") as f:  # no newline translation: offsets index this exact text
-        return f.read()
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:  # no newline translation: offsets index this exact text
+        return f.read()  # a damaged byte shows as U+FFFD; the offsets still index the text
 
 
 def _context(text: str | None, r: dict[str, str], width: int = 60) -> Markup:

@@ -18,6 +18,8 @@ from typing import Any
 import regex
 import yaml
 
+from . import schema
+
 BUNDLED = Path(__file__).resolve().parents[2] / "rules"
 
 
@@ -60,12 +62,9 @@ class RuleFile:
 
 @lru_cache(maxsize=64)
 def load(name: str, directory: Path | None = None) -> RuleFile:
-    """Load rules/<name>.yaml, check its version and that every regex compiles.
-
-    Any key named `pattern` or ending in `_pattern` must hold a valid `regex`
-    expression; any list item that is a mapping must carry an `id` when its
-    list is named `rules`.
-    """
+    """Load rules/<name>.yaml and validate it against its schema (schema.py:
+    keys, types, enums, regexes, dates); every rule in a list named `rules`
+    must carry a unique `id`."""
     path = rules_dir(directory) / f"{name}.yaml"
     raw = path.read_bytes()
     try:
@@ -80,6 +79,7 @@ def load(name: str, directory: Path | None = None) -> RuleFile:
     if not isinstance(version, int):
         problems.append((data.get("__line__", 1), "missing integer `version`"))
     _check(data, problems, seen_ids=set())
+    problems += [p for p in schema.problems(name, raw.decode("utf-8"), strip_lines(data)) if p not in problems]
     if problems:
         raise RuleError(path, problems)
     return RuleFile(path, int(version), hashlib.sha256(raw).hexdigest(), data)
@@ -87,16 +87,9 @@ def load(name: str, directory: Path | None = None) -> RuleFile:
 
 def _check(node: Any, problems: list[tuple[int, str]], seen_ids: set[str], key: str = "") -> None:
     if isinstance(node, Mapping):
-        line = node.get("__line__", 0)
         for k, v in node.items():
             if k == "__line__":
                 continue
-            if (k == "pattern" or str(k).endswith("_pattern")) and v is not None:
-                for p in v if isinstance(v, list) else [v]:
-                    try:
-                        regex.compile(str(p), regex.V1)
-                    except regex.error as exc:
-                        problems.append((line, f"{k}: bad regex {p!r}: {exc}"))
             _check(v, problems, seen_ids, str(k))
     elif isinstance(node, list):
         for item in node:
@@ -131,9 +124,54 @@ def require(rule: Mapping[str, Any], path: Path, keys: dict[str, type | tuple[ty
         raise RuleError(path, problems)
 
 
-def compile_pattern(p: str, flags: int = 0) -> regex.Pattern[str]:
-    """Compile a rule's regex the one way the project does (V1 semantics)."""
-    return regex.compile(p, flags | regex.V1)
+_LEADING_FLAGS = regex.compile(r"^(?:\(\?[a-zA-Z]+\))*")
+
+
+def compile_pattern(p: str, flags: int = 0, match_at: bool = False) -> regex.Pattern[str]:
+    """Compile a rule's regex the one way the project does (V1 semantics).
+
+    `match_at`: the pattern is only ever `match`ed at given positions. It is
+    then compiled as `(?:p)|(?!)`: the same matches, but `regex` finds no
+    string every match must contain, so it does not search the rest of the
+    page for one before each `match` (a page of numbers with no "of" in it made
+    every `of_pattern` match scan to the end: quadratic). Patterns that are
+    searched keep that fast path, and their first-character skip."""
+    if not match_at:
+        return regex.compile(p, flags | regex.V1)
+    lead = _LEADING_FLAGS.match(p).group(0)
+    return regex.compile(f"{lead}(?:{p[len(lead):]}){NO_REQUIRED_STRING}", flags | regex.V1)
+
+
+NO_REQUIRED_STRING = "|(?!)"
+# Seconds one call of a user-written rule regex may run on one line: a C call
+# does not see the --doc-timeout signal, `regex`'s own timeout stops it.
+MATCH_TIMEOUT = 5.0  # an alternative that never matches: see compile_pattern
+
+
+def check_dir(directory: Path | None = None) -> list[RuleError]:
+    """Every rule file of a rules folder validated (each YAML file against its
+    schema, the register's dates): [] when all are sound. Run before any page
+    is read, so a broken rule stops the run at once."""
+    d = rules_dir(directory)
+    errors = []
+    names = sorted({p.stem for p in d.glob("*.yaml")} | set(schema.MODELS))
+    for name in names:
+        path = d / f"{name}.yaml"
+        if not path.is_file():
+            errors.append(RuleError(path, [(0, "missing rule file")]))
+            continue
+        try:
+            load(name, directory)
+        except RuleError as exc:
+            errors.append(exc)
+        except UnicodeDecodeError as exc:
+            errors.append(RuleError(path, [(0, f"not UTF-8: {exc.reason}")]))
+    register = d / "authorities.csv"
+    if register.is_file():
+        found = schema.register_problems(register)
+        if found:
+            errors.append(RuleError(register, found))
+    return errors
 
 
 def manifest(directory: Path | None = None) -> dict[str, dict[str, Any]]:

@@ -10,11 +10,12 @@ over matched authorities.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .diff import read_csv
 
 EXPECTED = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "expected"
 
@@ -22,8 +23,7 @@ EXPECTED = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "expected"
 def _read(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return read_csv(path)[1]
 
 
 def _group(kind: str) -> str:

@@ -63,6 +63,7 @@ class CheckRules:
 
 
 _DIGIT = regex.compile(r"\d")
+MAX_MESSAGE = 2_000  # characters of a check's message
 _RULE_IDS = ("check.parts-total", "check.combined-parts", "check.percent-sum", "check.count-percent",
              "check.proportion-count")
 
@@ -239,14 +240,17 @@ def _columns(figs: list[_Fig], table: bool) -> list[list[_Fig]]:
         keys = [f.label or f.id for f in figs]
         return [figs] if len(set(keys)) == len(keys) else []
     cols: list[list[_Fig]] = []
+    # A figure goes to the first column without its label; the columns holding
+    # a label are always the first ones, so that column is the label's count.
+    seen: dict[str, int] = {}
     for f in figs:
         key = f.label or f.id
-        for col in cols:
-            if all((g.label or g.id) != key for g in col):
-                col.append(f)
-                break
-        else:
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        if k == len(cols):
             cols.append([f])
+        else:
+            cols[k].append(f)
     return cols
 
 
@@ -268,14 +272,15 @@ class _Base:
         return not self.stated and bool(cr.population_measure.match(mine))
 
 
+def _is_population(f: _Fig, cr: CheckRules) -> bool:
+    """A count of all the authorities ("152 local authorities"): the whole, never one of the parts."""
+    return (f.kind == "count" and not f.category and bool(cr.population_measure.match(f.f.measure.strip()))
+            and cr.population_min <= f.value <= cr.population_max)
+
+
 def _population(figs: list[_Fig], cr: CheckRules) -> _Base | None:
     """The page's number of local authorities, when it states exactly one."""
-    found = {
-        f.value: f
-        for f in figs
-        if f.kind == "count" and not f.category and cr.population_measure.match(f.f.measure.strip())
-        and cr.population_min <= f.value <= cr.population_max
-    }
+    found = {f.value: f for f in figs if _is_population(f, cr)}
     if len(found) != 1:
         return None
     (value, f), = found.items()
@@ -313,6 +318,8 @@ class _Out:
 
     def add(self, rule: str, severity: str, message: str, refs: Iterable[str]) -> None:
         ids = list(dict.fromkeys(r for r in refs if r))
+        if len(message) > MAX_MESSAGE:  # a table of 16,000 rows lists them all; the refs still name every one
+            message = f"{message[:MAX_MESSAGE]}… ({len(message) - MAX_MESSAGE:,} more characters)"
         self.rows.append(Check(self.doc_id, f"C{len(self.rows) + 1:03d}", rule, severity, message, ";".join(ids)))
 
 
@@ -350,7 +357,8 @@ def _breakdown(column: list[_Fig], group: _Group, cr: CheckRules) -> _Breakdown 
     if scale is None:
         return None
     if group.table:  # uncategorised rows of the same shape are parts too ("Judgements to be finalised")
-        others = [f for f in column if not f.category and f.label and f.label.lower() not in cr.totals]
+        others = [f for f in column if not f.category and f.label and f.label.lower() not in cr.totals
+                  and not _is_population(f, cr)]
     else:
         others = []
     plain = {f.category: f for f in graded if f.category not in cr.combined}
