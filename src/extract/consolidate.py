@@ -242,6 +242,8 @@ def duplicates(run: Path, doc_ids: list[str], r: Rules) -> dict[str, str]:
     """doc_id -> the earlier doc_id (in doc_id order) whose clean text it nearly repeats.
 
     Only first copies are indexed, so memory holds one signature per distinct text."""
+    if sum((run / "clean" / f"{d}.txt").is_file() for d in doc_ids[:2]) < 2:
+        return {}  # no pair to compare: datasketch (and the scipy it imports, ~1 s) is not loaded
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=r.threshold, num_perm=r.num_perm)

@@ -57,7 +57,7 @@ class Grammar:
 
 def _alt(words: list[str]) -> str:
     # Longest first so "seventeen" is not read as "seven".
-    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def _ints(data: dict) -> dict[str, int]:
@@ -107,7 +107,7 @@ def grammar(directory: Path | None = None) -> Grammar:
     return Grammar(compiled, rules.compile_pattern(before, regex.I),
                    words, scales, fractions, numerators,
                    prefilter.word_finder({w for w in heads if not w.isdigit()}),
-                   tuple(sorted((w for w in numerators if w not in words), key=len)),
+                   tuple(sorted((w for w in numerators if w not in words), key=lambda w: (len(w), w))),
                    tuple(sorted({q.split()[-1].lower() for q in quals})), slots)
 
 

@@ -136,7 +136,7 @@ def finder(prefixes: set[str]) -> re.Pattern[str]:
         if "" in tails:
             alts.append(head)
         else:
-            alts.append(head + "(?=" + "|".join(map(re.escape, sorted(tails, key=len, reverse=True))) + ")")
+            alts.append(head + "(?=" + "|".join(map(re.escape, sorted(tails, key=lambda t: (-len(t), t)))) + ")")
     return re.compile("|".join(alts))
 
 

@@ -59,7 +59,7 @@ def grammar(directory: Path | None = None) -> Grammar:
     nums = numbers.grammar(directory)
     closed = frozenset(str(w).lower() for ws in d["closed_classes"].values() for w in ws) | {
         w.lower() for w in (*nums.words, *nums.scales, *nums.fractions)}
-    comps = sorted((str(c) for c in d["compound_modifiers"]), key=len, reverse=True)
+    comps = sorted({str(c) for c in d["compound_modifiers"]}, key=lambda c: (-len(c), c))
     cc = d["closed_classes"]
     return Grammar(
         closed=closed,
