@@ -121,15 +121,14 @@ def test_a_statistic_stated_by_two_pages_agrees_with_two_sources(run):
     assert series(run, "local authorities", "total", "count", "2007")["139"]["sources"] == "2"
 
 
-def test_one_page_stating_two_values_is_not_a_conflict_between_sources(run):
-    # The 2011 seed's table total (15) and its text (152 authorities): the page disagrees with itself, which
-    # checks.csv reports (check.parts-total); between pages, only another source's value is a conflict.
+def test_the_2011_tables_stated_total_conflicts_with_the_count_of_authorities(run):
+    # The 2011 seed's table total (15) against its text's 152 authorities (checks.csv reports the same page as
+    # check.parts-total), and against another page's 73 councils inspected in 2011.
     total = series(run, "local authorities", "total", "count", "2011")
     assert total["15"]["period_source"] == "sentence"  # the table's "2011" column
-    assert f"{S2011}:F023" not in total["15"]["conflict"] and f"{S2011}:F020" not in total["152"]["conflict"]
-    assert "d43:F002" in total["15"]["conflict"]  # another page: 73 councils inspected in 2011
-    checks = rows(OUTPUT / "checks.csv")
-    assert any(c["doc_id"] == S2011 and c["check"] == "check.parts-total" for c in checks)
+    assert f"152 ({S2011}:F023)" in total["15"]["conflict"] and "73 (d43:F002)" in total["15"]["conflict"]
+    assert f"15 ({S2011}:F020)" in total["152"]["conflict"]
+    assert any(c["doc_id"] == S2011 and c["check"] == "check.parts-total" for c in rows(OUTPUT / "checks.csv"))
 
 
 def test_measures_are_normalised_by_the_rules():

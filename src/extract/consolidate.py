@@ -439,18 +439,14 @@ def series(run: Path, docs: pd.DataFrame, dup: dict[str, str], r: Rules) -> pd.D
     per["num"] = pd.to_numeric(per["value"], errors="coerce")
     per = per.sort_values([*key, "num", "value"], kind="stable")
     rows = []
-    def sources_of(v: Any) -> set[str]:
-        return {dup.get(d, d) for d in v.docs.split(";")}
-
     for k, group in _keyed(per, key):
         for v in group:
-            # Only other sources disagree: one page stating two values under one key (a table's
-            # columns for two years) is not a disagreement between pages.
+            # Another page's value, or the same page's (a table's stated total against the text's): both are
+            # worth a reader's look; checks.csv says which pages disagree with themselves.
             against = (
                 []
                 if r.needs_category and not k[1]
-                else [w for w in group if not agree(v.value, w.value, k[2], not (v.exact and w.exact), r)
-                      and sources_of(w) - sources_of(v)]
+                else [w for w in group if not agree(v.value, w.value, k[2], not (v.exact and w.exact), r)]
             )
             rows.append(
                 {
