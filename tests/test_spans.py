@@ -134,3 +134,9 @@ def test_numbers_turned_down_say_which_rule_and_why() -> None:
     assert by_text["2009"][0] == "nf.year"
     assert by_text["two"] == ("count.descriptive", "counts 'complementary elements': parts of an argument, not things")
     assert all(d.text[r.start:r.end] == r.text for r in why)
+
+
+def test_a_bare_count_takes_a_plural_noun_before_it_by_word_class() -> None:
+    # "nurseries" is in no vocabulary: the plural noun before the number, not the object of a preposition.
+    assert measures("Inspectors visited nurseries across the region, and 30 were rated outstanding.") == [
+        ("30", "nurseries")]

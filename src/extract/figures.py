@@ -163,6 +163,8 @@ _COORDINATION = regex.compile(r"(\s+(?:and|or)\s+)")
 _COORDINATED = regex.compile(r"[ \t]+(?:and|or)[ \t]+(?=[^\W\d_])")
 _ASCII_DIGIT = re.compile("[0-9]")
 _OR = regex.compile(r"\s+or\s+")
+_PLURAL_WORD = regex.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*[sS](?![\w'’-])|\b(?:children|people|staff)\b", regex.I)
+_WORD_BEFORE = regex.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)[ \t]+$")
 _OF_AFTER = regex.compile(r"\s+of\b", regex.I)
 _SECOND_WORD = regex.compile(r"(\w+)\s+[\"'‘“]?")
 _APPOSED_END = regex.compile(r"[ \t]*,(?=\s+(?:of|out\s+of)\b)")  # what `str.isdigit` holds for in ASCII text
@@ -272,7 +274,32 @@ class _Page:
         for m in self.finditer("np_any", start, end):
             if not self.fr.p["object_pattern"].search(self.text, max(start, m.start() - 12), m.start()):
                 last = m
-        return _measure(self.fr, last.group("np")) if last else self.nearest_np(start, end)
+        if last is not None:
+            return _measure(self.fr, last.group("np"))
+        return self.nearest_np(start, end) or self.plural_np(start, end)
+
+    def plural_np(self, start: int, end: int) -> str:
+        """By word class, not vocabulary: the last plural noun phrase before `end`
+        that is not the object of a preposition ("Councils in the north east saw
+        ... while 12 were ..."): its head the plural noun, with the words before it."""
+        text, g = self.text, self.layer.g
+        best = None
+        for m in _PLURAL_WORD.finditer(text, start, end):
+            w = m.group(0).lower()
+            if w in g.closed or not spans.looks_plural(g, w) or w in self.fr.descriptive:
+                continue
+            s = m.start()
+            while (p := _WORD_BEFORE.search(text, start, s)) is not None and not _ends_modifiers(g, p.group(1)):
+                s = p.start(1)
+            if self.fr.p["object_pattern"].search(text, max(start, s - 12), s) is None:
+                best = (s, m.end())
+        return _measure(self.fr, text[best[0]:best[1]]) if best else ""
+
+
+def _ends_modifiers(g: spans.Grammar, word: str) -> bool:
+    """A word that cannot modify the plural noun after it: a closed-class word, a verb, an adverb, another plural."""
+    w = word.lower()
+    return (w in g.closed or w in g.verbs or w.endswith(("ly", "ed")) or spans.looks_plural(g, w))
 
 
 def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejected] | None = None) -> list[Figure]:
