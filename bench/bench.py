@@ -148,7 +148,7 @@ def check_output(out: Path, pages: int) -> None:
 
 
 def run_args(src: Path, out: Path, jobs: int) -> list[str]:
-    return [*extract_cmd(), "run", str(src), "--out", str(out), "--jobs", str(jobs), "--no-progress"]
+    return [*extract_cmd(), "run", str(src), "--out", str(out), "--jobs", str(jobs), "--no-progress", "--no-cache"]  # a cold run: the cache is timed by bench/archive.py
 
 
 def _tree(pid: int) -> list[int]:

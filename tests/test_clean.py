@@ -234,3 +234,17 @@ def test_ligatures_fold_with_offsets_to_the_ligature():
 def test_other_script_digits_become_ascii_one_for_one():
     raw = RawDoc("x", "x.txt", "txt", "", "٤٥ and ４５％ and ४५\n", Source("x", published="2019-01-01"))
     assert clean.clean(raw).text == "45 and 45% and 45"
+
+
+def test_a_table_flattened_to_one_cell_per_line_is_read_back_as_rows() -> None:
+    from extract import figures
+
+    text = ("Ofsted's latest figures for councils.\n|\nNo.\n|\n%\n|\nGood\n|\n14\n|\n24\n|\nInadequate\n|\n14\n|\n24\n|\n"
+            "Total\n|\n59\n|\n101\n|\nRead the full report.\n")
+    raw = RawDoc("t", "t.txt", "txt", "", text, Source("t", published="2015-08-01"))
+    cd = clean.clean(raw)
+    assert "No. %\nGood 14 24\nInadequate 14 24\nTotal 59 101\n" in cd.text
+    assert all(cd.text[i] == text[cd.offsets[i]] for i in range(len(cd.text)) if cd.text[i] not in " \n")
+    rows = [(f.kind, f.value, f.category) for f in figures.extract(cd)]
+    assert rows == [("count", "14", "good"), ("percentage", "24", "good"), ("count", "14", "inadequate"),
+                    ("percentage", "24", "inadequate"), ("count", "59", "total"), ("percentage", "101", "total")]

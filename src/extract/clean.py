@@ -150,6 +150,33 @@ def _words(rf: rules.RuleFile, key: str) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
+# A table flattened to one cell per line between lines holding only "|" (what some
+# text exports make of an HTML table); cells hold no "|" and no line break.
+_PIPE_TABLE = regex.compile(r"(?m)^\|[ \t]*\n(?:[^\n|]{1,80}\n\|[ \t]*(?:\n|\Z)){4,}")
+_PIPE_CELL = regex.compile(r"(?m)^[^\n|]{1,80}$")
+_NUMERIC_CELL = regex.compile(r"^\s*[\d.,]+\s*%?\s*$")
+
+
+def _pipe_table_edits(text: str) -> list[tuple[int, int, str]]:
+    """Edits that turn a one-cell-per-line table back into rows: a header line, then
+    one line per row ("Good 14 24"), so the figures stage reads it as a table.
+    Only the separators change: every cell keeps its offsets."""
+    edits: list[tuple[int, int, str]] = []
+    for block in _PIPE_TABLE.finditer(text):
+        cells = [(m.start(), m.end(), bool(_NUMERIC_CELL.match(m.group(0))))
+                 for m in _PIPE_CELL.finditer(text, block.start(), block.end()) if m.group(0).strip()]
+        first_num = next((i for i, c in enumerate(cells) if c[2]), None)
+        if first_num is None or first_num == 0:
+            continue  # no numbers, or no label before them: not a table of rows
+        header_end = first_num - 1  # cells before the first row's label are the header
+        edits.append((block.start(), cells[0][0], ""))
+        for i in range(len(cells) - 1):
+            new_row = i + 1 == header_end or (i + 1 > header_end and not cells[i + 1][2])
+            edits.append((cells[i][1], cells[i + 1][0], "\n" if new_row else " "))
+        edits.append((cells[-1][1], block.end(), "\n" if block.end() < len(text) else ""))
+    return edits
+
+
 def _edit(text: str, mapping: OffsetMap, edits: list[tuple[int, int, str]]) -> tuple[str, OffsetMap]:
     """Apply sorted, non-overlapping (start, end, replacement) edits to the text and its map."""
     if not edits:
@@ -567,6 +594,8 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
         if ch in text:
             text = text.replace(ch, to)
     text, mapping = _lines(text, mapping, cr)
+    if "\n|" in text:
+        text, mapping = _edit(text, mapping, _pipe_table_edits(text))
     if "  " in text:
         text, mapping = _sub(text, mapping, _SPACE_RUN, lambda m: " ")
     text, mapping = _join_lines(text, mapping, cr)

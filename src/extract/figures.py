@@ -652,6 +652,19 @@ def _table_period(page: _Page, start: int) -> str:
     return m.group(0) if m else ""
 
 
+def _share_columns(page: _Page, start: int) -> list[int]:
+    """Columns a table's header line, just above its first row, heads "%" or "per cent"
+    ("No. %": the second column is percentages); [] without such a header."""
+    if start == 0:
+        return []
+    hs, he = _line_at(page.text, start - 1)
+    heads = page.fr.p["table_header_pattern"].fullmatch(page.text, hs, he)
+    if heads is None:
+        return []
+    cols = heads.group(0).split()
+    return [j for j, h in enumerate(cols) if page.fr.p["share_heading_pattern"].fullmatch(h)]
+
+
 def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
     """Figures of table rows ("Performs well 71 41%") and of cell lines under a
     label line ("Good" / "24 (28)"), and the number starts they used."""
@@ -684,8 +697,11 @@ def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
         if not any(r[3] for r in block):
             continue
         measure, period = _table_measure(page, block[0][0]), _table_period(page, block[0][0])
+        shares = _share_columns(page, block[0][0])
         for s, e, _label, cat, cells in block:
-            for n in cells:
+            for j, n in enumerate(cells):
+                if j in shares and n.kind == "count" and len(cells) == shares[-1] + 1:
+                    n = Number(n.start, n.end, n.value, "percentage", n.form, "", n.start)  # under a "%" heading
                 c = _Cand(n, (s, e), measure=measure, rule=TABLE_ROW, category=cat, period=period, accepted=True)
                 out.append(c)
                 used.add(n.start)

@@ -262,6 +262,8 @@ class FiguresFile(_Strict):
     table_row_pattern: Pattern
     table_cells_pattern: Pattern
     table_label_pattern: Pattern
+    table_header_pattern: Pattern
+    share_heading_pattern: Pattern
     total_label_pattern: Pattern
     number_of_pattern: Pattern
     table_context_chars: StrictInt
