@@ -140,3 +140,18 @@ def test_a_bare_count_takes_a_plural_noun_before_it_by_word_class() -> None:
     # "nurseries" is in no vocabulary: the plural noun before the number, not the object of a preposition.
     assert measures("Inspectors visited nurseries across the region, and 30 were rated outstanding.") == [
         ("30", "nurseries")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Inspectors read 80 randomly selected case files.", [("80", "randomly selected case files")]),
+    ("The survey of 20 third sector organisations was published.", [("20", "third sector organisations")]),
+    ("Covid-19 hit 12 councils hard.", [("12", "councils")]),  # a name's number is not a count
+    ("Two of the other four councils improved.", [("2", "councils"), ("4", "councils")]),
+])
+def test_more_noun_phrase_shapes(text: str, expected: list[tuple[str, str]]) -> None:
+    assert measures(text) == expected
+
+
+def test_that_one_in_ten_is_a_proportion_not_the_pronoun() -> None:
+    fs = figures.extract(doc("Staff told us that one in ten children were waiting."))
+    assert [(f.kind, f.value, f.measure) for f in fs] == [("proportion", "10", "children")]

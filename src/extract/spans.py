@@ -58,7 +58,7 @@ def grammar(directory: Path | None = None) -> Grammar:
     # Number words close a phrase too ("three zero stars": "zero" is not part of what three counts).
     nums = numbers.grammar(directory)
     closed = frozenset(str(w).lower() for ws in d["closed_classes"].values() for w in ws) | {
-        w.lower() for w in (*nums.words, *nums.scales, *nums.fractions)}
+        w.lower() for w in (*nums.words, *nums.scales)}
     comps = sorted({str(c) for c in d["compound_modifiers"]}, key=lambda c: (-len(c), c))
     cc = d["closed_classes"]
     return Grammar(
@@ -115,8 +115,12 @@ def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_w
             break
         w = m.group("w")
         lw = w.lower()
-        if lw in g.closed or (lw.endswith("ly") and lw not in g.plural and len(lw) > 4):
+        if lw in g.closed:
             break
+        if lw.endswith("ly") and lw not in g.plural and len(lw) > 4:
+            nxt = _WORD.match(text, m.end())  # "80 randomly selected case files": an adverb of a participle stays
+            if nxt is None or not nxt.group("w").lower().endswith(("ed", "ing")):
+                break
         words.append((m.start("w"), m.end("w"), lw))
         p = m.end()
     if not words or (words[0][2].endswith(("ed", "ing")) and (not participle or len(words) == 1)):
