@@ -96,6 +96,8 @@ def test_a_sentence_naming_a_framework_speaks_its_scale() -> None:
         "Haringey": "performs poorly"}
     assert judgements("Haringey was judged to be inadequate for safeguarding.", published="2010-12-08") == {
         "Haringey": "inadequate"}
+    fs = figures.extract(doc("Of the 73 councils inspected, 18 received the lowest mark.", "2010-12-08"))
+    assert [(f.value, f.category) for f in fs] == [("73", "total"), ("18", "inadequate")]  # an inspection's scale
     assert judgements("In the children's services assessment Haringey was judged inadequate.",
                       published="2010-12-08") == {"Haringey": "performs poorly"}
 

@@ -125,15 +125,15 @@ def framework_era(text: str, page_era: str, directory: Path | None = None) -> st
     return named.pop() if len(named) == 1 else ""
 
 
-_FOUR_POINT = regex.compile(r"(?i)\b(?:outstanding|good|adequate|inadequate)\b")
+_FOUR_POINT = regex.compile(r"(?i)\b(?:outstanding|good|adequate|inadequate)\b|\binspect(?:ed|ions?)\b|\bsafeguarding\b")
 
 
 def sentence_scale(text: str, page_era: str, directory: Path | None = None) -> str:
     """The scale of a sentence that names no framework: its page's era, except that on an
     annual-rating page (2009-12) a sentence without the rating's own words ("performs
-    well", "excellent", "poor") but with a four-point word speaks the scale of the
-    inspections that ran beside the rating, in its own words ("judged inadequate in
-    safeguarding")."""
+    well", "excellent", "poor") but with a four-point word or an inspection speaks
+    the scale of the inspections that ran beside the rating, in its own words
+    ("judged inadequate in safeguarding", "18 inspected received the lowest mark")."""
     sc = load(directory)
     if page_era != sc.literal_within or not _FOUR_POINT.search(text):
         return page_era  # ("the highest rating" is the page's own scale's top)
