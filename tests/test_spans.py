@@ -157,3 +157,8 @@ def test_more_noun_phrase_shapes(text: str, expected: list[tuple[str, str]]) -> 
 def test_that_one_in_ten_is_a_proportion_not_the_pronoun() -> None:
     fs = figures.extract(doc("Staff told us that one in ten children were waiting."))
     assert [(f.kind, f.value, f.measure) for f in fs] == [("proportion", "10", "children")]
+
+
+def test_a_list_carried_on_by_along_with_shares_the_judgement() -> None:
+    text = "Haringey is among those ranked as having inadequate safeguarding, along with Doncaster and Surrey."
+    assert judgements(text) == {"Haringey": "inadequate", "Doncaster": "inadequate", "Surrey": "inadequate"}

@@ -763,7 +763,8 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
         taken = sent.start
         for i, h in enumerate(sent.hits):
             hi = next((o.start for o in sent.hits[i + 1:] if layer.has_phrase(span, h.end, o.start)), None)
-            lo = taken if _PUNCT.search(layer.text, taken, h.start) else None
+            cut = _PUNCT.search(layer.text, taken, h.start) and not layer.g.continues.search(layer.text, taken, h.start)
+            lo = taken if cut else None
             category, rule, used = spans.attribute(layer, span, h.start, h.end, lo=lo, hi=hi, changes=False)
             if rule == "judg.after":
                 taken = max(taken, used)

@@ -363,6 +363,7 @@ class GrammarFile(_Strict):
     idiom_nouns: Words
     anaphora_pattern: Pattern
     subject_pattern: Pattern
+    list_continuation_pattern: Pattern
     list_opener_pattern: Pattern
     no_judgement: list[PatternRule]
 

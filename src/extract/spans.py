@@ -48,6 +48,7 @@ class Grammar:
     list_opener: regex.Pattern[str]
     anaphora: regex.Pattern[str]
     subject: regex.Pattern[str]
+    continues: regex.Pattern[str]
     no_judgement: tuple[tuple[str, regex.Pattern[str]], ...]
 
 
@@ -77,6 +78,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
         anaphora=rules.compile_pattern(d["anaphora_pattern"]),
         subject=rules.compile_pattern(d["subject_pattern"]),
+        continues=rules.compile_pattern(d["list_continuation_pattern"]),
         no_judgement=tuple((r["id"], rules.compile_pattern(r["pattern"])) for r in d["no_judgement"]),
     )
 
