@@ -737,7 +737,7 @@ def _intro(rec: Recogniser, layer: spans.Layer, span: tuple[int, int]) -> tuple[
     m = rec.heading.match(text) if len(text) <= 90 else None
     if m:
         j = m.group("j").strip(_QUOTES)
-        found = scales.find(j, layer.era)
+        found = scales.find(j, layer.era, layer.dir)
         if len(found) == 1 and found[0].start == 0 and found[0].end == len(j):
             return found[0].category, "judg.heading"
     if text.rstrip().endswith((":", "-", "–", "—")):
