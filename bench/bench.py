@@ -349,7 +349,11 @@ def extra(name: str) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     print(f"{name}:")
-    module.main()
+    argv, sys.argv = sys.argv, [str(Path(__file__).with_name(f"{name}.py"))]  # its own defaults, not bench.py's flags
+    try:
+        module.main()
+    finally:
+        sys.argv = argv
 
 
 def main() -> None:

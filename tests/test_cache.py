@@ -107,3 +107,22 @@ def test_key_covers_content_identity_and_metadata(tmp_path: Path) -> None:
     p.write_text("Kent was rated outstanding.\n", encoding="utf-8")
     assert base != c.key(ingest.Input(p, "a", Source("a")))
     assert c.key(ingest.Input(tmp_path / "missing.txt", "m", Source("m"))) is None
+
+
+def test_an_unchanged_run_takes_its_cross_page_tables_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    from extract import consolidate
+
+    src = pages(tmp_path)
+    run(str(src), "--out", str(tmp_path / "out"))
+    first = files(tmp_path / "out")
+    calls = []
+    real = consolidate.write
+    monkeypatch.setattr(consolidate, "write", lambda *a, **k: calls.append(a) or real(*a, **k))
+    run(str(src), "--out", str(tmp_path / "out"))
+    assert calls == [] and files(tmp_path / "out") == first  # nothing changed: nothing recomputed, same bytes
+    page = src / "d01.txt"
+    page.write_text(page.read_text(encoding="utf-8").replace("2", "3", 1), encoding="utf-8")
+    run(str(src), "--out", str(tmp_path / "out"))
+    assert len(calls) == 1  # a changed page: the cross-page tables are computed again
+    run(str(src), "--out", str(tmp_path / "cold"), "--no-cache")
+    assert files(tmp_path / "out") == files(tmp_path / "cold")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import astuple, dataclass, field
 from functools import lru_cache
@@ -71,6 +72,36 @@ class Cache:
         self.options = options
         self.hits = self.misses = 0
         self._sha: dict[str, str] = {}  # key -> content hash, to store only results of the bytes keyed
+
+    # --- the cross-page tables of a run whose documents are unchanged --------------------------------
+    _CONSOLIDATED = ("documents.csv", "authority_judgements.csv", "figure_series.csv")
+
+    def consolidated_key(self, digests: dict[str, str]) -> str:
+        """The key of a run's cross-page tables: its tables' bytes (their sha256), the rules and the code."""
+        return hashlib.sha256(self.salt + repr(sorted(digests.items())).encode()).hexdigest()
+
+    def get_consolidated(self, key: str, stage: Path) -> bool:
+        """Copy the cross-page tables kept under `key` into `stage`; False when there are none."""
+        kept = self.folder / "consolidate" / key
+        if not all((kept / name).is_file() for name in self._CONSOLIDATED):
+            return False
+        try:
+            for name in self._CONSOLIDATED:
+                shutil.copyfile(kept / name, stage / name)
+        except OSError:
+            return False  # the caller computes them
+        return True
+
+    def put_consolidated(self, key: str, stage: Path) -> None:
+        kept = self.folder / "consolidate" / key
+        tmp = kept.with_name(f".{key}.tmp-{os.getpid()}")
+        try:
+            tmp.mkdir(parents=True, exist_ok=True)
+            for name in self._CONSOLIDATED:
+                shutil.copyfile(stage / name, tmp / name)
+            os.replace(tmp, kept) if not kept.exists() else shutil.rmtree(tmp)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)  # a full disk costs speed next time, not this run's output
 
     def key(self, inp: ingest.Input) -> str | None:
         """The input's key, or None when it cannot be read (the run reports why)."""

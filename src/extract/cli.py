@@ -102,6 +102,7 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
         store = cache.Cache(out / cache.FOLDER, options) if options.cache else None
         inputs, dupes = pipeline.plan(roots, records, store.folder if store else None)
         with Writer(options) as writer, parquet.Tables(writer.stage, enabled=fmt == "parquet") as tables:
+            writer.store = store
             # Local workers write their own rows (the main process only copies bytes); Parquet needs the rows here.
             shard = writer.shard() if engine == "local" and not tables.enabled else None
 

@@ -186,6 +186,7 @@ class Writer:
                 shutil.rmtree(self.stage, ignore_errors=True)
             raise WriteError(f"cannot write the run to {self.out}: {exc.strerror or exc}") from None
         self._hashes = {name: hashlib.sha256() for name in self._tables}
+        self.store: Any = None  # cache.Cache: keeps the cross-page tables of an unchanged run
         self._clean: list[tuple[str, int, str]] = []
         self._shards: dict[str, list[int]] = {}
         for name in self._tables:
@@ -237,9 +238,14 @@ class Writer:
                 f.close()
             shutil.rmtree(self.stage / _SHARDS)
             # The cross-page tables, over the whole staged run; they rewrite documents.csv (duplicate_of).
-            from . import consolidate
+            # An unchanged run (the same table bytes, rules and code) takes them from the cache.
+            key = self.store.consolidated_key({n: h.hexdigest() for n, h in self._hashes.items()}) if self.store else ""
+            if not (self.store and self.store.get_consolidated(key, self.stage)):
+                from . import consolidate
 
-            consolidate.write(self.stage, self.options.rules_dir, self.options.neutralise_formulas)
+                consolidate.write(self.stage, self.options.rules_dir, self.options.neutralise_formulas)
+                if self.store:
+                    self.store.put_consolidated(key, self.stage)
             for name in ("documents.csv", *CONSOLIDATED):
                 files[name] = _file_entry(self.stage / name)
             files["clean/"] = _clean_entry(sorted(self._clean))
