@@ -14,10 +14,10 @@ Three passes, cheapest first:
    of rules/authorities.yaml then drop people, universities, other places and
    locators; council titles around a name join the span; a capitalised run
    that is a typo or variant of a name links by rapidfuzz (`fuzzy`).
-3. judge: a judgement phrase found by `extract.scales` (era-aware) attaches to
-   names when a judgement rule of rules/authorities.yaml says how (a list
-   introduced by "the following ... were judged X:", "A and B were rated X",
-   a heading over a list, ...).
+3. judge: each name takes the judgement its clause gives it through the span
+   layer (`spans.attribute`, the same function figures use); a list sentence
+   ("They are ...", a line of names) takes that of the heading or sentence
+   before it; a page about one council gives it what it says of "the service".
 
 The `match` column is the kind of link, then flags, joined by ";":
 exact (the register's own name), alias (an alias or a council title around a

@@ -3,11 +3,12 @@
 The number reader finds every number in one regex pass; the not-figure rules
 (years, dates, phone numbers, ages, grade points...) remove what is not a
 statistic; tables are read line by line; every other number is judged within
-its sentence: a count needs a measure (the noun it counts, or one it shares by
-ellipsis with the figure before it), and each figure takes its category from
-the judgement words after it, else before it. All vocabulary and patterns are
-in rules/figures.yaml; nothing here runs per character, and spaCy is not
-needed: the measure vocabulary is a closed list matched by one regex.
+its sentence: a count needs a measure (the noun phrase it quantifies, read by
+word class in the span layer, or one it shares by ellipsis with the figure
+before it), and each figure takes its category from `spans.attribute`, the
+judgement attribution authorities use too. Patterns are in rules/figures.yaml
+(topic words there only normalise a measure or reject a number), the grammar in
+rules/grammar.yaml; nothing here runs per character.
 """
 
 from __future__ import annotations
