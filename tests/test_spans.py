@@ -162,3 +162,45 @@ def test_that_one_in_ten_is_a_proportion_not_the_pronoun() -> None:
 def test_a_list_carried_on_by_along_with_shares_the_judgement() -> None:
     text = "Haringey is among those ranked as having inadequate safeguarding, along with Doncaster and Surrey."
     assert judgements(text) == {"Haringey": "inadequate", "Doncaster": "inadequate", "Surrey": "inadequate"}
+
+
+def categories(text: str, published: str = "2016-01-05") -> list[tuple[str, str]]:
+    return [(f.value, f.category) for f in figures.extract(doc(text, published))]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A judgement in a relative clause restricts who is counted; the main verb says what happened to them.
+    ("Two thirds of the councils that were once judged inadequate have improved since.", [("66.67", "improved")]),
+    # A light verb and a change noun: the counted things changed.
+    ("Overall, 25 councils improved and seven saw a drop in standards.", [("25", "improved"), ("7", "declined")]),
+    ("Nine areas suffered a sharp decline in quality.", [("9", "declined")]),
+    # A number's own change is how a statistic moved, not a bucket of what it counts.
+    ("The number of social workers rose from 345 to 368, while caseloads fell from 19 to 17.",
+     [("345", ""), ("368", ""), ("19", ""), ("17", "")]),
+    ("Under a quarter of homes (23%) were run by councils, a fall of three percentage points.", [("25", ""), ("23", "")]),
+    # Two figures compared share their predicate.
+    ("More councils - 15 as opposed to 11 - dropped a star this year.", [("15", "declined"), ("11", "declined")]),
+    # The same statistic at another time keeps its judgement across a clause break ...
+    ("Last year four councils were found to be inadequate, but this year that rose to eight.",
+     [("4", "inadequate"), ("8", "inadequate")]),
+    # ... and across sentences when the subject refers back ("this", "it").
+    ("Of the 147 councils, 73 per cent were judged good. Although this is down from 78 per cent, it confirms "
+     "their work in improving outcomes.", [("147", "total"), ("73", "good"), ("78", "good")]),
+    # A figure in a place or scope phrase after another figure's predicate is a circumstance of that clause.
+    ("Nine councils have been judged inadequate in the first ratings measuring performance in 152 councils.",
+     [("9", "inadequate"), ("152", "")]),
+    ("Three quarters of councils were rated good in the first batch of 37 joint area reviews.",
+     [("75", "good"), ("37", "")]),
+])
+def test_change_comparison_and_scope(text: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text) == expected
+
+
+def test_this_category_takes_the_judgement_of_the_sentence_before() -> None:
+    text = 'Ofsted says some councils have "inadequate" child protection. Last year five areas were in this category.'
+    assert categories(text) == [("5", "inadequate")]
+
+
+def test_an_abbreviated_measure_is_kept_as_the_page_writes_it() -> None:
+    assert measures("Of the 65 LAs inspected, 30 were good and 12 JARs were published.") == [
+        ("65", "LAs"), ("30", "LAs"), ("12", "JARs")]

@@ -64,10 +64,6 @@ def _strs(v: Any) -> list[str]:
     return [str(x) for x in (v if isinstance(v, list) else [v])]
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
-
-
 @lru_cache(maxsize=8)
 def load(directory: Path | None = None) -> FigureRules:
     rf = rules.load("figures", directory)
@@ -79,7 +75,7 @@ def load(directory: Path | None = None) -> FigureRules:
     vocab = list(g.words) + list(g.scales)
     first = "".join(sorted({w[0] for w in vocab}))
     # The guard lets the engine skip a position on one character test.
-    num = rf"(?=[0-9{first}{first.upper()}])(?:\d[\d,]*(?:\.\d+)?|{_alt(vocab)})"
+    num = rf"(?=[0-9{first}{first.upper()}])(?:\d[\d,]*(?:\.\d+)?|{numbers.alternation(vocab)})"
     labels: dict[str, str] = {}
     heads, singular = [], []
     for key, out in (("heads", heads), ("singular_heads", singular)):
@@ -88,11 +84,11 @@ def load(directory: Path | None = None) -> FigureRules:
                 out.append(f)
                 labels[" ".join(f.lower().split())] = label
     # A head can modify another head ("children's homes inspections").
-    mods = _alt(_strs(d["modifiers"]) + heads)
+    mods = numbers.alternation(_strs(d["modifiers"]) + heads)
     tail = r"(?!['’]?\w|-\w)"
 
     def np(hs: list[str]) -> str:
-        h = _alt(hs)
+        h = numbers.alternation(hs)
         return rf"(?:(?:{mods})[\s-]+){{0,5}}(?:{h}){tail}(?:\s+(?:and|or)\s+(?:(?:{mods})[\s-]+){{0,3}}(?:{h}){tail})?"
 
     skip = d["skip_pattern"]
@@ -104,7 +100,7 @@ def load(directory: Path | None = None) -> FigureRules:
     # Where a match of each not-figure rule can begin, for `_not_figures` to try
     # the rule there alone. For the analysis `{NUM}` stands for what every
     # number begins with (an ASCII digit, by its guard, or a number word).
-    num_starts = rf"(?:[0-9]|{_alt(vocab)})\w"
+    num_starts = rf"(?:[0-9]|{numbers.alternation(vocab)})\w"
     finders = []
     for r in d["rules"]:
         found = prefilter.starts(str(r["pattern"]).replace("{NUM}", num_starts))
@@ -133,7 +129,7 @@ def load(directory: Path | None = None) -> FigureRules:
         np_any=np_any,
         skip=rules.compile_pattern(rf"[ \t]+{skip}", regex.I),
         descriptive=frozenset(w.lower() for w in _strs(d["descriptive_heads"])),
-        canon=rules.compile_pattern(rf"\b(?:{_alt(list(labels))})\b", regex.I),
+        canon=rules.compile_pattern(rf"\b(?:{numbers.alternation(list(labels))})\b", regex.I),
         labels=labels,
         p=single,
         change=frozenset(_strs(d["change_categories"])),
@@ -167,13 +163,14 @@ _OR = regex.compile(r"\s+or\s+")
 _PLURAL_WORD = regex.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*[sS](?![\w'’-])|\b(?:children|people|staff)\b", regex.I)
 _WORD_BEFORE = regex.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)[ \t]+$")
 _OF_AFTER = regex.compile(r"\s+of\b", regex.I)
+_ACRONYM = regex.compile(r"[A-Z]{2,}s?")
 _SECOND_WORD = regex.compile(r"(\w+)\s+[\"'‘“]?")
 _APPOSED_END = regex.compile(r"[ \t]*,(?=\s+(?:of|out\s+of)\b)")  # what `str.isdigit` holds for in ASCII text
 
 
 def _measure(fr: FigureRules, np: str) -> str:
-    """Lower-case label of a measure phrase, its head spelled out in the plural
-    ("LAs" -> "local authorities"); modifiers stay as written."""
+    """Lower-case label of a measure phrase, its head in its rules' spelling;
+    an abbreviation keeps its capitals ("LAs", "JARs": as the page says it)."""
     parts = []
     for part in _COORDINATION.split(np):
         last = None
@@ -182,7 +179,7 @@ def _measure(fr: FigureRules, np: str) -> str:
         if last is not None and last.end() == len(part):
             part = part[:last.start()] + fr.labels.get(" ".join(last.group(0).lower().split()), last.group(0))
         parts.append(part)
-    return " ".join("".join(parts).lower().split())
+    return " ".join(w if _ACRONYM.fullmatch(w) else w.lower() for w in "".join(parts).split())
 
 
 def _spans_overlap(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
@@ -577,26 +574,54 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         c.category = c.host.category
         return
     # A group the figure is counted in ("two councils are among only three ...") does not end its clause.
-    later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c and o.rule != COUNT_PARTITIVE]
+    # Nor does the figure it is compared with ("15 as opposed to 11 - dropped a star"): both share the predicate.
+    later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c and o.rule != COUNT_PARTITIVE
+             and not _compared(page, c.n.end, o.n.q_start)]
     seg_end = later[0].n.q_start if later else c.sent[1]
     indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
     category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, lo=seg_start, hi=seg_end, own=c.own)
+    if indep and rule == "judg.before" and not _OF_AFTER.match(text, c.n.end) and p["circumstance_pattern"].search(
+            text, max(seg_start, c.n.q_start - 40), c.n.q_start) and not p["compare_pattern"].search(
+            text, max(c.sent[0], c.n.q_start - 40), c.n.q_start):
+        # "nine councils were judged poor in the ratings measuring performance in 152 councils": a figure in a
+        # prepositional phrase after another figure's predicate is a circumstance of that clause.
+        c.category = ""
+        return
     if rule:
         c.category = category
         return
-    # A coordinated clause the figure begins is not about what came before it.
-    broken = page.layer.clause(c.sent, c.n.q_start, c.n.end)[0] > seg_start
+    # A coordinated clause the figure begins is not about what came before it, unless the figure is the same
+    # statistic at another time ("four were inadequate, but this year that rose to eight", "down from 78%").
+    moved = c.rule in (COUNT_CHANGE, COUNT_COMPARE) or p["compare_pattern"].search(
+        text, max(c.sent[0], c.n.q_start - 40), c.n.q_start) is not None
+    broken = not moved and page.layer.clause(c.sent, c.n.q_start, c.n.end)[0] > seg_start
     for o in reversed([] if broken else indep):
         if o.category and o.category != TOTAL:
             c.category = o.category
             return
     if page.layer.refers_back(c.sent):
+        # "this category", "the rating": the sentence before's figures, else its judgement, else earlier figures.
+        k = page.doc.sentence_index(c.sent[0]) - 1
+        before = page.doc.sentences[k] if k >= 0 else None
+        near = [o for o in previous if o.sent == before]
+        for o in reversed(near):
+            if o.category and o.category != TOTAL:
+                c.category = o.category
+                return
+        if before is not None and not near and (said := spans.sentence_judgement(page.layer, before)[0]):
+            c.category = said
+            return
         for o in reversed(previous):
             if o.category and o.category != TOTAL:
                 c.category = o.category
                 return
     c.category = ""
+
+
+def _compared(page: _Page, end: int, start: int) -> bool:
+    """Whether the text between two figures compares them ("15 as opposed to 11", "36, up from 30")."""
+    return 0 <= start - end <= 40 and page.fr.p["compare_pattern"].search(page.text, end, start) is not None
 
 
 def _period(page: _Page, c: _Cand, i: int, acc: list[_Cand], dates: list[tuple[int, int]]) -> None:

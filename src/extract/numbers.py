@@ -55,7 +55,7 @@ class Grammar:
     slots: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # `Match.groups()` -> ratio, frac, half, digits, words, scale, pct
 
 
-def _alt(words: list[str]) -> str:
+def alternation(words: list[str] | dict[str, int]) -> str:
     # Longest first so "seventeen" is not read as "seven".
     return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
@@ -73,11 +73,11 @@ def grammar(directory: Path | None = None) -> Grammar:
     numerators = _ints(data["fraction_numerators"])
     quals = [str(q) for q in data["qualifiers"]]
     units = _ints(data["units"])
-    s = _alt(list(scales))
+    s = alternation(list(scales))
     # "eighty nine", "twenty-five", "twelve", then any "million"/"hundred and two"
     # parts: a unit never follows a unit, so "three zero stars" reads "three".
-    small = (rf"(?:(?:{_alt(list(_ints(data['tens'])))})(?:(?:\s*-\s*|\s+)(?:{_alt([k for k, v in units.items() if 0 < v < 10])}))?"
-             rf"|(?:{_alt(list(units))}))")
+    small = (rf"(?:(?:{alternation(list(_ints(data['tens'])))})(?:(?:\s*-\s*|\s+)(?:{alternation([k for k, v in units.items() if 0 < v < 10])}))?"
+             rf"|(?:{alternation(list(units))}))")
     wordnum = rf"\b{small}(?:\s+(?:{s})(?:\s+(?:and\s+)?{small})?)*\b"
     digits = r"(?<![\w.,£$€#/:])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|[.,:/]\d)"
     # A cheap first-character guard: the engine rejects most positions before
@@ -87,11 +87,11 @@ def grammar(directory: Path | None = None) -> Grammar:
     pattern = (
         rf"{guard}"
         rf"(?:(?P<ratio>{data['ratio_pattern']}(?P<rden>{digits}|{wordnum}))"
-        rf"|(?P<frac>\b(?P<fnum>{_alt(list(numerators))})[\s-]+(?P<fden>{_alt(list(fractions))})\b)"
+        rf"|(?P<frac>\b(?P<fnum>{alternation(list(numerators))})[\s-]+(?P<fden>{alternation(list(fractions))})\b)"
         rf"|(?P<half>{data['half_pattern']})"
         rf"|(?P<num>(?P<digits>{digits})|(?P<words>{wordnum}))(?:\s+(?P<scale>{s})\b)?(?P<pct>{data['percent_pattern']})?)"
     )
-    before = rf"\b(?P<q>{_alt(quals)})\s+$"
+    before = rf"\b(?P<q>{alternation(quals)})\s+$"
     # A match begins with a digit, a number word, "half", a numerator before a
     # fraction word, or what the ratio and half patterns begin with.
     extra: set[str] = set()

@@ -244,6 +244,7 @@ class FiguresFile(_Strict):
     continuation_pattern: Pattern
     compare_pattern: Pattern
     there_pattern: Pattern
+    circumstance_pattern: Pattern
     denominator_pattern: Pattern
     total_pattern: Pattern
     of_pattern: Pattern
@@ -359,6 +360,8 @@ class GrammarFile(_Strict):
     clause_break_pattern: Pattern
     negation_pattern: Pattern
     source_pattern: Pattern
+    quantity_change_pattern: Pattern
+    activity_pattern: Pattern
     past_pattern: Pattern
     idiom_nouns: Words
     anaphora_pattern: Pattern

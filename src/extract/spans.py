@@ -43,6 +43,8 @@ class Grammar:
     clause_break: regex.Pattern[str]
     negation: regex.Pattern[str]
     source: regex.Pattern[str]
+    quantity_change: regex.Pattern[str]
+    activity: regex.Pattern[str]
     past: regex.Pattern[str]
     idiom_nouns: frozenset[str]
     list_opener: regex.Pattern[str]
@@ -73,6 +75,9 @@ def grammar(directory: Path | None = None) -> Grammar:
         clause_break=rules.compile_pattern(d["clause_break_pattern"]),
         negation=rules.compile_pattern(d["negation_pattern"], regex.REVERSE),
         source=rules.compile_pattern(d["source_pattern"], regex.REVERSE),
+        quantity_change=rules.compile_pattern(
+            d["quantity_change_pattern"].replace("{number}", "(?:" + numbers.alternation(nums.words) + ")")),
+        activity=rules.compile_pattern(d["activity_pattern"], regex.REVERSE),
         past=rules.compile_pattern(d["past_pattern"]),
         idiom_nouns=frozenset(str(w).lower() for w in d["idiom_nouns"]),
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
@@ -168,6 +173,7 @@ class Phrase:
     attributive: bool  # "good practice": praise in passing, no judgement
     source: bool  # "from inadequate (to good)", "inadequate in 2016": where something was, not is
     change: bool  # improved / declined
+    quantity: bool  # a change of a number ("rose from 345 to 368"), not of what is counted
 
 
 class Layer:
@@ -196,12 +202,16 @@ class Layer:
                 word = (nxt.group("w") or "").lower() if nxt else ""
                 quoted_after = b < e and text[b] in _QUOTES
                 attributive = not quoted_after and text[b:b + 1].isspace() and word in g.idiom_nouns
+                change = j.category in self.change
+                if change and text[a:b].lower().endswith("ing") and g.activity.search(lead):
+                    attributive = True  # "its work in improving outcomes"
                 out.append(Phrase(
                     a, b, j.category, j.rule,
                     negated=g.negation.search(lead) is not None,
                     attributive=attributive,
                     source=g.source.search(lead) is not None or g.past.match(text, b, e) is not None,
-                    change=j.category in self.change,
+                    change=change,
+                    quantity=change and g.quantity_change.match(text, b, e) is not None,
                 ))
             self._phrases[sent] = out
         return self._phrases[sent]
@@ -262,7 +272,7 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     usable = []
     for p in layer.phrases(sent):
         inside = own is not None and own[0] <= p.start and p.end <= own[1]
-        if (p.attributive and not inside) or (p.change and not changes):
+        if (p.attributive and not inside) or (p.change and not changes) or p.quantity:
             continue
         usable.append(p)
     after = [p for p in usable if end <= p.start < hi]
