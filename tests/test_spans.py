@@ -204,3 +204,42 @@ def test_this_category_takes_the_judgement_of_the_sentence_before() -> None:
 def test_an_abbreviated_measure_is_kept_as_the_page_writes_it() -> None:
     assert measures("Of the 65 LAs inspected, 30 were good and 12 JARs were published.") == [
         ("65", "LAs"), ("30", "LAs"), ("12", "JARs")]
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # "All N" is the whole of a group: a total, unless its clause judges it.
+    ("Five councils were named. All five were given zero-star ratings.", "2004-11-18", [("5", ""), ("5", "zero stars")]),
+    ("All 150 councils were given star ratings this year.", "2004-11-18", [("150", "total")]),
+    # The size of a change is in no bucket.
+    ("There were 2,460 homes, 90% of them judged good. This was a 7% increase in the number of homes.", "2020-03-31",
+     [("2460", ""), ("90", "good"), ("7", "")]),
+    # A bare number with a verb of its own heads its own clause.
+    ("Ten departments were given zero stars and four face intervention.", "2002-05-23",
+     [("10", "zero stars"), ("4", "")]),
+    # Quoted grade words in a coordination, and below a quoted grade.
+    ('The share of councils performing "well" or as "excellent" fell from 73% to 68%.', "2009-12-09",
+     [("73", "performs excellently or well"), ("68", "performs excellently or well")]),
+    ('Three quarters were rated as less than "good".', "2014-12-01", [("75", "requires improvement or inadequate")]),
+    # "fell short of" a standard is not a decline.
+    ("Four councils fell short of the required standard.", "2008-12-01", [("4", "")]),
+    # A full stop glued to the next sentence still ends the first.
+    ("Eight councils were zero rated.Children's services will improve in 81 per cent of councils.", "2004-11-18",
+     [("8", "zero stars"), ("81", "")]),
+])
+def test_groups_changes_and_coordinated_grades(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # A list's last item after a serial comma is in the list.
+    ("The following authorities got three stars: Bexley, Cornwall, and Westminster.", "2002-05-23",
+     {"Bexley": "three stars", "Cornwall": "three stars", "Westminster": "three stars"}),
+    # A denied judgement gives way to one stated after it.
+    ('Rotherham escaped red flags, despite being rated as "poor" by Ofsted.', "2009-12-09",
+     {"Rotherham": "performs poorly"}),
+    ("Councils receiving red flags included Essex and Leeds.", "2009-12-09", {"Essex": "red flag", "Leeds": "red flag"}),
+    ("Haringey and Doncaster remain in the bottom tier.", "2009-12-09",
+     {"Haringey": "performs poorly", "Doncaster": "performs poorly"}),
+])
+def test_lists_denials_and_grade_positions(text: str, published: str, expected: dict[str, str]) -> None:
+    assert judgements(text, published) == expected

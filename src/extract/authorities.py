@@ -747,6 +747,8 @@ def _intro(rec: Recogniser, layer: spans.Layer, span: tuple[int, int]) -> tuple[
     return None
 
 
+_LIST_JOIN = regex.compile(r"\s*,\s*(?:and|or)\s+")  # the comma before a list's last item
+
 def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) -> None:
     """Each name takes the judgement its clause gives it (spans.attribute, as
     figures do); a list sentence ("They are ...", a line of names) takes the
@@ -770,6 +772,10 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
                 taken = max(taken, used)
             elif rule == "judg.before":
                 taken = sent.start  # the rest of its list looks back to the same phrase
+            if not category and i and sent.hits[i - 1].judgement and _LIST_JOIN.fullmatch(
+                    layer.text, sent.hits[i - 1].end, h.start):
+                # "... got three stars: Bexley, Cornwall, and Westminster": the last item of a list is in it.
+                category, rule = sent.hits[i - 1].judgement, sent.hits[i - 1].judgement_rule
             if category:
                 h.judgement, h.judgement_rule = category, rule
         if sent.index < 0:

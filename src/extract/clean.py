@@ -513,7 +513,8 @@ _W_RUN = regex.compile(r"\w+")
 
 
 # Possessive, and only from the first mark of a run: a run of "?!" costs one pass.
-_SENT_END = regex.compile(r"(?<![.!?])[.!?]++[\"')\]]*+(?=\s+[\"'(\[•]?[\p{Lu}\d•])|\n")
+# A full stop glued to the next sentence ("zero rated.Children's") ends one too, between words.
+_SENT_END = regex.compile(r"(?<![.!?])[.!?]++[\"')\]]*+(?=\s+[\"'(\[•]?[\p{Lu}\d•])|(?<=\p{Ll}{3})\.(?=\p{Lu}\p{Ll}+\b)|\n")
 
 
 def sentences(text: str, cr: CleanRules) -> list[tuple[int, int]]:

@@ -567,11 +567,19 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     t = None if c.n.qualifier else p["total_pattern"].search(text[max(c.sent[0], c.n.start - 30):c.n.start])
     if t is not None and t.group("all") and _OF_AFTER.match(text, c.n.end):
         t = None  # "all 15 of the LAs": a part, not the whole
+    if t is not None and t.group("all") and not c.is_denominator:
+        # "All five were given zero-star ratings": the whole of a group, in the judgement its clause gives it.
+        category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, own=c.own)
+        c.category = category if rule == "judg.after" and category else TOTAL
+        return
     if c.is_denominator or t is not None:
         c.category = TOTAL
         return
     if c.host is not None:
         c.category = c.host.category
+        return
+    if p["difference_pattern"].match(text, c.n.end):
+        c.category = ""  # "a 7% increase in the number of homes": how much a statistic moved
         return
     # A group the figure is counted in ("two councils are among only three ...") does not end its clause.
     # Nor does the figure it is compared with ("15 as opposed to 11 - dropped a star"): both share the predicate.
@@ -581,6 +589,10 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
     category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, lo=seg_start, hi=seg_end, own=c.own)
+    own_clause = c.rule == COUNT_ELLIPSIS and page.layer.verb_at(c.n.end)
+    if indep and rule == "judg.before" and own_clause:
+        c.category = ""  # "... given zero stars and four face intervention": that judgement was the figure before's
+        return
     if indep and rule == "judg.before" and not _OF_AFTER.match(text, c.n.end) and p["circumstance_pattern"].search(
             text, max(seg_start, c.n.q_start - 40), c.n.q_start) and not p["compare_pattern"].search(
             text, max(c.sent[0], c.n.q_start - 40), c.n.q_start):
@@ -596,6 +608,7 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     moved = c.rule in (COUNT_CHANGE, COUNT_COMPARE) or p["compare_pattern"].search(
         text, max(c.sent[0], c.n.q_start - 40), c.n.q_start) is not None
     broken = not moved and page.layer.clause(c.sent, c.n.q_start, c.n.end)[0] > seg_start
+    broken = broken or own_clause  # a bare number with a verb of its own heads its own clause
     for o in reversed([] if broken else indep):
         if o.category and o.category != TOTAL:
             c.category = o.category
@@ -612,7 +625,7 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         if before is not None and not near and (said := spans.sentence_judgement(page.layer, before)[0]):
             c.category = said
             return
-        for o in reversed(previous):
+        for o in reversed([] if near else previous):
             if o.category and o.category != TOTAL:
                 c.category = o.category
                 return

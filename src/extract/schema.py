@@ -245,6 +245,7 @@ class FiguresFile(_Strict):
     compare_pattern: Pattern
     there_pattern: Pattern
     circumstance_pattern: Pattern
+    difference_pattern: Pattern
     denominator_pattern: Pattern
     total_pattern: Pattern
     of_pattern: Pattern

@@ -280,6 +280,8 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     after = [p for i, p in enumerate(after)
              if not (p.change and i + 1 < len(after) and _TO.fullmatch(layer.text, p.end, after[i + 1].start))]
     later = [p for p in after if not p.source] or after
+    # "escaped red flags, despite being rated poor": a denied judgement gives way to a stated one after it.
+    later = [p for p in later if not p.negated] or later[:1]
     if later:
         p = later[0]
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.after", p.end)
