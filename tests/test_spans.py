@@ -243,3 +243,28 @@ def test_groups_changes_and_coordinated_grades(text: str, published: str, expect
 ])
 def test_lists_denials_and_grade_positions(text: str, published: str, expected: dict[str, str]) -> None:
     assert judgements(text, published) == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # A bare number dated by a time adjunct is a count of what the sentence counts.
+    ("More councils have two and three stars - 102 this year compared with 90 in 2003 and 63 in 2002.", "2004-11-18",
+     [("102", "two or three stars"), ("90", "two or three stars"), ("63", "two or three stars")]),
+    ("A worker might have as many as 35 children, compared with just seven in others.", "2016-01-05",
+     [("35", ""), ("7", "")]),
+    # A scale's range is not a judgement; a move along it is.
+    ("All 150 councils were given star ratings - from zero to three stars.", "2004-11-18", [("150", "total")]),
+    ("Two councils improved from zero to one star.", "2004-11-18", [("2", "one star")]),
+])
+def test_dated_counts_and_scale_ranges(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected
+
+
+def test_a_name_is_not_what_a_number_counts() -> None:
+    # "Tower Hamlets" looks plural; a capitalised word in a sentence that is not a title-case headline is a name.
+    assert measures("Tower Hamlets in east London is among 20 with three stars.") == []
+    assert measures("Five councils did well. Tower Hamlets is among 20 with three stars.", "2004-11-18") == [
+        ("5", "councils"), ("20", "councils")]
+
+
+def test_an_iso_date_is_not_a_figure() -> None:
+    assert measures("date 2017-11-24 Ofsted rated 12 councils good.") == [("12", "councils")]

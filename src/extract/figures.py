@@ -164,6 +164,7 @@ _PLURAL_WORD = regex.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*[sS](?![\w'’-])
 _WORD_BEFORE = regex.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)[ \t]+$")
 _OF_AFTER = regex.compile(r"\s+of\b", regex.I)
 _ACRONYM = regex.compile(r"[A-Z]{2,}s?")
+_ANY_WORD = regex.compile(r"[^\W\d_][\w'’-]*")
 _SECOND_WORD = regex.compile(r"(\w+)\s+[\"'‘“]?")
 _APPOSED_END = regex.compile(r"[ \t]*,(?=\s+(?:of|out\s+of)\b)")  # what `str.isdigit` holds for in ASCII text
 
@@ -282,10 +283,14 @@ class _Page:
         ... while 12 were ..."): its head the plural noun, with the words before it."""
         text, g = self.text, self.layer.g
         best = None
+        words = _ANY_WORD.findall(text, start, end)
+        titled = sum(w[0].isupper() for w in words) * 2 > len(words)  # a headline in title case
         for m in _PLURAL_WORD.finditer(text, start, end):
             w = m.group(0).lower()
             if w in g.closed or not spans.looks_plural(g, w) or w in self.fr.descriptive:
                 continue
+            if m.group(0)[0].isupper() and not titled and not _ACRONYM.fullmatch(m.group(0)):
+                continue  # "Tower Hamlets", "Kensington and Chelsea Hospitals": a name, not what is counted
             s = m.start()
             while (p := _WORD_BEFORE.search(text, start, s)) is not None and not _ends_modifiers(g, p.group(1)):
                 s = p.start(1)
@@ -535,6 +540,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.measure, c.rule, c.accepted = ante, COUNT_CHANGE, True
     elif p["compare_pattern"].search(before) and any(o.accepted for o in cs[:cs.index(c)]):
         c.measure, c.rule, c.accepted = ante, COUNT_COMPARE, True
+    elif ante and p["dated_pattern"].match(text, n.end):
+        c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True
     elif c.is_denominator and any(o.accepted for o in cs if c in o.children):
         c.measure, c.rule, c.accepted = ante, COUNT_OF, True
     elif ante and any(ch.is_denominator for ch in c.children):

@@ -243,6 +243,7 @@ class FiguresFile(_Strict):
     skip_pattern: Pattern
     continuation_pattern: Pattern
     compare_pattern: Pattern
+    dated_pattern: Pattern
     there_pattern: Pattern
     circumstance_pattern: Pattern
     difference_pattern: Pattern
@@ -363,6 +364,7 @@ class GrammarFile(_Strict):
     source_pattern: Pattern
     quantity_change_pattern: Pattern
     activity_pattern: Pattern
+    scale_range_pattern: Pattern
     past_pattern: Pattern
     idiom_nouns: Words
     anaphora_pattern: Pattern

@@ -45,6 +45,7 @@ class Grammar:
     source: regex.Pattern[str]
     quantity_change: regex.Pattern[str]
     activity: regex.Pattern[str]
+    scale_range: regex.Pattern[str]
     past: regex.Pattern[str]
     idiom_nouns: frozenset[str]
     list_opener: regex.Pattern[str]
@@ -78,6 +79,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         quantity_change=rules.compile_pattern(
             d["quantity_change_pattern"].replace("{number}", "(?:" + numbers.alternation(nums.words) + ")")),
         activity=rules.compile_pattern(d["activity_pattern"], regex.REVERSE),
+        scale_range=rules.compile_pattern(d["scale_range_pattern"], regex.REVERSE),
         past=rules.compile_pattern(d["past_pattern"]),
         idiom_nouns=frozenset(str(w).lower() for w in d["idiom_nouns"]),
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
@@ -205,6 +207,7 @@ class Layer:
                 change = j.category in self.change
                 if change and text[a:b].lower().endswith("ing") and g.activity.search(lead):
                     attributive = True  # "its work in improving outcomes"
+                attributive = attributive or g.scale_range.search(lead) is not None
                 out.append(Phrase(
                     a, b, j.category, j.rule,
                     negated=g.negation.search(lead) is not None,
