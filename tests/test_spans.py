@@ -268,3 +268,15 @@ def test_a_name_is_not_what_a_number_counts() -> None:
 
 def test_an_iso_date_is_not_a_figure() -> None:
     assert measures("date 2017-11-24 Ofsted rated 12 councils good.") == [("12", "councils")]
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("The proportion of LAs judged good or outstanding increased to 46%. After their first inspection it was 36%.",
+     "2019-04-01", [("46", "LAs", "good or outstanding"), ("36", "LAs", "good or outstanding")]),
+    ("Inspections in the north resulted in 81% good or better judgements. The midlands had 72% and the south 66%.",
+     "2016-12-01", [("81", "inspections", "good or outstanding"), ("72", "inspections", "good or outstanding"),
+                    ("66", "inspections", "good or outstanding")]),
+])
+def test_a_bare_share_restates_the_statistic_before_it(text: str, published: str,
+                                                      expected: list[tuple[str, str, str]]) -> None:
+    assert [(f.value, f.measure, f.category) for f in figures.extract(doc(text, published))] == expected

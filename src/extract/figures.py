@@ -523,7 +523,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.measure, c.rule, c.accepted = c.host.measure, c.rule or COUNT_PAREN, True
         return
     if n.kind != "count":
-        c.measure = _antecedent(page, c, cs, previous)
+        same = _same_statistic(page, c, cs, previous)
+        c.measure = same.measure if same is not None else _antecedent(page, c, cs, previous)
         return
     before = text[max(c.sent[0], n.q_start - 40):n.q_start]
     ante = _antecedent(page, c, cs, previous)
@@ -548,6 +549,20 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.measure, c.rule, c.accepted = ante, COUNT_OF, True  # "as were eight of the 43 (19%)"
     elif ante and p["apposition_pattern"].match(text, n.end):
         c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True  # "only two, Sandwell and Ealing, ..."
+
+
+def _same_statistic(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> _Cand | None:
+    """The share a bare share restates at another time or for another group: "it was 36%" after "... increased
+    to 46%", "The midlands had 72% and the south 66%" after "81% good or better": the last share before it in its
+    sentence or the sentence before, when its subject is a pronoun or its sentence states no judgement."""
+    if not (page.fr.p["restated_pattern"].search(page.text, max(c.sent[0], c.n.q_start - 30), c.n.q_start)
+            or not page.layer.phrases(c.sent)):
+        return None
+    k = page.doc.sentence_index(c.sent[0]) - 1
+    before = page.doc.sentences[k] if k >= 0 else None
+    shares = [o for o in cs[:cs.index(c)] if o.accepted and o.n.kind != "count" and o.measure]
+    shares = shares or [o for o in previous if o.sent == before and o.n.kind != "count" and o.measure]
+    return shares[-1] if shares else None
 
 
 def _post(page: _Page, pos: int) -> str:
@@ -619,6 +634,11 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     for o in reversed([] if broken else indep):
         if o.category and o.category != TOTAL:
             c.category = o.category
+            return
+    if c.n.kind != "count" and c.rule in (PERCENTAGE, PROPORTION) and c.own is None:
+        same = _same_statistic(page, c, acc, previous)
+        if same is not None and same.category and same.category != TOTAL:
+            c.category = same.category
             return
     if page.layer.refers_back(c.sent):
         # "this category", "the rating": the sentence before's figures, else its judgement, else earlier figures.
