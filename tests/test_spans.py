@@ -280,3 +280,13 @@ def test_an_iso_date_is_not_a_figure() -> None:
 def test_a_bare_share_restates_the_statistic_before_it(text: str, published: str,
                                                       expected: list[tuple[str, str, str]]) -> None:
     assert [(f.value, f.measure, f.category) for f in figures.extract(doc(text, published))] == expected
+
+
+def test_the_other_n_were_lists_the_rest_of_the_group_before() -> None:
+    text = "Four councils were rated inadequate, including Haringey. The other three were Surrey, Doncaster and Luton."
+    assert judgements(text, "2014-01-01") == {"Haringey": "inadequate", "Surrey": "inadequate",
+                                               "Doncaster": "inadequate", "Luton": "inadequate"}
+
+
+def test_showing_improvements_is_a_change() -> None:
+    assert categories("Only 13 councils were showing improvements in their services.") == [("13", "improved")]
