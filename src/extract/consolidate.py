@@ -78,7 +78,6 @@ SERIES_COLUMNS = [
 OUTPUTS = ("authority_judgements.csv", "figure_series.csv")
 BUCKET_BYTES = 2_000_000  # input CSV bytes per bucket file: what one bucket's grouping holds in memory
 MAX_BUCKETS = 512  # open bucket files at once (beyond it, buckets grow instead)
-_WORD = regex.compile(r"\w+")
 _SHINGLE_BASE = 1_000_003  # an odd multiplier for combining word hashes
 
 
@@ -256,7 +255,9 @@ def _clean_path(run: Path, doc_id: str) -> Path:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    """A text's words for shingles: lower-cased, split at white space (punctuation stays on its word, the same in
+    every copy; five times faster than a word regex)."""
+    return text.casefold().split()
 
 
 def shingles(text: str, n: int, words: list[str] | None = None) -> Any:
@@ -481,7 +482,7 @@ class _Evidence:
 
 # --- the two tables ------------------------------------------------------------------------------------------------
 def judgements(run: Path, work: Path, docs: dict[str, Doc], dup: dict[str, str], r: Rules,
-               directory: Path | None = None) -> Iterator[list[str]]:
+               directory: Path | None = None, eras: dict[str, str] | None = None) -> Iterator[list[str]]:
     """authority_judgements.csv's rows, in key order."""
     path = run / "authorities.csv"
     buckets = _Buckets(work, "judgements", path.stat().st_size)
@@ -495,7 +496,7 @@ def judgements(run: Path, work: Path, docs: dict[str, Doc], dup: dict[str, str],
         said, where = stated(sentence)
         when, source = _period_of(said, doc)
         if last is None or last[0] != doc_id:
-            last = (doc_id, _framework(run, doc_id, doc, directory))
+            last = (doc_id, _framework(run, doc_id, doc, directory, eras or {}))
         # key (gss_code, framework, period, area), judgement, authority, then the evidence columns
         buckets.add(gss, [gss, last[1], when, where, judgement, authority, dup.get(doc_id, doc_id), doc_id,
                           f"{doc_id}:{mention_id}", source, doc.page_date if doc else "", "1"])
@@ -524,10 +525,13 @@ def _judgement_rows(rows: list[list[str]], r: Rules, successors: dict[str, str])
                successors.get(gss, "")]
 
 
-def _framework(run: Path, doc_id: str, doc: Doc | None, directory: Path | None) -> str:
-    """The judgement scale a page's words were read on: its date's era, else the era its wording suggests."""
+def _framework(run: Path, doc_id: str, doc: Doc | None, directory: Path | None, eras: dict[str, str]) -> str:
+    """The judgement scale a page's words were read on: its date's era, else the era its wording suggests
+    (`eras`: as the workers guessed it, the same function on the same text)."""
     if doc and doc.published:
         return scales.era(doc.published, directory)
+    if doc_id in eras:
+        return eras[doc_id]
     path = _clean_path(run, doc_id)
     return scales.guess_era(path.read_text(encoding="utf-8"), directory) if path.is_file() else ""
 
@@ -633,11 +637,12 @@ class Summary:
 WORK_PREFIX = ".consolidate-"  # the bucket files' folder inside the run, removed when done
 
 
-def write(run: Path, directory: Path | None = None, safe: bool = True, dup: dict[str, str] | None = None) -> Summary:
+def write(run: Path, directory: Path | None = None, safe: bool = True, dup: dict[str, str] | None = None,
+          eras: dict[str, str] | None = None) -> Summary:
     """Consolidate the run in folder `run`: write its two tables and `duplicate_of`, each file atomically.
 
     `dup` (doc_id -> first copy) when the caller found the near-duplicates already (a run, from the workers'
-    signatures); else they are found from the clean texts."""
+    signatures); else they are found from the clean texts. `eras`: undated pages' eras, when known."""
     run = Path(run)
     r = load(directory)
     docs = documents(run)
@@ -645,7 +650,7 @@ def write(run: Path, directory: Path | None = None, safe: bool = True, dup: dict
         dup = duplicates(run, [d for d, doc in docs.items() if doc.ok], r)
     work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=run))
     try:
-        aj = _write_csv(run / OUTPUTS[0], JUDGEMENT_COLUMNS, judgements(run, work, docs, dup, r, directory), safe)
+        aj = _write_csv(run / OUTPUTS[0], JUDGEMENT_COLUMNS, judgements(run, work, docs, dup, r, directory, eras), safe)
         fs = _write_csv(run / OUTPUTS[1], SERIES_COLUMNS, series(run, work, docs, dup, r), safe)
     finally:
         shutil.rmtree(work, ignore_errors=True)
