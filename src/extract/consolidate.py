@@ -384,11 +384,12 @@ class Duplicates:
 
 
 def duplicates(run: Path, doc_ids: list[str], r: Rules) -> dict[str, str]:
-    """doc_id -> the earlier doc_id (in doc_id order) whose clean text it nearly repeats, from the clean texts."""
+    """doc_id -> the earlier doc_id whose clean text it nearly repeats, from the clean texts. `doc_ids` in
+    documents.csv's order (a run's doc_id order), the order in which `extract run` compares them."""
     if len(doc_ids) < 2:
         return {}
     found = Duplicates(r)
-    for doc_id in sorted(doc_ids):
+    for doc_id in doc_ids:
         path = _clean_path(run, doc_id)
         if path.is_file():
             found.add(doc_id, signature(path.read_text(encoding="utf-8"), r))
