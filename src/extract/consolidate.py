@@ -277,9 +277,10 @@ def shingles(text: str, n: int, words: list[str] | None = None) -> Any:
     return (out ^ (out >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def _word_hash(word: str) -> int:
-    """CRC-32 of a word; a page repeats its words and pages share most of them, so each is hashed once."""
+    """CRC-32 of a word; a page repeats its words and pages share most of them, so the common ones are hashed once
+    (a bounded cache: a corpus's vocabulary grows with it)."""
     return zlib.crc32(word.encode())
 
 
@@ -432,8 +433,9 @@ class _Buckets:
                 f.close()
 
 
-def _memo(fn: Callable[[str], Any], limit: int = 20_000) -> Callable[[str], Any]:
-    """`fn` remembered for the last texts seen (a list of authorities shares one sentence), within `limit`."""
+def _memo(fn: Callable[[str], Any], limit: int = 2_000) -> Callable[[str], Any]:
+    """`fn` remembered for the last texts seen (a list of authorities shares one sentence; a page's rows are
+    consecutive), forgetting all at `limit` so memory does not grow with the run."""
     seen: dict[str, Any] = {}
 
     def call(text: str) -> Any:
