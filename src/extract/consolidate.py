@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import heapq
+import io
 import math
 import os
 import shutil
@@ -76,8 +77,9 @@ SERIES_COLUMNS = [
     "conflict",
 ]
 OUTPUTS = ("authority_judgements.csv", "figure_series.csv")
-BUCKET_BYTES = 2_000_000  # input CSV bytes per bucket file: what one bucket's grouping holds in memory
+BUCKET_BYTES = 1_000_000  # input CSV bytes per bucket file: what one bucket's grouping holds in memory (~5 MB)
 MAX_BUCKETS = 512  # open bucket files at once (beyond it, buckets grow instead)
+_BUFFER = 16_384  # per open bucket file
 _SHINGLE_BASE = 1_000_003  # an odd multiplier for combining word hashes
 
 
@@ -405,11 +407,17 @@ class _Buckets:
     def __init__(self, folder: Path, name: str, size: int):
         k = max(1, min(MAX_BUCKETS, math.ceil(size / BUCKET_BYTES)))
         self.paths = [folder / f"{name}-{i:04d}.csv" for i in range(k)]
-        self._files: list[IO[str]] = [p.open("w", encoding="utf-8", newline="") for p in self.paths]
-        self._writers = [csv.writer(f, lineterminator="\n") for f in self._files]
+        # Binary files fed by one CSV writer: a text file keeps up to ~130 KB of pending writes each, which K files
+        # would multiply.
+        self._files: list[IO[bytes]] = [p.open("wb", buffering=_BUFFER) for p in self.paths]
+        self._line = io.StringIO()
+        self._csv = csv.writer(self._line, lineterminator="\n")
 
     def add(self, key: str, row: list[str]) -> None:
-        self._writers[zlib.crc32(key.encode()) % len(self._writers)].writerow(row)
+        self._csv.writerow(row)
+        self._files[zlib.crc32(key.encode()) % len(self._files)].write(self._line.getvalue().encode("utf-8"))
+        self._line.seek(0)
+        self._line.truncate()
 
     def grouped(self, group: Callable[[list[list[str]]], Iterator[list[str]]],
                 order: Callable[[list[str]], Any]) -> Iterator[list[str]]:
@@ -425,7 +433,7 @@ class _Buckets:
                 csv.writer(fh, lineterminator="\n").writerows(group(rows))
             path.unlink()
             done.append(out)
-        files = [p.open(encoding="utf-8", newline="") for p in done]
+        files = [p.open(encoding="utf-8", newline="", buffering=_BUFFER) for p in done]
         try:
             yield from heapq.merge(*(csv.reader(f) for f in files), key=order)
         finally:
@@ -433,7 +441,7 @@ class _Buckets:
                 f.close()
 
 
-def _memo(fn: Callable[[str], Any], limit: int = 2_000) -> Callable[[str], Any]:
+def _memo(fn: Callable[[str], Any], limit: int = 256) -> Callable[[str], Any]:
     """`fn` remembered for the last texts seen (a list of authorities shares one sentence; a page's rows are
     consecutive), forgetting all at `limit` so memory does not grow with the run."""
     seen: dict[str, Any] = {}
@@ -491,6 +499,7 @@ def judgements(run: Path, work: Path, docs: dict[str, Doc], dup: dict[str, str],
     buckets = _Buckets(work, "judgements", path.stat().st_size)
     stated = _memo(lambda s: (period(s, r), area(s, r)))
     last: tuple[str, str] | None = None  # (doc_id, framework): a page's mentions are consecutive rows
+    names: dict[str, str] = {}  # gss_code -> the least of its names as written: one entry per authority
     cols = ["doc_id", "mention_id", "authority", "gss_code", "judgement", "sentence"]
     for doc_id, mention_id, authority, gss, judgement, sentence in _rows(path, cols):
         if not judgement:
@@ -500,19 +509,20 @@ def judgements(run: Path, work: Path, docs: dict[str, Doc], dup: dict[str, str],
         when, source = _period_of(said, doc)
         if last is None or last[0] != doc_id:
             last = (doc_id, _framework(run, doc_id, doc, directory, eras or {}))
-        # key (gss_code, framework, period, area), judgement, authority, then the evidence columns
-        buckets.add(gss, [gss, last[1], when, where, judgement, authority, dup.get(doc_id, doc_id), doc_id,
-                          f"{doc_id}:{mention_id}", source, doc.page_date if doc else "", "1"])
+        names[gss] = min(names.get(gss, authority), authority)
+        # key (gss_code, framework, period, area), judgement, then the evidence columns
+        key = [gss, last[1], when, where]
+        buckets.add("\0".join(key), [*key, judgement, dup.get(doc_id, doc_id), doc_id, f"{doc_id}:{mention_id}",
+                                      source, doc.page_date if doc else "", "1"])
     successors = _successors(directory)
-    return buckets.grouped(lambda rows: _judgement_rows(rows, r, successors), lambda x: (x[0], x[2], x[3], x[5]))
+    return buckets.grouped(lambda rows: _judgement_rows(rows, r, names, successors),
+                           lambda x: (x[0], x[2], x[3], x[5]))
 
 
-def _judgement_rows(rows: list[list[str]], r: Rules, successors: dict[str, str]) -> Iterator[list[str]]:
-    """One bucket's rows grouped: every row of an authority (gss_code) is in the bucket, so its name is known."""
+def _judgement_rows(rows: list[list[str]], r: Rules, names: dict[str, str],
+                    successors: dict[str, str]) -> Iterator[list[str]]:
+    """One bucket's rows grouped by key, then by judgement."""
     rows.sort(key=lambda x: x[:5])
-    names: dict[str, str] = {}
-    for x in rows:
-        names[x[0]] = min(names.get(x[0], x[5]), x[5])
     for (gss, framework, when, where), group in groupby(rows, key=lambda x: x[:4]):
         per = [_Evidence.of(j, list(g)) for j, g in groupby(group, key=lambda x: x[4])]
         # The judgement most sources give (grades before changes such as "improved"), then alphabetical.
