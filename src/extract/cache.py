@@ -12,8 +12,9 @@ written from it are byte-identical.
 The cache lives in `OUT/.cache/` (one file per key, written atomically), so a
 run that is killed leaves at most an unused temporary file. `--no-cache`
 neither reads nor writes it. An entry holds the document row, the clean text
-(and its MinHash signature and era, for consolidate.py) and the rows as the CSV text the writer wrote for them, so an unchanged
-re-run neither unpickles row objects nor formats CSV again.
+(with its MinHash signature and era, for consolidate.py) and the rows as the
+CSV text the writer wrote for them, so an unchanged re-run neither unpickles
+row objects nor formats CSV again.
 
 `cached_run` wraps `pipeline.run`: it looks each input up before dispatching
 it, sends only the misses to the workers, stores each computed result, and
