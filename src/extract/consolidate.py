@@ -80,6 +80,7 @@ OUTPUTS = ("authority_judgements.csv", "figure_series.csv")
 BUCKET_BYTES = 1_000_000  # input CSV bytes per bucket file: what one bucket's grouping holds in memory (~5 MB)
 MAX_BUCKETS = 512  # open bucket files at once (beyond it, buckets grow instead)
 _BUFFER = 16_384  # per open bucket file
+_REF = 7  # bucket rows: key (4 cells), judgement or value, root, doc_id, ref, period_source, page_date, exact
 _SHINGLE_BASE = 1_000_003  # an odd multiplier for combining word hashes
 
 
@@ -427,7 +428,9 @@ class _Buckets:
         done = []
         for path in self.paths:
             with path.open(encoding="utf-8", newline="") as fh:
-                rows = list(csv.reader(fh))
+                # A bucket's cells repeat (keys, labels, doc_ids): each distinct one is held once, all but the refs.
+                same: dict[str, str] = {}
+                rows = [[c if i == _REF else same.setdefault(c, c) for i, c in enumerate(row)] for row in csv.reader(fh)]
             out = path.with_suffix(".out")
             with out.open("w", encoding="utf-8", newline="") as fh:
                 csv.writer(fh, lineterminator="\n").writerows(group(rows))
