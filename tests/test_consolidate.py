@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,29 @@ def test_every_authority_named_with_a_judgement_is_in_exactly_one_row(run):
     assert len(judged) == len(listed) == 140  # every one of them, none twice
 
 
+def test_every_authority_named_with_a_judgement_has_its_period(run):
+    # Each judged mention's row is dated by the mention's sentence, else by its page's date (published, else
+    # captured); an empty period only for a page with no date at all, whose sentence states none either.
+    r = consolidate.load()
+    docs = {d["doc_id"]: d for d in rows(OUTPUT / "documents.csv")}
+    by_mention = {m: row for row in rows(run / "authority_judgements.csv") for m in row["mention_ids"].split(";")}
+    undated = set()
+    for m in rows(OUTPUT / "authorities.csv"):
+        if not m["judgement"]:
+            continue
+        row, doc = by_mention[f"{m['doc_id']}:{m['mention_id']}"], docs[m["doc_id"]]
+        said, page = consolidate.period(m["sentence"], r), (doc["published"] or doc["captured"])[:4]
+        assert row["gss_code"] == m["gss_code"]
+        assert m["judgement"] in (row["judgement"], *r.changes) or f"{m['judgement']} (" in row["conflict"]
+        assert row["period"] == (said or page), m
+        assert row["period_source"] == ("sentence" if said else "page" if doc["published"] else "capture" if page else "")
+        if not row["period"]:
+            undated.add(m["doc_id"])
+    # The pages of raw/ that give neither a date nor a year in the sentence (sources.csv has none for them).
+    assert undated == {"d02", "d37", "d38", "d39", "d42", "d47"}
+    assert all(not docs[d]["published"] and not docs[d]["captured"] for d in undated)
+
+
 def test_an_authority_named_by_two_pages_is_one_row_with_two_sources(run):
     # Birmingham "performing poorly" in two undated pages (d02, d42): same csa framework, no period stated.
     [row] = judgement(run, "E08000025", "")
@@ -114,20 +139,46 @@ def test_superseded_authorities_keep_their_rows_and_point_to_successors(run):
 def test_a_statistic_stated_by_two_pages_agrees_with_two_sources(run):
     # The 2007 report (Narrowing the gap): the press release and the PDF summary both say 107 of 139.
     good = series(run, "local authorities", "good or outstanding", "count", "2007")
-    assert list(good) == ["107"]
-    assert good["107"] == {**good["107"], "sources": "2", "period_source": "page", "conflict": "",
-                           "doc_ids": f"{S2007_PRESS};{S2007_SUMMARY}",
-                           "figure_ids": f"{S2007_PRESS}:F001;{S2007_SUMMARY}:F001"}
-    assert series(run, "local authorities", "total", "count", "2007")["139"]["sources"] == "2"
+    assert good == {"107": {"measure": "local authorities", "category": "good or outstanding", "kind": "count",
+                            "period": "2007", "period_source": "page", "value": "107", "sources": "2",
+                            "doc_ids": f"{S2007_PRESS};{S2007_SUMMARY}",
+                            "figure_ids": f"{S2007_PRESS}:F001;{S2007_SUMMARY}:F001", "conflict": ""}}
+    total = series(run, "local authorities", "total", "count", "2007")
+    assert total == {"139": {**good["107"], "category": "total", "value": "139",
+                             "figure_ids": f"{S2007_PRESS}:F002;{S2007_SUMMARY}:F002"}}
+
+
+def test_the_2007_reports_shares_in_two_pages_are_separate_statistics_that_agree(run):
+    # The press release's "just over one in five local authority areas are only adequate" (a proportion, about
+    # one outcome) and the summary's 28 councils adequate (a count: 28 of 139 is 20.1%) are two statistics: rows
+    # of their own, neither called a conflict; the 2006 councils (102) of both pages are one row.
+    adequate = rows(run / "figure_series.csv")
+    adequate = {(r["kind"], r["value"]): r for r in adequate
+                if (r["measure"], r["category"], r["period"]) == ("local authorities", "adequate", "2007")}
+    assert adequate == {
+        ("count", "28"): {"measure": "local authorities", "category": "adequate", "kind": "count", "period": "2007",
+                          "period_source": "page", "value": "28", "sources": "1", "doc_ids": S2007_SUMMARY,
+                          "figure_ids": f"{S2007_SUMMARY}:F005", "conflict": ""},
+        ("proportion", "20"): {"measure": "local authorities", "category": "adequate", "kind": "proportion",
+                               "period": "2007", "period_source": "page", "value": "20", "sources": "1",
+                               "doc_ids": S2007_PRESS, "figure_ids": f"{S2007_PRESS}:F003", "conflict": ""}}
+    councils = series(run, "local authorities", "", "count", "2006")["102"]["figure_ids"].split(";")
+    assert {f"{S2007_PRESS}:F004", f"{S2007_SUMMARY}:F007"} <= set(councils)
 
 
 def test_the_2011_tables_stated_total_conflicts_with_the_count_of_authorities(run):
     # The 2011 seed's table total (15) against its text's 152 authorities (checks.csv reports the same page as
     # check.parts-total), and against another page's 73 councils inspected in 2011.
     total = series(run, "local authorities", "total", "count", "2011")
-    assert total["15"]["period_source"] == "sentence"  # the table's "2011" column
-    assert f"152 ({S2011}:F023)" in total["15"]["conflict"] and "73 (d43:F002)" in total["15"]["conflict"]
-    assert f"15 ({S2011}:F020)" in total["152"]["conflict"]
+    row = {"measure": "local authorities", "category": "total", "kind": "count", "period": "2011", "sources": "1"}
+    assert total == {  # in order of value; 15 is dated by the table's "2011" column, the others by their pages
+        "15": {**row, "period_source": "sentence", "value": "15", "doc_ids": S2011, "figure_ids": f"{S2011}:F020",
+               "conflict": f"disagrees with 73 (d43:F002); 152 ({S2011}:F023)"},
+        "73": {**row, "period_source": "page", "value": "73", "doc_ids": "d43", "figure_ids": "d43:F002",
+               "conflict": f"disagrees with 15 ({S2011}:F020); 152 ({S2011}:F023)"},
+        "152": {**row, "period_source": "page", "value": "152", "doc_ids": S2011, "figure_ids": f"{S2011}:F023",
+                "conflict": f"disagrees with 15 ({S2011}:F020); 73 (d43:F002)"}}
+    assert list(total) == ["15", "73", "152"]
     assert any(c["doc_id"] == S2011 and c["check"] == "check.parts-total" for c in rows(OUTPUT / "checks.csv"))
 
 
@@ -169,7 +220,7 @@ def boilerplated(body: str, head: list[str], foot: list[str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def made_up(tmp_path_factory) -> Path:
+def made_up_pages(tmp_path_factory) -> Path:
     pages = tmp_path_factory.mktemp("pages")
     # One real page (d10, Family Law) as two syndicated copies, each with its own site's boilerplate around it.
     body = (RAW / "d10.txt").read_text(encoding="utf-8").split("CLOSE", 1)[1]
@@ -193,6 +244,12 @@ def made_up(tmp_path_factory) -> Path:
                                        "the council said in a statement about its latest inspection.\n", encoding="utf-8")
     (pages / "judge_y.txt").write_text("Ratings\n\nIn 2015, Ofsted rated Kent's children's services inadequate, "
                                        "according to a report the newspaper has seen about the county.\n", encoding="utf-8")
+    return pages
+
+
+@pytest.fixture(scope="module")
+def made_up(made_up_pages) -> Path:
+    pages = made_up_pages
     out = pages.parent / "out"
     res = CliRunner().invoke(main, ["run", str(pages), "--out", str(out), "--jobs", "1", "--no-progress"])
     assert res.exit_code == 0, res.output
@@ -274,3 +331,78 @@ def test_a_malformed_rule_file_names_itself(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("      kinds: [count]\n", ""), encoding="utf-8")
     with pytest.raises(rules.RuleError, match="consolidate.yaml"):
         consolidate.load(tmp_path / "rules")
+
+
+# --- how: buckets, signatures from the workers, start-up ---------------------------------------------------------
+def test_many_buckets_give_the_same_bytes_as_one(run, tmp_path, monkeypatch):
+    # The external grouping: rows spread over many bucket files, each grouped alone, merged in key order.
+    monkeypatch.setattr(consolidate, "BUCKET_BYTES", 2_000)
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    made = []
+    real = consolidate._Buckets.__init__
+
+    def spy(self, *args):
+        real(self, *args)
+        made.append(len(self.paths))
+
+    monkeypatch.setattr(consolidate._Buckets, "__init__", spy)
+    consolidate.write(copy)
+    assert min(made) > 20  # authorities.csv and figures.csv each over more than 20 buckets
+    for name in (*consolidate.OUTPUTS, "documents.csv"):
+        assert (copy / name).read_bytes() == (OUTPUT / name).read_bytes(), name
+    assert not [p.name for p in copy.iterdir() if p.name.startswith(consolidate.WORK_PREFIX)]
+
+
+def test_lsh_bands_minimise_missed_and_false_candidates():
+    # 14 bands of 9 rows for a 0.7 threshold over 128 permutations (datasketch's optimum too): a pair at the
+    # threshold becomes a candidate with probability 1 - (1 - 0.7**9)**14 = 0.45, one at 0.9 with 0.99.
+    assert consolidate.bands(0.7, 128) == (14, 9)
+    assert consolidate.bands(0.5, 128)[0] > 14  # a lower threshold: more, shorter bands
+
+
+def test_signatures_are_stable_and_estimate_jaccard(made_up):
+    r = consolidate.load()
+    a, b = ((made_up / "clean" / f"{d}.txt").read_text(encoding="utf-8") for d in ("copy_a", "copy_b"))
+    sa, sb = consolidate.signature(a, r), consolidate.signature(b, r)
+    assert sa == consolidate.signature(a, r) and len(sa) == 4 * r.num_perm
+    ga, gb = (set(consolidate.shingles(t, r.shingle_words).tolist()) for t in (a, b))
+    estimate = sum(x == y for x, y in zip(memoryview(sa).cast("I"), memoryview(sb).cast("I"), strict=True)) / r.num_perm
+    assert abs(estimate - len(ga & gb) / len(ga | gb)) < 0.15  # 128 permutations: a standard error of about 0.04
+    assert consolidate.signature("Kent was judged to be performing poorly.", r) is None  # too short to be a copy
+
+
+def test_two_workers_find_the_same_copies_as_one_process(made_up, made_up_pages, tmp_path):
+    # With --jobs 2 the workers make the signatures and the main process only bands them as documents arrive.
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["run", str(made_up_pages), "--out", str(out), "--jobs", "2", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    for name in (*consolidate.OUTPUTS, "documents.csv"):
+        assert (out / name).read_bytes() == (made_up / name).read_bytes(), name
+
+
+def test_a_rerun_takes_signatures_from_the_cache(made_up_pages, tmp_path):
+    pages = tmp_path / "pages"
+    shutil.copytree(made_up_pages, pages)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["run", str(pages), "--out", str(out), "--jobs", "1", "--no-progress"]).exit_code == 0
+    # A third copy: the other pages come from the cache, copy_b still repeats copy_a, and so does copy_c.
+    (pages / "copy_c.txt").write_text("Children's Services Weekly\n" + (pages / "copy_a.txt").read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    res = CliRunner().invoke(main, ["run", str(pages), "--out", str(out), "--jobs", "1", "--no-progress"])
+    assert res.exit_code == 0 and "cache: 6 documents reused, 1 extracted" in res.output, res.output
+    docs = {r["doc_id"]: r["duplicate_of"] for r in rows(out / "documents.csv")}
+    assert (docs["copy_b"], docs["copy_c"], docs["copy_a"]) == ("copy_a", "copy_a", "")
+
+
+def test_a_run_on_one_page_loads_neither_pandas_nor_numpy(tmp_path):
+    # Start-up (issue 11): consolidating one short page is plain Python; numpy is loaded only for signatures of
+    # pages long enough to be copies, pandas and datasketch (scipy) never.
+    (tmp_path / "tiny.txt").write_text("Ofsted judged 3 of the 10 councils outstanding.\n", encoding="utf-8")
+    code = ("import sys\nfrom extract.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n"
+            "    assert not exc.code, exc.code\nprint(sorted(m for m in ('pandas', 'numpy', 'datasketch', 'scipy') "
+            "if m in sys.modules))")
+    res = subprocess.run([sys.executable, "-c", code, "run", str(tmp_path / "tiny.txt"), "--out", str(tmp_path / "out"),
+                          "--no-progress"], capture_output=True, text=True, check=True)
+    assert res.stdout.split("\n")[-2] == "[]", res.stdout + res.stderr
+    assert (tmp_path / "out" / "figure_series.csv").read_text(encoding="utf-8").count("\n") == 3  # header, 3 and 10

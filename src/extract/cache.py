@@ -12,8 +12,9 @@ written from it are byte-identical.
 The cache lives in `OUT/.cache/` (one file per key, written atomically), so a
 run that is killed leaves at most an unused temporary file. `--no-cache`
 neither reads nor writes it. An entry holds the document row, the clean text
-and the rows as the CSV text the writer wrote for them, so an unchanged
-re-run neither unpickles row objects nor formats CSV again.
+(with its MinHash signature and era, for consolidate.py) and the rows as the
+CSV text the writer wrote for them, so an unchanged re-run neither unpickles
+row objects nor formats CSV again.
 
 `cached_run` wraps `pipeline.run`: it looks each input up before dispatching
 it, sends only the misses to the workers, stores each computed result, and
@@ -36,7 +37,7 @@ from . import ingest, rules, write
 from .model import Document, Options, Result
 
 FOLDER = ".cache"
-_FORMAT = b"extract-cache-1"
+_FORMAT = b"extract-cache-2"  # 2: entries carry the MinHash signature and era
 
 
 @dataclass
@@ -127,12 +128,14 @@ class Cache:
 
     def get(self, key: str) -> Hit | None:
         try:
-            document, clean_text, rendered = pickle.loads(self._path(key).read_bytes())
+            document, clean_text, rendered, signature, era = pickle.loads(self._path(key).read_bytes())
         except Exception:  # noqa: BLE001 - absent, unreadable or stale entries are misses
             return None
         if not isinstance(document, Document) or not isinstance(rendered, dict):
             return None
-        return Hit(document, clean_text, rendered=rendered)
+        if (signature is not None and not isinstance(signature, bytes)) or not isinstance(era, str):
+            return None
+        return Hit(document, clean_text, rendered=rendered, signature=signature, era=era)
 
     def put(self, key: str, result: Result) -> None:
         if result.document.status == "error" or result.document.sha256 != self._sha.get(key):
@@ -141,7 +144,8 @@ class Cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".tmp-{os.getpid()}")
-            value = (result.document, result.clean_text, write.render(result, self.options.neutralise_formulas, self.options.explain))
+            value = (result.document, result.clean_text, write.render(result, self.options.neutralise_formulas, self.options.explain),
+                     result.signature, result.era)
             tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, path)
         except OSError:

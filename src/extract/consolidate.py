@@ -10,28 +10,39 @@ story agree on the number?"). This step reads a finished run's CSVs and writes:
 - `figure_series.csv`: one row per (measure, category, kind, period) and value,
   with `conflict` naming the values that disagree beyond rounding;
 - `documents.csv`'s `duplicate_of`: syndicated copies (near-duplicate clean
-  texts, MinHash + LSH) count as one source.
+  texts, MinHash + LSH banding) count as one source.
 
-It is table work, done with pandas over only the columns it needs, read in
-chunks. The rules (measure vocabulary, period and area patterns, tolerances,
+Memory stays flat in the number of documents: the CSVs are streamed row by
+row, each row goes to one of K bucket files by its group key (K grows with the
+input, so a bucket stays small), each bucket is grouped on its own into a
+sorted file, and the buckets' sorted files are merged into the output
+(`heapq.merge`). Only the documents' dates and the near-duplicate index are
+held for the whole run. Pure Python (csv, heapq): a run does not pay pandas'
+import. MinHash signatures are computed where the clean text is (the workers,
+`signature`), so the main process only bands them (`Duplicates`).
+
+The rules (measure vocabulary, period and area patterns, tolerances,
 duplicate thresholds) are rules/consolidate.yaml.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import heapq
+import io
 import math
 import os
+import shutil
+import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-import numpy as np
-import pandas as pd
 import regex
 
 from . import rules, scales
@@ -66,8 +77,10 @@ SERIES_COLUMNS = [
     "conflict",
 ]
 OUTPUTS = ("authority_judgements.csv", "figure_series.csv")
-CHUNK_ROWS = 20_000  # rows of a run's CSV held at once
-_WORD = regex.compile(r"\w+")
+BUCKET_BYTES = 1_000_000  # input CSV bytes per bucket file: what one bucket's grouping holds in memory (~5 MB)
+MAX_BUCKETS = 512  # open bucket files at once (beyond it, buckets grow instead)
+_BUFFER = 16_384  # per open bucket file
+_REF = 7  # bucket rows: key (4 cells), judgement or value, root, doc_id, ref, period_source, page_date, exact
 _SHINGLE_BASE = 1_000_003  # an odd multiplier for combining word hashes
 
 
@@ -202,27 +215,62 @@ def _decimals(v: str) -> int:
 
 
 # --- documents: dates and syndicated copies -----------------------------------------------------------------------
-def documents(run: Path) -> pd.DataFrame:
-    """doc_id, page date (published, else captured) and where it came from; `captured` when the run has it."""
-    head = pd.read_csv(run / "documents.csv", nrows=0).columns
-    cols = ["doc_id", "published", "status", *(["captured"] if "captured" in head else [])]
-    d = pd.read_csv(run / "documents.csv", usecols=cols, dtype=str, keep_default_na=False)
-    d = d[~d["doc_id"].duplicated()]  # a repeated doc_id is an error row after the file that kept the id
-    if "captured" not in d:
-        d["captured"] = ""
-    d["page_date"] = d["published"].where(d["published"] != "", d["captured"])
-    d["date_source"] = "page"
-    d.loc[d["published"] == "", "date_source"] = "capture"
-    d.loc[d["page_date"] == "", "date_source"] = ""
-    return d.set_index("doc_id")
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """What the tables need of a document: its date (published, else captured) and where that date came from."""
+
+    published: str
+    page_date: str
+    date_source: str  # page, capture, or "" when the page has no date
+    ok: bool  # not an error row
 
 
-def shingles(text: str, n: int) -> np.ndarray:
-    """Hashes of the word n-grams of a text, lower-cased: what two copies of one article share.
+def _rows(path: Path, cols: list[str], optional: tuple[str, ...] = ()) -> Iterator[list[str]]:
+    """The cells of `cols` in every row of a CSV, streamed ("" for an `optional` column the file lacks)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        missing = [c for c in cols if c not in header and c not in optional]
+        if missing:
+            raise ValueError(f"{path} has no column {', '.join(missing)}")
+        at = [header.index(c) if c in header else len(header) + 10**6 for c in cols]
+        for row in reader:
+            if row:
+                yield [row[i] if i < len(row) else "" for i in at]
+
+
+def documents(run: Path) -> dict[str, Doc]:
+    """doc_id -> its date and status; a repeated doc_id is an error row after the file that kept the id."""
+    docs: dict[str, Doc] = {}
+    for doc_id, published, status, captured in _rows(run / "documents.csv", ["doc_id", "published", "status", "captured"],
+                                                     optional=("captured",)):
+        if doc_id not in docs:
+            page = published or captured
+            docs[doc_id] = Doc(published, page, ("page" if published else "capture") if page else "", status != "error")
+    return docs
+
+
+def _clean_path(run: Path, doc_id: str) -> Path:
+    """clean/<doc_id>.txt, for a doc_id as the CSVs write it (a would-be formula has a leading apostrophe)."""
+    if doc_id.startswith("'") and neutralise(doc_id[1:]) == doc_id:
+        doc_id = doc_id[1:]
+    return run / "clean" / f"{doc_id}.txt"
+
+
+def _words(text: str) -> list[str]:
+    """A text's words for shingles: lower-cased, split at white space (punctuation stays on its word, the same in
+    every copy; five times faster than a word regex)."""
+    return text.casefold().split()
+
+
+def shingles(text: str, n: int, words: list[str] | None = None) -> Any:
+    """Hashes of the word n-grams of a text, lower-cased (a numpy array): what two copies of one article share.
 
     Each word is hashed once (CRC-32, stable across processes, unlike `hash`); an n-gram's hash combines its
     words' as a polynomial, computed for every position at once with numpy."""
-    words = _WORD.findall(text.casefold())
+    import numpy as np
+
+    words = _words(text) if words is None else words
     if len(words) < n:
         return np.zeros(0, dtype=np.uint64)
     h = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
@@ -232,62 +280,194 @@ def shingles(text: str, n: int) -> np.ndarray:
     return (out ^ (out >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def _word_hash(word: str) -> int:
-    """CRC-32 of a word; a page repeats its words and pages share most of them, so each is hashed once."""
+    """CRC-32 of a word; a page repeats its words and pages share most of them, so the common ones are hashed once
+    (a bounded cache: a corpus's vocabulary grows with it)."""
     return zlib.crc32(word.encode())
 
 
+_SIGNATURE_CHUNK = 4096  # shingles hashed at once: num_perm x this many uint64 (4 MB), whatever the page's size
+
+
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int) -> tuple[Any, Any]:
+    """num_perm hash functions h(x) = (a*x + b mod 2**64) >> 32 (multiply-add-shift, universal for 32-bit x).
+
+    a (odd) and b come from SHA-256 of fixed labels: the same signatures on every machine and numpy version."""
+    import numpy as np
+
+    words = [hashlib.sha256(f"extract minhash {i}".encode()).digest() for i in range(num_perm)]
+    a = np.array([int.from_bytes(w[:8], "little") | 1 for w in words], dtype=np.uint64)
+    b = np.array([int.from_bytes(w[8:16], "little") for w in words], dtype=np.uint64)
+    return a[:, None], b[:, None]
+
+
+def signature(text: str, r: Rules) -> bytes | None:
+    """The MinHash signature of a clean text's shingles (`num_perm` 32-bit minima, little-endian bytes); None for
+    a text too short to be called anyone's copy. Computed where the text is: the workers (pipeline.py)."""
+    words = _words(text)
+    if len(words) < max(r.min_words, r.shingle_words):
+        return None  # before numpy is imported: a run on a few short pages never loads it
+    import numpy as np
+
+    grams = shingles(text, r.shingle_words, words)
+    a, b = _permutations(r.num_perm)
+    sig = np.full(r.num_perm, 0xFFFFFFFF, dtype=np.uint64)
+    for at in range(0, len(grams), _SIGNATURE_CHUNK):
+        hashed = (a * grams[None, at : at + _SIGNATURE_CHUNK] + b) >> np.uint64(32)
+        np.minimum(sig, hashed.min(axis=1), out=sig)
+    return sig.astype("<u4").tobytes()
+
+
+def warm(directory: Path | None = None) -> None:
+    """Load the rules, numpy and the hash functions now (before worker processes fork: they inherit them)."""
+    _permutations(load(directory).num_perm)
+
+
+@lru_cache(maxsize=8)
+def bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """LSH bands and rows per band for a Jaccard threshold: the split that minimises the probability of missing a
+    pair above the threshold plus that of a candidate below it (the areas under the S-curve, midpoint rule)."""
+
+    def area(f: Callable[[float], float], lo: float, hi: float, steps: int = 100) -> float:
+        dx = (hi - lo) / steps
+        return sum(f(lo + (i + 0.5) * dx) for i in range(steps)) * dx
+
+    best = (math.inf, 1, num_perm)
+    for b in range(1, num_perm + 1):
+        for rows in range(1, num_perm // b + 1):
+            false_pos = area(lambda s, b=b, rows=rows: 1 - (1 - s**rows) ** b, 0.0, threshold)
+            false_neg = area(lambda s, b=b, rows=rows: (1 - s**rows) ** b, threshold, 1.0)
+            err = 0.5 * false_pos + 0.5 * false_neg
+            if err < best[0]:
+                best = (err, b, rows)
+    return best[1], best[2]
+
+
+class Duplicates:
+    """Near-duplicate pages, found in doc_id order: each page is compared (by its signature's bands) with the
+    first copies before it; a page that repeats one is its duplicate, any other becomes a first copy.
+
+    Holds per first copy its signature (4 bytes a permutation) and one index entry per band, never a text."""
+
+    def __init__(self, r: Rules):
+        self.r = r
+        self.bands, self.rows = bands(r.threshold, r.num_perm)
+        self.size = 4 * r.num_perm
+        self.found: dict[str, str] = {}  # doc_id -> the first copy it repeats
+        self._firsts: list[str] = []
+        self._signatures = bytearray()
+        self._index: dict[int, int | tuple[int, ...]] = {}  # band hash -> first copies (by number) with that band
+
+    def add(self, doc_id: str, sig: bytes | None) -> str:
+        """The first copy `doc_id` repeats, or "" (then it is a first copy itself)."""
+        if sig is None or len(sig) != self.size:
+            return ""
+        width = 4 * self.rows
+        keys = [int.from_bytes(hashlib.blake2b(i.to_bytes(2, "little") + sig[i * width : (i + 1) * width],
+                                               digest_size=8).digest(), "little") for i in range(self.bands)]
+        candidates = set()
+        for k in keys:
+            hit = self._index.get(k)
+            if hit is not None:
+                candidates.update(hit if isinstance(hit, tuple) else (hit,))
+        mine = memoryview(sig).cast("I")
+        for c in sorted(candidates):  # first copies are numbered in doc_id order: the earliest similar one wins
+            theirs = memoryview(self._signatures[c * self.size : (c + 1) * self.size]).cast("I")  # a copy
+            if sum(x == y for x, y in zip(mine, theirs, strict=True)) >= self.r.threshold * self.r.num_perm:
+                self.found[doc_id] = self._firsts[c]
+                return self._firsts[c]
+        n = len(self._firsts)
+        self._firsts.append(doc_id)
+        self._signatures += sig
+        for k in keys:
+            hit = self._index.get(k)
+            self._index[k] = n if hit is None else (*hit, n) if isinstance(hit, tuple) else (hit, n)
+        return ""
+
+
 def duplicates(run: Path, doc_ids: list[str], r: Rules) -> dict[str, str]:
-    """doc_id -> the earlier doc_id (in doc_id order) whose clean text it nearly repeats.
-
-    Only first copies are indexed, so memory holds one signature per distinct text."""
-    if sum((run / "clean" / f"{d}.txt").is_file() for d in doc_ids[:2]) < 2:
-        return {}  # no pair to compare: datasketch (and the scipy it imports, ~1 s) is not loaded
-    from datasketch import MinHash, MinHashLSH
-
-    lsh = MinHashLSH(threshold=r.threshold, num_perm=r.num_perm)
-    permutations = MinHash(num_perm=r.num_perm, scheme="affine32").permutations  # the same for every page: made once
-    firsts: dict[str, Any] = {}
-    out: dict[str, str] = {}
-    for doc_id in sorted(doc_ids):
-        path = run / "clean" / f"{doc_id}.txt"
-        if not path.is_file():
-            continue
-        grams = shingles(path.read_text(encoding="utf-8"), r.shingle_words)
-        if len(grams) + r.shingle_words - 1 < r.min_words:
-            continue
-        # The shingles are hashed already: the hash function only hands each value on.
-        m = MinHash(num_perm=r.num_perm, hashfunc=int, permutations=permutations, scheme="affine32")
-        m.update_batch(grams)
-        same = sorted(c for c in lsh.query(m) if firsts[c].jaccard(m) >= r.threshold)
-        if same:
-            out[doc_id] = same[0]
-        else:
-            lsh.insert(doc_id, m)
-            firsts[doc_id] = m
-    return out
+    """doc_id -> the earlier doc_id whose clean text it nearly repeats, from the clean texts. `doc_ids` in
+    documents.csv's order (a run's doc_id order), the order in which `extract run` compares them."""
+    if len(doc_ids) < 2:
+        return {}
+    found = Duplicates(r)
+    for doc_id in doc_ids:
+        path = _clean_path(run, doc_id)
+        if path.is_file():
+            found.add(doc_id, signature(path.read_text(encoding="utf-8"), r))
+    return found.found
 
 
-# --- the two tables ------------------------------------------------------------------------------------------------
-def _chunks(path: Path, cols: list[str]) -> Iterator[pd.DataFrame]:
-    yield from pd.read_csv(path, usecols=cols, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS)
+# --- external grouping ---------------------------------------------------------------------------------------------
+class _Buckets:
+    """Rows spread over K files by a hash of their group key (CRC-32: the same in every process), so that every
+    row of one group is in one file and a file is small enough to group in memory."""
+
+    def __init__(self, folder: Path, name: str, size: int):
+        k = max(1, min(MAX_BUCKETS, math.ceil(size / BUCKET_BYTES)))
+        self.paths = [folder / f"{name}-{i:04d}.csv" for i in range(k)]
+        # Binary files fed by one CSV writer: a text file keeps up to ~130 KB of pending writes each, which K files
+        # would multiply.
+        self._files: list[IO[bytes]] = [p.open("wb", buffering=_BUFFER) for p in self.paths]
+        self._line = io.StringIO()
+        self._csv = csv.writer(self._line, lineterminator="\n")
+
+    def add(self, key: str, row: list[str]) -> None:
+        self._csv.writerow(row)
+        self._files[zlib.crc32(key.encode()) % len(self._files)].write(self._line.getvalue().encode("utf-8"))
+        self._line.seek(0)
+        self._line.truncate()
+
+    def grouped(self, group: Callable[[list[list[str]]], Iterator[list[str]]],
+                order: Callable[[list[str]], Any]) -> Iterator[list[str]]:
+        """Every bucket grouped by `group` (which yields its rows in `order`), merged in that order."""
+        for f in self._files:
+            f.close()
+        done = []
+        for path in self.paths:
+            with path.open(encoding="utf-8", newline="") as fh:
+                # A bucket's cells repeat (keys, labels, doc_ids): each distinct one is held once, all but the refs.
+                same: dict[str, str] = {}
+                rows = [[c if i == _REF else same.setdefault(c, c) for i, c in enumerate(row)] for row in csv.reader(fh)]
+            out = path.with_suffix(".out")
+            with out.open("w", encoding="utf-8", newline="") as fh:
+                csv.writer(fh, lineterminator="\n").writerows(group(rows))
+            path.unlink()
+            done.append(out)
+        files = [p.open(encoding="utf-8", newline="", buffering=_BUFFER) for p in done]
+        try:
+            yield from heapq.merge(*(csv.reader(f) for f in files), key=order)
+        finally:
+            for f in files:
+                f.close()
 
 
-def _periods(frame: pd.DataFrame, stated: pd.Series, docs: pd.DataFrame) -> None:
-    """`period`/`period_source`: the stated period, else the page date's year, else the capture date's year."""
-    page = docs["page_date"].reindex(frame["doc_id"]).fillna("").to_numpy()
-    source = docs["date_source"].reindex(frame["doc_id"]).fillna("").to_numpy()
-    has = (stated != "").to_numpy()
-    frame["period"] = stated.where(has, pd.Series(page, index=frame.index).str[:4])
-    frame["period_source"] = pd.Series(source, index=frame.index).where(~has, "sentence")
+def _memo(fn: Callable[[str], Any], limit: int = 256) -> Callable[[str], Any]:
+    """`fn` remembered for the last texts seen (a list of authorities shares one sentence; a page's rows are
+    consecutive), forgetting all at `limit` so memory does not grow with the run."""
+    seen: dict[str, Any] = {}
+
+    def call(text: str) -> Any:
+        got = seen.get(text)
+        if got is None:
+            if len(seen) >= limit:
+                seen.clear()
+            got = seen[text] = fn(text)
+        return got
+
+    return call
 
 
-def _root(doc_ids: pd.Series, dup: dict[str, str]) -> pd.Series:
-    return doc_ids.map(lambda d: dup.get(d, d))
+def _period_of(stated: str, doc: Doc | None) -> tuple[str, str]:
+    """`period`, `period_source`: the stated period, else the page date's year, else the capture date's year."""
+    if stated:
+        return stated, "sentence"
+    return (doc.page_date[:4], doc.date_source) if doc else ("", "")
 
 
-def _join(values: Any) -> str:
+def _join(values: Iterable[str]) -> str:
     return ";".join(sorted(set(values)))
 
 
@@ -295,187 +475,148 @@ _SOURCE_RANK = {"sentence": 0, "page": 1, "capture": 2, "": 3}
 _RANK_SOURCE = {v: k for k, v in _SOURCE_RANK.items()}
 
 
-def _evidence(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """One row per `by` group: distinct sources, doc_ids, refs, the strongest period_source, the page dates' range.
+@dataclass
+class _Evidence:
+    """The rows of one group that give one judgement or value."""
 
-    pandas sorts the table once; the strings are joined in one pass over the sorted rows (pandas' groupby calls a
-    Python function per group and column, ten times slower here)."""
-    frame = frame.sort_values(by, kind="stable")
-    cols = [frame[c].to_numpy() for c in (*by, "root", "doc_id", "ref", "period_source", "page_date", "exact")]
-    out = []
-    for k, group in groupby(zip(*cols, strict=True), key=lambda row: row[: len(by)]):
-        rows = list(group)
-        roots, docs, refs, sources, dates, exact = (list(c) for c in zip(*(r[len(by) :] for r in rows), strict=True))
-        dated = [d for d in dates if d]
-        rank = min(_SOURCE_RANK[s] for s in sources)
-        out.append(
-            (
-                *k,
-                len(set(roots)),
-                _join(roots),
-                _join(docs),
-                _join(refs),
-                rank,
-                _RANK_SOURCE[rank],
-                min(dated, default=""),
-                max(dated, default=""),
-                any(exact),
-            )
-        )
-    names = [*by, "n", "roots", "docs", "refs", "rank", "src", "first", "last", "exact"]
-    return pd.DataFrame(out, columns=names)
+    label: str
+    roots: set[str]
+    docs: set[str]
+    refs: set[str]
+    rank: int  # the strongest period_source
+    dates: list[str]
+    exact: bool
+
+    @classmethod
+    def of(cls, label: str, rows: list[list[str]]) -> _Evidence:
+        # bucket rows end with: root, doc_id, ref, period_source, page_date, exact
+        return cls(label, {x[-6] for x in rows}, {x[-5] for x in rows}, {x[-4] for x in rows},
+                   min(_SOURCE_RANK[x[-3]] for x in rows), [x[-2] for x in rows if x[-2]], any(x[-1] for x in rows))
 
 
-def _keyed(rows: pd.DataFrame, key: list[str]) -> Iterator[tuple[tuple[str, ...], list[Any]]]:
-    """The evidence rows (namedtuples), grouped by `key`, in key order."""
-    records = list(rows.itertuples(index=False))
-    start = 0
-    for i in range(1, len(records) + 1):
-        if i == len(records) or [getattr(records[i], k) for k in key] != [getattr(records[start], k) for k in key]:
-            yield tuple(getattr(records[start], k) for k in key), records[start:i]
-            start = i
-
-
-def judgements(
-    run: Path, docs: pd.DataFrame, dup: dict[str, str], r: Rules, directory: Path | None = None
-) -> pd.DataFrame:
-    """authority_judgements.csv's rows."""
-    parts = []
+# --- the two tables ------------------------------------------------------------------------------------------------
+def judgements(run: Path, work: Path, docs: dict[str, Doc], dup: dict[str, str], r: Rules,
+               directory: Path | None = None, eras: dict[str, str] | None = None) -> Iterator[list[str]]:
+    """authority_judgements.csv's rows, in key order."""
+    path = run / "authorities.csv"
+    buckets = _Buckets(work, "judgements", path.stat().st_size)
+    stated = _memo(lambda s: (period(s, r), area(s, r)))
+    last: tuple[str, str] | None = None  # (doc_id, framework): a page's mentions are consecutive rows
+    names: dict[str, str] = {}  # gss_code -> the least of its names as written: one entry per authority
     cols = ["doc_id", "mention_id", "authority", "gss_code", "judgement", "sentence"]
-    for chunk in _chunks(run / "authorities.csv", cols):
-        chunk = chunk[chunk["judgement"] != ""].copy()
-        if chunk.empty:
+    for doc_id, mention_id, authority, gss, judgement, sentence in _rows(path, cols):
+        if not judgement:
             continue
-        sentences = chunk["sentence"]  # a list of authorities shares one sentence: read each sentence once
-        unique = sentences.unique()
-        stated = sentences.map(dict(zip(unique, (period(x, r) for x in unique), strict=True)))
-        chunk["area"] = sentences.map(dict(zip(unique, (area(x, r) for x in unique), strict=True)))
-        _periods(chunk, stated, docs)
-        parts.append(chunk.drop(columns="sentence"))
-    if not parts:
-        return pd.DataFrame(columns=JUDGEMENT_COLUMNS)
-    m = pd.concat(parts, ignore_index=True)
-    m["framework"] = m["doc_id"].map({d: _framework(d, docs, run, directory) for d in m["doc_id"].unique()})
-    m["root"] = _root(m["doc_id"], dup)
-    m["ref"] = m["doc_id"] + ":" + m["mention_id"]
-    m["page_date"] = docs["page_date"].reindex(m["doc_id"]).fillna("").to_numpy()
-    m["exact"] = True
-    key = ["gss_code", "framework", "period", "area"]
-    names = m.groupby("gss_code")["authority"].min()
+        doc = docs.get(doc_id)
+        said, where = stated(sentence)
+        when, source = _period_of(said, doc)
+        if last is None or last[0] != doc_id:
+            last = (doc_id, _framework(run, doc_id, doc, directory, eras or {}))
+        names[gss] = min(names.get(gss, authority), authority)
+        # key (gss_code, framework, period, area), judgement, then the evidence columns
+        key = [gss, last[1], when, where]
+        buckets.add("\0".join(key), [*key, judgement, dup.get(doc_id, doc_id), doc_id, f"{doc_id}:{mention_id}",
+                                      source, doc.page_date if doc else "", "1"])
     successors = _successors(directory)
-    per = _evidence(m, [*key, "judgement"])
-    rows = []
-    for k, group in _keyed(per, key):
+    return buckets.grouped(lambda rows: _judgement_rows(rows, r, names, successors),
+                           lambda x: (x[0], x[2], x[3], x[5]))
+
+
+def _judgement_rows(rows: list[list[str]], r: Rules, names: dict[str, str],
+                    successors: dict[str, str]) -> Iterator[list[str]]:
+    """One bucket's rows grouped by key, then by judgement."""
+    rows.sort(key=lambda x: x[:5])
+    for (gss, framework, when, where), group in groupby(rows, key=lambda x: x[:4]):
+        per = [_Evidence.of(j, list(g)) for j, g in groupby(group, key=lambda x: x[4])]
         # The judgement most sources give (grades before changes such as "improved"), then alphabetical.
-        ranked = sorted(group, key=lambda v: (v.judgement in r.changes, -v.n, v.judgement))
-        grades = [v for v in ranked if v.judgement not in r.changes]
+        ranked = sorted(per, key=lambda v: (v.label in r.changes, -len(v.roots), v.label))
+        grades = [v for v in per if v.label not in r.changes]  # `per` is in judgement order
         conflict = ""
         if len(grades) > 1:
-            conflict = "judgements differ: " + "; ".join(
-                f"{v.judgement} ({v.refs})" for v in sorted(grades, key=lambda v: v.judgement)
-            )
-        firsts = [v.first for v in group if v.first]
-        lasts = [v.last for v in group if v.last]
-        rows.append(
-            {
-                **dict(zip(key, k, strict=True)),
-                "authority": names[k[0]],
-                "period_source": _RANK_SOURCE[min(v.rank for v in group)],
-                "judgement": ranked[0].judgement,
-                "sources": len({x for v in group for x in v.roots.split(";")}),
-                "doc_ids": _join(d for v in group for d in v.docs.split(";")),
-                "mention_ids": _join(x for v in group for x in v.refs.split(";")),
-                "first_date": min(firsts, default=""),
-                "last_date": max(lasts, default=""),
-                "conflict": conflict,
-                "successor_gss_codes": successors.get(k[0], ""),
-            }
-        )
-    return pd.DataFrame(rows, columns=JUDGEMENT_COLUMNS)
+            conflict = "judgements differ: " + "; ".join(f"{v.label} ({_join(v.refs)})" for v in grades)
+        dates = [d for v in per for d in v.dates]
+        yield [gss, names[gss], framework, when, _RANK_SOURCE[min(v.rank for v in per)], where, ranked[0].label,
+               str(len(set().union(*(v.roots for v in per)))), _join(d for v in per for d in v.docs),
+               _join(m for v in per for m in v.refs), min(dates, default=""), max(dates, default=""), conflict,
+               successors.get(gss, "")]
 
 
-def _framework(doc_id: str, docs: pd.DataFrame, run: Path, directory: Path | None) -> str:
-    """The judgement scale a page's words were read on: its date's era, else the era its wording suggests."""
-    published = docs.at[doc_id, "published"] if doc_id in docs.index else ""
-    if published:
-        return scales.era(published, directory)
-    path = run / "clean" / f"{doc_id}.txt"
+def _framework(run: Path, doc_id: str, doc: Doc | None, directory: Path | None, eras: dict[str, str]) -> str:
+    """The judgement scale a page's words were read on: its date's era, else the era its wording suggests
+    (`eras`: as the workers guessed it, the same function on the same text)."""
+    if doc and doc.published:
+        return scales.era(doc.published, directory)
+    if doc_id in eras:
+        return eras[doc_id]
+    path = _clean_path(run, doc_id)
     return scales.guess_era(path.read_text(encoding="utf-8"), directory) if path.is_file() else ""
 
 
 def _successors(directory: Path | None) -> dict[str, str]:
     """GSS code -> its successors' codes in the register, for authorities that no longer exist."""
-    reg = pd.read_csv(
-        rules.rules_dir(directory) / "authorities.csv",
-        usecols=["gss_code", "successor_gss_codes"],
-        dtype=str,
-        keep_default_na=False,
-    )
-    reg = reg[reg["successor_gss_codes"] != ""]
-    return dict(zip(reg["gss_code"], reg["successor_gss_codes"], strict=True))
+    cols = ["gss_code", "successor_gss_codes"]
+    return {gss: nxt for gss, nxt in _rows(rules.rules_dir(directory) / "authorities.csv", cols) if nxt}
 
 
-def series(run: Path, docs: pd.DataFrame, dup: dict[str, str], r: Rules) -> pd.DataFrame:
-    """figure_series.csv's rows."""
-    parts = []
+def series(run: Path, work: Path, docs: dict[str, Doc], dup: dict[str, str], r: Rules) -> Iterator[list[str]]:
+    """figure_series.csv's rows, in key order, each key's values by number."""
+    path = run / "figures.csv"
+    buckets = _Buckets(work, "series", path.stat().st_size)
+    measured = _memo(lambda t: measure(t, r))
+    stated = _memo(lambda t: period(t, r) or t)
     cols = ["doc_id", "figure_id", "kind", "value", "approx", "measure", "category", "period"]
-    for chunk in _chunks(run / "figures.csv", cols):
-        chunk = chunk[chunk["value"] != ""].copy()
-        if chunk.empty:
+    for doc_id, figure_id, kind, value, approx, what, category, when in _rows(path, cols):
+        if not value:
             continue
-        chunk["measure"] = chunk["measure"].map(lambda t: measure(t, r))
-        stated = chunk["period"].map(lambda t: period(t, r) or t)
-        _periods(chunk, stated, docs)
-        parts.append(chunk)
-    if not parts:
-        return pd.DataFrame(columns=SERIES_COLUMNS)
-    f = pd.concat(parts, ignore_index=True)
-    f["root"] = _root(f["doc_id"], dup)
-    f["ref"] = f["doc_id"] + ":" + f["figure_id"]
-    f["exact"] = f["approx"] != "1"
-    f["page_date"] = ""
-    key = ["measure", "category", "kind", "period"]
-    per = _evidence(f, [*key, "value"])
-    per["num"] = pd.to_numeric(per["value"], errors="coerce")
-    per = per.sort_values([*key, "num", "value"], kind="stable")
-    rows = []
-    for k, group in _keyed(per, key):
-        for v in group:
+        when, source = _period_of(stated(when), docs.get(doc_id))
+        key = [measured(what), category, kind, when]
+        buckets.add("\0".join(key), [*key, value, dup.get(doc_id, doc_id), doc_id, f"{doc_id}:{figure_id}", source, "",
+                                     "" if approx == "1" else "1"])
+    return buckets.grouped(lambda rows: _series_rows(rows, r), lambda x: (x[:4], _number(x[5]), x[5]))
+
+
+def _number(value: str) -> tuple[int, float]:
+    """A value's sort key: numbers by size, then anything else."""
+    try:
+        x = float(value)
+    except ValueError:
+        return (1, 0.0)
+    return (1, 0.0) if math.isnan(x) else (0, x)
+
+
+def _series_rows(rows: list[list[str]], r: Rules) -> Iterator[list[str]]:
+    rows.sort(key=lambda x: x[:5])
+    for (what, category, kind, when), group in groupby(rows, key=lambda x: x[:4]):
+        per = sorted((_Evidence.of(v, list(g)) for v, g in groupby(group, key=lambda x: x[4])),
+                     key=lambda v: (_number(v.label), v.label))
+        for v in per:
             # Another page's value, or the same page's (a table's stated total against the text's): both are
             # worth a reader's look; checks.csv says which pages disagree with themselves.
-            against = (
-                []
-                if r.needs_category and not k[1]
-                else [w for w in group if not agree(v.value, w.value, k[2], not (v.exact and w.exact), r)]
-            )
-            rows.append(
-                {
-                    **dict(zip(key, k, strict=True)),
-                    "period_source": v.src,
-                    "value": v.value,
-                    "sources": v.n,
-                    "doc_ids": v.docs,
-                    "figure_ids": v.refs,
-                    "conflict": ("disagrees with " + "; ".join(f"{w.value} ({w.refs})" for w in against))
-                    if against
-                    else "",
-                }
-            )
-    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+            against = ([] if r.needs_category and not category else
+                       [w for w in per if not agree(v.label, w.label, kind, not (v.exact and w.exact), r)])
+            conflict = ("disagrees with " + "; ".join(f"{w.label} ({_join(w.refs)})" for w in against)) if against else ""
+            yield [what, category, kind, when, _RANK_SOURCE[v.rank], v.label, str(len(v.roots)), _join(v.docs),
+                   _join(v.refs), conflict]
 
 
 # --- writing -------------------------------------------------------------------------------------------------------
-def _write_csv(path: Path, header: list[str], rows: Iterator[list[Any]] | list[list[Any]], safe: bool) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`: never half-written."""
+def _write_csv(path: Path, header: list[str], rows: Iterable[list[Any]], safe: bool) -> tuple[int, int]:
+    """Write to a temporary file beside `path`, then rename it over `path`: never half-written.
+    Returns the rows written and how many have a conflict (the last column named so)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    at = header.index("conflict") if "conflict" in header else None
+    n = conflicts = 0
     with tmp.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(header)
         for row in rows:
             w.writerow([neutralise(v) for v in row] if safe else row)
+            n += 1
+            conflicts += bool(at is not None and row[at])
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)  # atomic over an existing file
+    return n, conflicts
 
 
 def _documents_rows(path: Path, dup: dict[str, str]) -> Iterator[list[str]]:
@@ -509,19 +650,26 @@ class Summary:
         )
 
 
-def write(run: Path, directory: Path | None = None, safe: bool = True) -> Summary:
-    """Consolidate the run in folder `run`: write its two tables and `duplicate_of`, each file atomically."""
+WORK_PREFIX = ".consolidate-"  # the bucket files' folder inside the run, removed when done
+
+
+def write(run: Path, directory: Path | None = None, safe: bool = True, dup: dict[str, str] | None = None,
+          eras: dict[str, str] | None = None) -> Summary:
+    """Consolidate the run in folder `run`: write its two tables and `duplicate_of`, each file atomically.
+
+    `dup` (doc_id -> first copy) when the caller found the near-duplicates already (a run, from the workers'
+    signatures); else they are found from the clean texts. `eras`: undated pages' eras, when known."""
     run = Path(run)
     r = load(directory)
     docs = documents(run)
-    ok = [d for d, s in zip(docs.index, docs["status"], strict=True) if s != "error"]
-    dup = duplicates(run, ok, r)
-    aj = judgements(run, docs, dup, r, directory)
-    fs = series(run, docs, dup, r)
+    if dup is None:
+        dup = duplicates(run, [d for d, doc in docs.items() if doc.ok], r)
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=run))
+    try:
+        aj = _write_csv(run / OUTPUTS[0], JUDGEMENT_COLUMNS, judgements(run, work, docs, dup, r, directory, eras), safe)
+        fs = _write_csv(run / OUTPUTS[1], SERIES_COLUMNS, series(run, work, docs, dup, r), safe)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     rows = _documents_rows(run / "documents.csv", dup)
     _write_csv(run / "documents.csv", next(rows), rows, safe=False)  # cells already neutralised by the run
-    _write_csv(run / OUTPUTS[0], JUDGEMENT_COLUMNS, aj.astype(str).to_numpy().tolist(), safe)
-    _write_csv(run / OUTPUTS[1], SERIES_COLUMNS, fs.astype(str).to_numpy().tolist(), safe)
-    return Summary(
-        len(docs), len(dup), len(aj), int((aj["conflict"] != "").sum()), len(fs), int((fs["conflict"] != "").sum())
-    )
+    return Summary(len(docs), len(dup), *aj, *fs)

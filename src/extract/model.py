@@ -287,6 +287,8 @@ class Result:
     mentions: list[Mention] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)  # filled only with Options.explain
+    signature: bytes | None = None  # MinHash of the clean text (consolidate.signature): near-duplicates across pages
+    era: str = ""  # the judgement-scale era the page was read on (CleanDoc.era): consolidate's `framework`
 
 
 def columns(cls: type) -> list[str]:

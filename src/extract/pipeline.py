@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import authorities, clean, figures, ingest, rules, validate
+from . import authorities, clean, consolidate, figures, ingest, rules, validate
 from .model import CleanDoc, Document, Options, RawDoc, Rejected, Result, Source
 from .write import Shard, Written
 
@@ -86,7 +86,9 @@ def _process(inp: ingest.Input, options: Options, doc: Document) -> Result:
         doc.figures, doc.authorities, doc.checks = len(figs), len(ments), len(checks)
         if warnings:
             doc.status, doc.error = "warning", "; ".join(warnings)
-        return Result(doc, cd.text, figs, ments, checks, rejected=rejected or [])
+        # The signature is made here, beside the text, so consolidation only compares signatures.
+        signature = consolidate.signature(cd.text, consolidate.load(options.rules_dir))
+        return Result(doc, cd.text, figs, ments, checks, rejected=rejected or [], signature=signature, era=cd.era)
     except ingest.IngestError as exc:
         doc.status, doc.error = "error", str(exc)
     except TimeoutError:  # regex's own timeout (rules.MATCH_TIMEOUT), not an OS error
@@ -206,6 +208,7 @@ def run(inputs: list[ingest.Input], options: Options, shard: Shard | None = None
         for inp in inputs:
             yield process(inp, options)
         return
+    consolidate.warm(options.rules_dir)  # numpy and the MinHash functions, inherited by the workers
     gc.freeze()  # keep the inherited, warmed objects out of the workers' GC: no copy-on-write storms
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     keyed = keys or [None] * len(inputs)

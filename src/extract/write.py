@@ -130,6 +130,8 @@ class Written:
     shard: str  # path prefix of the worker's shard files
     spans: list[tuple[int, int]]  # (offset, length) per table
     clean: tuple[str, int, str] | None  # (file name, bytes, sha256)
+    signature: bytes | None = None  # the clean text's MinHash (Result.signature)
+    era: str = ""  # Result.era
 
 
 class Shard:
@@ -156,7 +158,7 @@ class Shard:
                 clean = _write_clean(self.stage, result.document.doc_id, result.clean_text)
         except OSError as exc:
             raise WriteError(f"cannot write the run to {self.out}: {exc.strerror or exc}") from None
-        return Written(result.document, self._prefix, spans, clean)
+        return Written(result.document, self._prefix, spans, clean, result.signature, result.era)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -189,6 +191,8 @@ class Writer:
         self.store: Any = None  # cache.Cache: keeps the cross-page tables of an unchanged run
         self._clean: list[tuple[str, int, str]] = []
         self._shards: dict[str, list[int]] = {}
+        self._near: Any = None  # consolidate.Duplicates: near-duplicates found as documents arrive
+        self._eras: dict[str, str] = {}  # undated pages' eras, guessed by the workers from the wording
         for name in self._tables:
             self._put(name, _header(name))
 
@@ -203,6 +207,10 @@ class Writer:
 
     def add(self, result: Result | Written) -> None:
         """Append one document (in doc_id order): a result, or what a worker already wrote."""
+        self._compare(result.document.doc_id, result.signature)
+        if result.era and not result.document.published:
+            self._eras[neutralise(result.document.doc_id) if self.options.neutralise_formulas
+                       else result.document.doc_id] = result.era
         try:
             if isinstance(result, Written):
                 fds = self._shards.pop(result.shard, None)
@@ -226,6 +234,16 @@ class Writer:
         except OSError as exc:
             raise WriteError(f"cannot write the run to {self.out}: {exc.strerror or exc}") from None
 
+    def _compare(self, doc_id: str, signature: bytes | None) -> None:
+        """Find near-duplicates from the workers' signatures while the workers run: commit only groups rows."""
+        if signature is None:
+            return
+        if self._near is None:
+            from . import consolidate
+
+            self._near = consolidate.Duplicates(consolidate.load(self.options.rules_dir))
+        self._near.add(neutralise(doc_id) if self.options.neutralise_formulas else doc_id, signature)
+
     def commit(self) -> None:
         """Finish the run and put it in place, replacing the previous one in one step."""
         try:
@@ -243,7 +261,8 @@ class Writer:
             if not (self.store and self.store.get_consolidated(key, self.stage)):
                 from . import consolidate
 
-                consolidate.write(self.stage, self.options.rules_dir, self.options.neutralise_formulas)
+                consolidate.write(self.stage, self.options.rules_dir, self.options.neutralise_formulas,
+                                  dup=self._near.found if self._near else {}, eras=self._eras)
                 if self.store:
                     self.store.put_consolidated(key, self.stage)
             for name in ("documents.csv", *CONSOLIDATED):
@@ -328,7 +347,7 @@ def _check_out(out: Path) -> None:
         return
     if not out.is_dir():
         raise WriteError(f"cannot write the run to {out}: it exists and is not a folder")
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in _RUN_FILES and not p.name.startswith(".staging-"))
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in _RUN_FILES and not p.name.startswith((".staging-", ".consolidate-")))
     if foreign:
         shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
         raise WriteError(f"{out} holds files that are not part of a run ({shown}); a run replaces its folder "
