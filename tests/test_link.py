@@ -150,3 +150,4 @@ def test_period() -> None:
     assert link.period("2011-11-08") == ("2011-11-08",) * 3
     assert link.period("") is None
     assert link.period("n.d.") is None
+

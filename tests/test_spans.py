@@ -290,3 +290,26 @@ def test_the_other_n_were_lists_the_rest_of_the_group_before() -> None:
 
 def test_showing_improvements_is_a_change() -> None:
     assert categories("Only 13 councils were showing improvements in their services.") == [("13", "improved")]
+
+
+@pytest.mark.parametrize("text", [
+    # A scale's legend and range.
+    "Services are graded from one to four: four means they are very good, three good, two adequate and one inadequate.",
+    # Grade points with their noun elided.
+    "Somerset received a three-star rating, having been awarded two stars in 2003, one in 2002 and two in 2001.",
+    # A conditional clause, and a share with a plus.
+    "If one-in-three schools or one-in-three cars were rated inadequate, there would be uproar.",
+    "Where 30%+ of a process is below standard, a manager would act.",
+    # A part of a period.
+    "In the second half of 2012 the picture changed.",
+    # Parts of an argument, even after "one of the".
+    "Outcomes for children are one of the five themes reported on by the assessment.",
+])
+def test_not_figures_by_construction(text: str) -> None:
+    assert measures(text, "2013-06-01") == []
+
+
+def test_failing_is_the_bottom_of_the_scale() -> None:
+    assert categories("Eight councils have been classed as failing.", "2004-11-18") == [("8", "zero stars")]
+    assert categories("Experts go to nine authorities with failing children's services.", "2008-12-01") == [
+        ("9", "inadequate")]

@@ -426,13 +426,19 @@ def _descriptive(fr: FigureRules, phrase: str) -> bool:
     return head in fr.descriptive or head + "s" in fr.descriptive
 
 
+def _descriptive_after(page: _Page, n: Number) -> str:
+    """The noun phrase after a number when it counts parts of an argument ("four key themes"), else ""."""
+    m = page.fr.skip.match(page.text, n.end)
+    found = spans.noun_phrase(page.layer.g, page.text, m.end(), singular=n.value == 1, at_word=True) if m else None
+    phrase = page.text[found[0]:found[1]] if found else ""
+    return phrase if phrase and _descriptive(page.fr, phrase) else ""
+
+
 def _why_not(page: _Page, c: _Cand) -> Rejected:
     """The record of a number that no rule made a figure."""
     n, text = c.n, page.text
-    m = page.fr.skip.match(text, n.end)
-    found = spans.noun_phrase(page.layer.g, text, m.end(), singular=n.value == 1, at_word=True) if m else None
-    if found and _descriptive(page.fr, text[found[0]:found[1]]):
-        rule, reason = "count.descriptive", f"counts {text[found[0]:found[1]]!r}: parts of an argument, not things"
+    if phrase := _descriptive_after(page, n):
+        rule, reason = "count.descriptive", f"counts {phrase!r}: parts of an argument, not things"
     else:
         rule, reason = "count.no-measure", "no noun phrase after it, and nothing before it in its sentence it shares one with"
     return Rejected(page.doc.doc_id, n.start, n.end, text[n.start:n.end], rule, reason)
@@ -507,6 +513,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         found = page.np_after(n.end, singular=n.value == 1, participle=not named)
         if found:
             (explicit, tail), c.rule = found, c.rule or COUNT_NOUN
+        elif n.kind == "count" and _descriptive_after(page, n):
+            return  # "one of the five themes": parts of an argument, whatever the sentence counts
     if not explicit:
         pos = _after_children(page, c)
         den = next((ch for ch in c.children if ch.is_denominator), None)
@@ -541,7 +549,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.measure, c.rule, c.accepted = ante, COUNT_CHANGE, True
     elif p["compare_pattern"].search(before) and any(o.accepted for o in cs[:cs.index(c)]):
         c.measure, c.rule, c.accepted = ante, COUNT_COMPARE, True
-    elif ante and p["dated_pattern"].match(text, n.end):
+    elif ante and p["dated_pattern"].match(text, n.end) and not p["elided_grade_pattern"].search(
+            text, max(c.sent[0], n.q_start - 60), n.q_start):
         c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True
     elif c.is_denominator and any(o.accepted for o in cs if c in o.children):
         c.measure, c.rule, c.accepted = ante, COUNT_OF, True

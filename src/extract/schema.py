@@ -244,6 +244,7 @@ class FiguresFile(_Strict):
     continuation_pattern: Pattern
     compare_pattern: Pattern
     dated_pattern: Pattern
+    elided_grade_pattern: Pattern
     restated_pattern: Pattern
     there_pattern: Pattern
     circumstance_pattern: Pattern
