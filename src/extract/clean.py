@@ -40,14 +40,22 @@ _CHAR_MAP = (
     }
 )
 # ...and every other Unicode space separator (U+2000-U+200A, U+205F, U+3000...).
-_CHAR_MAP.update({ch: " " for ch in map(chr, range(0x10000)) if ch.isspace() and ch not in _CHAR_MAP and ch not in " \n\r"})
+# (str.split drops exactly the characters isspace() is true of: C speed, at import.)
+_BMP = "".join(map(chr, range(0x10000)))
+_CHAR_MAP.update({ch: " " for ch in sorted(set(_BMP) - set("".join(_BMP.split()))) if ch not in _CHAR_MAP and ch not in " \n\r"})
+del _BMP
 _SPACE_RUN = regex.compile(r"  +")
 # PDF ligatures ("Sheﬃeld"): folded as NFKC does, each to its letters (the map sends them to the ligature).
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
 _LIGATURE = regex.compile("[\ufb00-\ufb06]")
 # Every decimal digit (full-width, Arabic-Indic, Devanagari...) as its ASCII digit, and the full-width percent sign.
-_DIGITS = {ord(ch): str(unicodedata.decimal(ch)) for ch in map(chr, range(0x80, 0x20000))
-           if unicodedata.category(ch) == "Nd"} | {ord("\uff05"): "%"}
+@lru_cache(maxsize=1)
+def _digits() -> dict[int, str]:
+    """Built on the first page that needs it (a tenth of a second of start-up otherwise)."""
+    return {ord(ch): str(unicodedata.decimal(ch)) for ch in map(chr, range(0x80, 0x20000))
+            if unicodedata.category(ch) == "Nd"} | {ord("\uff05"): "%"}
+
+
 _OTHER_DIGIT = regex.compile(r"[^\x00-\x7f\P{Nd}]|\uff05")
 _THIN = "\u00a0\u2009\u202f\u2007"
 _GROUPED = regex.compile(rf"(?<![\d.,])\d{{1,3}}(?:[{_THIN}]\d{{3}})+(?!\d)")
@@ -567,7 +575,7 @@ def _fold(text: str, mapping: OffsetMap) -> tuple[str, OffsetMap]:
     if _LIGATURE.search(text):
         text, mapping = _sub(text, mapping, _LIGATURE, lambda m: _LIGATURES[m.group(0)])
     if _OTHER_DIGIT.search(text):
-        text = text.translate(_DIGITS)  # 1:1, the map is unchanged
+        text = text.translate(_digits())  # 1:1, the map is unchanged
     if any(ch in text for ch in _THIN) and _GROUPED.search(text):
         text, mapping = _edit(text, mapping, [(i, i + 1, ",") for m in _GROUPED.finditer(text)
                                               for i in range(m.start(), m.end()) if text[i] in _THIN])

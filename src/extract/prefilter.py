@@ -19,7 +19,7 @@ import warnings
 from functools import lru_cache
 from typing import Any
 
-from . import rules
+from . import compiled, rules
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +95,13 @@ def _starts(items: list[Any], acc: str) -> set[str]:
 
 def starts(pattern: str) -> set[str] | None:
     """Lower-case strings one of which begins every match of `pattern` (a
-    `regex` expression); None when that cannot be shown."""
+    `regex` expression); None when that cannot be shown. Kept across runs with
+    the compiled patterns (compiled.memo): parsing every rule is start-up time."""
+    found = compiled.memo("prefilter.starts", pattern, lambda: _find_starts(pattern))
+    return None if found is None else set(found)
+
+
+def _find_starts(pattern: str) -> set[str] | None:
     pattern = pattern.removesuffix(rules.NO_REQUIRED_STRING)  # compile_pattern's never-matching alternative
     p = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)  # regex's (?<name>...) in stdlib spelling
     try:
