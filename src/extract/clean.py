@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import ftfy
 import regex
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString
-from bs4.element import PreformattedString  # comments, <?...?>, <!DOCTYPE>, CDATA: not content
 
 from . import rules, scales
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 from .model import CleanDoc, OffsetMap, RawDoc
 
 # Character normalisation: one clean char for one raw char, so the map stays 1:1.
@@ -221,6 +222,13 @@ def _drop_chrome(soup: BeautifulSoup, chrome: tuple[_Chrome, ...]) -> None:
             block.decompose()
 
 
+def preload() -> None:
+    """Import what only some pages need (beautifulsoup4 for HTML, ftfy for mojibake): a run over
+    text pages in one process never loads them; worker processes inherit them from here."""
+    import bs4  # noqa: F401
+    import ftfy  # noqa: F401
+
+
 def html_to_text(html: str, chrome: tuple[_Chrome, ...] = ()) -> tuple[str, OffsetMap]:
     """Visible text of an HTML page as lines (one per block), mapped to the HTML.
 
@@ -228,6 +236,9 @@ def html_to_text(html: str, chrome: tuple[_Chrome, ...] = ()) -> tuple[str, Offs
     in the raw HTML by a forward search (entities decoded by the parser are
     mapped to the `&` that started them), so offsets survive parsing.
     """
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString
+    from bs4.element import PreformattedString  # comments, <?...?>, <!DOCTYPE>, CDATA: not content
+
     with warnings.catch_warnings():  # a page that reads like a file name or URL is still a page
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         soup = BeautifulSoup(html, "html.parser")
@@ -318,6 +329,8 @@ def _nearest(tag, names: frozenset[str], memo: dict[int, object]):
 def _mojibake_edits(text: str) -> list[tuple[int, int, str]]:
     """ftfy repairs a whole word (it needs the context), but only the parts it
     changed are replaced, so the letters around a repair keep their own offsets."""
+    import ftfy
+
     edits = []
     for start, end in _mojibake_words(text):
         old = text[start:end]

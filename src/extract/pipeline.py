@@ -207,6 +207,7 @@ def run(inputs: list[ingest.Input], options: Options, shard: Shard | None = None
         for inp in inputs:
             yield process(inp, options)
         return
+    clean.preload()  # once here, not in every worker
     gc.freeze()  # keep the inherited, warmed objects out of the workers' GC: no copy-on-write storms
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     keyed = keys or [None] * len(inputs)
