@@ -90,15 +90,15 @@ def test_rules_check_validates_even_a_folder_found_sound(tmp_path, monkeypatch):
     assert sorted(calls) == sorted(schema.MODELS)
 
 
-def test_a_run_with_its_rules_kept_does_not_import_pydantic(tmp_path):
+def test_a_run_with_its_rules_kept_imports_neither_pydantic_nor_yaml(tmp_path):
     page = tmp_path / "tiny.txt"
     page.write_text("Ofsted judged 3 of the 10 councils outstanding.\n", encoding="utf-8")
     code = ("import sys\nfrom extract.cli import main\ntry:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
-            "print('pydantic' in sys.modules, code)\n")
+            "print('pydantic' in sys.modules, 'yaml' in sys.modules, code)\n")
     env = {**os.environ, "EXTRACT_CACHE": str(tmp_path / "cache")}
     seen = []
     for _ in range(2):
         res = subprocess.run([sys.executable, "-c", code, "run", str(page), "--out", str(tmp_path / "out"), "--jobs", "1",
                               "--no-progress", "--no-cache"], capture_output=True, text=True, env=env)
         seen.append(res.stdout.split("\n")[-2])
-    assert seen == ["True 0", "False 0"]  # the first run validates (and keeps) the rules; the second trusts them
+    assert seen == ["True True 0", "False False 0"]  # the first run validates (and keeps) the rules; the second trusts them

@@ -9,6 +9,7 @@ naming the file and line, so a rule author sees every mistake at once.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from . import compiled
 
@@ -33,17 +33,22 @@ class RuleError(ValueError):
         super().__init__(f"invalid rule file {path}:\n{lines}")
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster start-up (issue 11)
-    """SafeLoader that records the line of every mapping under `__line__`."""
+@lru_cache(maxsize=1)
+def _line_loader() -> type:
+    """SafeLoader that records the line of every mapping under `__line__` (PyYAML is
+    imported here: a run whose rule files are kept validated never parses YAML)."""
+    import yaml
 
+    class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster start-up (issue 11)
+        pass
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
+    def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+        mapping = loader.construct_mapping(node, deep=True)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
 
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return _LineLoader
 
 
 def rules_dir(override: Path | None = None) -> Path:
@@ -83,9 +88,10 @@ def _validated_key(name: str, raw: bytes) -> Path | None:
     return base / "rules" / f"{name}-{h.hexdigest()[:32]}.marshal"
 
 
-# The code that reads and validates rule files (this module, the schemas, the YAML parser): a change to it
-# invalidates every kept file.
-_CODE = b"".join(Path(__file__).with_name(f).read_bytes() for f in ("rules.py", "schema.py")) + yaml.__version__.encode()
+# The code that reads and validates rule files (this module, the schemas, the YAML parser's version, read
+# from its source without importing it): a change to it invalidates every kept file.
+_CODE = b"".join(Path(__file__).with_name(f).read_bytes() for f in ("rules.py", "schema.py")) + \
+    Path(importlib.util.find_spec("yaml").origin or "").read_bytes()
 
 
 def _load(name: str, directory: Path | None, trust_cache: bool) -> RuleFile:
@@ -96,8 +102,10 @@ def _load(name: str, directory: Path | None, trust_cache: bool) -> RuleFile:
         entry = compiled.kept(kept_at)
         if isinstance(entry, dict) and isinstance(entry.get("version"), int):
             return RuleFile(path, entry["version"], hashlib.sha256(raw).hexdigest(), entry)
+    import yaml
+
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(raw.decode("utf-8"), Loader=_line_loader())  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RuleError(path, [((mark.line + 1) if mark else 0, str(exc))]) from exc
