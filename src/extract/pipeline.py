@@ -12,7 +12,6 @@ process merely copies bytes in doc_id order.
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
 import signal
 import threading
@@ -209,6 +208,8 @@ def run(inputs: list[ingest.Input], options: Options, shard: Shard | None = None
         return
     clean.preload()  # once here, not in every worker
     gc.freeze()  # keep the inherited, warmed objects out of the workers' GC: no copy-on-write storms
+    import multiprocessing as mp  # here: a run in one process never starts workers
+
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     keyed = keys or [None] * len(inputs)
     chunk = chunk_size(len(inputs), n)
