@@ -337,12 +337,16 @@ def jobs(b: Bench) -> None:
         batch = max(p["main_cpu"] - tiny_cpu, 0.0)
         b.row("  main process beyond start-up (minus the tiny-page run's CPU)",
               f"{batch / max(batch + p['workers_cpu'], 1e-9):.0%} of the batch's CPU ({batch:.2f} s)")
-    # Without the final step (cross-page tables, manifest, swap: serial, after the batch), from one run each.
-    p1 = profile(run_args(b.corpus, b.tmp / "out1", 1))
-    w1, w2 = p1["wall"] - p1["final_wall"], p["wall"] - p["final_wall"]
+    # Without the final step (cross-page tables, manifest, swap: serial, after the batch): best of `repeat` each.
+    def batch(r: dict[str, float]) -> float:
+        return r["wall"] - r["final_wall"]
+
+    p1 = min((profile(run_args(b.corpus, b.tmp / "out1", 1)) for _ in range(b.repeat)), key=batch)
+    p2 = min([p, *(profile(run_args(b.corpus, b.tmp / "out2", 2)) for _ in range(b.repeat - 1))], key=batch)
+    w1, w2 = batch(p1), batch(p2)
     b.row("  without the final step (consolidation, manifest, swap)",
-          f"--jobs 2 / --jobs 1 {w1 / max(w2, 1e-9):.2f}x ({w1:.2f} s / {w2:.2f} s; the step took "
-          f"{p1['final_wall']:.2f} s / {p['final_wall']:.2f} s, CPU {p['final_cpu']:.2f} s with --jobs 2)")
+          f"--jobs 2 / --jobs 1 {w1 / max(w2, 1e-9):.2f}x (--jobs 1 {w1:.2f} s, --jobs 2 {w2:.2f} s; the step "
+          f"took {p1['final_wall']:.2f} s and {p2['final_wall']:.2f} s, CPU {p2['final_cpu']:.2f} s with --jobs 2)")
     own = max(p["main_cpu"] - p["final_cpu"], 0.0)
     b.row("  main process share of CPU with --jobs 2, final step excluded",
           f"{own / max(own + p['workers_cpu'], 1e-9):.0%} (main {own:.2f} s, start-up included)")
