@@ -117,13 +117,13 @@ def extract_cmd() -> list[str]:
 CPU: dict[str, float] = {}  # command -> best CPU seconds (user + system) of its process tree
 
 
-def timed(args: list[str], repeat: int) -> tuple[float, float]:
+def timed(args: list[str], repeat: int, env: dict[str, str] | None = None) -> tuple[float, float]:
     """Best and median wall time of a command over `repeat` fresh processes (best CPU time in CPU)."""
     times, cpus = [], []
     for _ in range(repeat):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        res = subprocess.run(args, capture_output=True, text=True)
+        res = subprocess.run(args, capture_output=True, text=True, env=env)
         times.append(time.perf_counter() - t0)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
@@ -184,10 +184,17 @@ def _pss_kb(pid: int) -> int:
 def profile(args: list[str]) -> dict[str, float]:
     """Run once: wall time, CPU of the main process and of its workers, and the process tree's peak PSS
     (proportional set size: shared pages divided among the processes sharing them), sampled every 50 ms."""
-    code = ("import resource, sys\nfrom extract.cli import main\n"
+    # The run's final step (Writer.commit: the cross-page tables, the manifest, the swap) is timed on its own,
+    # so the rows can say what the per-document batch costs without it.
+    code = ("import resource, sys, time\nfrom extract.cli import main\nfrom extract import write\n"
+            "final = [0.0, 0.0]\ncommit = write.Writer.commit\n"
+            "def timed_commit(self):\n    t, c = time.perf_counter(), time.process_time()\n"
+            "    try:\n        commit(self)\n    finally:\n"
+            "        final[:] = [time.perf_counter() - t, time.process_time() - c]\n"
+            "write.Writer.commit = timed_commit\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-            "print('CPU', s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime, s.ru_maxrss, file=sys.stderr)\n")
+            "print('CPU', s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime, s.ru_maxrss, *final, file=sys.stderr)\n")
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code, *args[len(extract_cmd()):]], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
@@ -207,9 +214,10 @@ def profile(args: list[str]) -> dict[str, float]:
     cpu = [ln for ln in err.splitlines() if ln.startswith("CPU ")]
     if not cpu:
         sys.exit(f"bench: {' '.join(args)} failed:\n{err[-2000:]}")
-    _, main_cpu, workers_cpu, main_rss = cpu[-1].split()
+    _, main_cpu, workers_cpu, main_rss, final_wall, final_cpu = cpu[-1].split()
     return {"wall": wall, "main_cpu": float(main_cpu), "workers_cpu": float(workers_cpu),
-            "peak_pss_mb": peak[0] / 1024, "main_rss_mb": int(main_rss) / 1024}
+            "peak_pss_mb": peak[0] / 1024, "main_rss_mb": int(main_rss) / 1024,
+            "final_wall": float(final_wall), "final_cpu": float(final_cpu)}
 
 
 # --- sections ------------------------------------------------------------------------------------------------------
@@ -224,6 +232,9 @@ def startup(b: Bench) -> None:
     tiny.mkdir(exist_ok=True)
     (tiny / "tiny.txt").write_text("Ofsted judged 3 of the 10 councils outstanding.\n", encoding="utf-8")
     tiny_args = run_args(tiny / "tiny.txt", b.tmp / "tiny_out", 1)
+    # A first run (nothing kept yet: it validates the rules and compiles every pattern), in its own empty cache.
+    first, _ = timed(tiny_args, 1, env={**os.environ, "EXTRACT_CACHE": str(b.tmp / "first-run-cache")})
+    first_cpu = CPU[" ".join(tiny_args)]
     tiny_best, tiny_med = timed(tiny_args, b.repeat)
     check_output(b.tmp / "tiny_out", 1)
     b.seconds.update(python=py_best, help=help_best, tiny=tiny_best)
@@ -231,6 +242,8 @@ def startup(b: Bench) -> None:
     b.row("extract --help", f"{help_best:.2f} s best, {help_med:.2f} s median, {cpu(help_args)} (wanted <= 0.3 s)")
     b.row("extract run on one tiny page",
           f"{tiny_best:.2f} s best, {tiny_med:.2f} s median, {cpu(tiny_args)} (wanted <= 1.0 s)")
+    b.row("  the same, first run (empty cache: rules validated, patterns compiled)",
+          f"{first:.2f} s, CPU {first_cpu:.2f} s")
 
 
 def _baselines(b: Bench) -> dict[str, float]:
@@ -324,6 +337,19 @@ def jobs(b: Bench) -> None:
         batch = max(p["main_cpu"] - tiny_cpu, 0.0)
         b.row("  main process beyond start-up (minus the tiny-page run's CPU)",
               f"{batch / max(batch + p['workers_cpu'], 1e-9):.0%} of the batch's CPU ({batch:.2f} s)")
+    # Without the final step (cross-page tables, manifest, swap: serial, after the batch): best of `repeat` each.
+    def batch(r: dict[str, float]) -> float:
+        return r["wall"] - r["final_wall"]
+
+    p1 = min((profile(run_args(b.corpus, b.tmp / "out1", 1)) for _ in range(b.repeat)), key=batch)
+    p2 = min([p, *(profile(run_args(b.corpus, b.tmp / "out2", 2)) for _ in range(b.repeat - 1))], key=batch)
+    w1, w2 = batch(p1), batch(p2)
+    b.row("  without the final step (consolidation, manifest, swap)",
+          f"--jobs 2 / --jobs 1 {w1 / max(w2, 1e-9):.2f}x (--jobs 1 {w1:.2f} s, --jobs 2 {w2:.2f} s; the step "
+          f"took {p1['final_wall']:.2f} s and {p2['final_wall']:.2f} s, CPU {p2['final_cpu']:.2f} s with --jobs 2)")
+    own = max(p["main_cpu"] - p["final_cpu"], 0.0)
+    b.row("  main process share of CPU with --jobs 2, final step excluded",
+          f"{own / max(own + p['workers_cpu'], 1e-9):.0%} (main {own:.2f} s, start-up included)")
 
 
 def memory(b: Bench) -> None:
@@ -337,6 +363,24 @@ def memory(b: Bench) -> None:
           f"{small_p['peak_pss_mb']:.0f} MB -> {big_p['peak_pss_mb']:.0f} MB PSS "
           f"({big_p['peak_pss_mb'] / max(small_p['peak_pss_mb'], 1e-9):.2f}x; main process max RSS "
           f"{small_p['main_rss_mb']:.0f} -> {big_p['main_rss_mb']:.0f} MB)")
+
+
+def _as_installed(tmp: Path) -> None:
+    """Time extract as an installed user runs it: the bytecode of its modules written (what pip does for a
+    wheel, and Python for an editable install's first run, unless PYTHONDONTWRITEBYTECODE is set), and a
+    cache of its own (kept rules and patterns; `~/.cache/extract` is shared with other checkouts' runs),
+    filled by one untimed run: every timed run but the "first run" row is a user's second run."""
+    spec = importlib.util.find_spec("extract")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE") and spec and spec.submodule_search_locations and not COMMAND:
+        import compileall
+
+        for folder in spec.submodule_search_locations:
+            compileall.compile_dir(folder, quiet=1)
+        print("  (PYTHONDONTWRITEBYTECODE is set here: extract's modules were byte-compiled first, as an install does)")
+    os.environ.setdefault("EXTRACT_CACHE", str(tmp / "cache"))
+    (tmp / "warm").mkdir()
+    (tmp / "warm" / "warm.txt").write_text("Ofsted judged 3 of the 10 councils outstanding.\n", encoding="utf-8")
+    timed(run_args(tmp / "warm" / "warm.txt", tmp / "warm_out", 1), 1)
 
 
 BUILTIN: dict[str, Callable[[Bench], None]] = {"startup": startup, "run": run, "jobs": jobs, "memory": memory}
@@ -379,6 +423,7 @@ def main() -> None:
         b = Bench(tmpd, tmpd / "corpus", args.pages, chars, texts, args.repeat)
         print(f"corpus: {args.pages} distinct pages from raw/, {chars / 1e6:.2f} M characters; "
               f"{os.cpu_count()} cores; best and median of {args.repeat}; load average {os.getloadavg()[0]:.1f}")
+        _as_installed(tmpd)
         for name in wanted:
             BUILTIN[name](b) if name in BUILTIN else extra(name)
         print(f"load average at the end: {os.getloadavg()[0]:.1f} (above ~0.5 on 2 cores, other work shared the "

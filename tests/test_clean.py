@@ -248,3 +248,18 @@ def test_a_table_flattened_to_one_cell_per_line_is_read_back_as_rows() -> None:
     rows = [(f.kind, f.value, f.category) for f in figures.extract(cd)]
     assert rows == [("count", "14", "good"), ("percentage", "24", "good"), ("count", "14", "inadequate"),
                     ("percentage", "24", "inadequate"), ("count", "59", "total"), ("percentage", "101", "total")]
+
+
+def test_beautifulsoup_and_ftfy_load_only_for_pages_that_need_them():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom extract import clean\nfrom extract.model import RawDoc, Source\n"
+            "def page(fmt, text):\n    return clean.clean(RawDoc('d', 'd.' + fmt, fmt, '', text, Source('d'))).text\n"
+            "print(page('txt', 'Ofsted judged 3 of the 10 councils good.'), 'bs4' in sys.modules, 'ftfy' in sys.modules)\n"
+            "print(page('txt', 'The councilâ€™s 3 services.'), 'ftfy' in sys.modules)\n"
+            "print(page('html', '<p>Kent was rated <b>good</b>.</p>'), 'bs4' in sys.modules)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines() == ["Ofsted judged 3 of the 10 councils good. False False",
+                                       "The council's 3 services. True", "Kent was rated good. True"]

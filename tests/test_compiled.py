@@ -93,3 +93,36 @@ def test_a_run_that_fails_before_warming_leaves_the_libraries_as_they_were(tmp_p
     res = CliRunner().invoke(main, ["run", str(ROOT / "raw" / "d01.txt"), "--out", str(tmp_path / "file" / "out")])
     assert res.exit_code == 2
     assert regex._main._compile is compile_rx and re._compile is compile_re
+
+
+def test_a_memo_is_kept_for_the_next_session_and_computed_without_one(cache):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"of", "out"}
+
+    assert compiled.memo("kind", "key", compute) == {"of", "out"} and calls == [1]  # no session: computed
+    s = compiled.Session()
+    assert compiled.memo("kind", "key", compute) == {"of", "out"} and calls == [1, 1]
+    assert compiled.memo("kind", "key", compute) == {"of", "out"} and calls == [1, 1]  # once per session
+    s.finish()
+    s = compiled.Session()
+    assert compiled.memo("kind", "key", compute) == {"of", "out"} and calls == [1, 1]  # kept: not computed again
+    s.finish()
+    compiled.cache_file().write_bytes(b"\x00not marshal")
+    s = compiled.Session()
+    assert compiled.memo("kind", "key", compute) == {"of", "out"} and calls == [1, 1, 1]
+    s.finish()
+
+
+def test_prefilter_starts_are_the_same_kept_or_computed(cache):
+    from extract import prefilter
+
+    patterns = [r"(?i)\b(?:out\s+of|of\s+the)\b", r"\d+\s*%", r"(?<name>councils?)"]
+    fresh = [prefilter._find_starts(p) for p in patterns]
+    for _ in range(2):
+        s = compiled.Session()
+        assert [prefilter.starts(p) for p in patterns] == fresh
+        s.finish()
+    assert fresh == [{"\x00out", "\x00of"}, None, {"coun"}]  # None (unknown) is kept as None, not as "no start"

@@ -20,11 +20,10 @@ import os
 import pickle
 from collections import Counter
 from dataclasses import dataclass
-from importlib.metadata import version
+from functools import lru_cache
 from pathlib import Path
 
 import regex
-from warcio.archiveiterator import ArchiveIterator
 
 SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 # Payload types that are pages; anything else is counted as "not-page".
@@ -35,7 +34,12 @@ _DIGITS = regex.compile(r"\d")
 _STATUS = regex.compile(r"^[1-5]\d\d(?:\s|$)")
 _SLUG_MAX = 80
 # A scan memo is valid for this module's code and this warcio.
-_CODE = Path(__file__).read_bytes() + version("warcio").encode()
+@lru_cache(maxsize=1)
+def _code() -> bytes:
+    """This module and warcio's version (looked up on first use: importlib.metadata is start-up time)."""
+    from importlib.metadata import version
+
+    return Path(__file__).read_bytes() + version("warcio").encode()
 
 
 class ArchiveError(Exception):
@@ -127,6 +131,8 @@ def _resync(f, after: int, gz: bool, block: int = 1 << 20) -> int:
 def scan_file(path: Path) -> tuple[list[dict], Counter[str]]:
     """Every record of one file, as plain dicts: kind, offset, url, date, and
     for pages/revisits what they need to be resolved."""
+    from warcio.archiveiterator import ArchiveIterator  # here: a run without archives need not load it
+
     records: list[dict] = []
     counts: Counter[str] = Counter()
     gz = path.name.lower().endswith(".gz")
@@ -178,7 +184,7 @@ def _memo_scan(path: Path, memo: Path | None) -> tuple[list[dict], Counter[str]]
             digest = hashlib.file_digest(f, "sha256")
     except OSError:
         return scan_file(path)  # it reports the error
-    digest.update(_CODE)
+    digest.update(_code())
     entry = memo / "scans" / f"{digest.hexdigest()}.pickle"
     try:
         return pickle.loads(entry.read_bytes())
@@ -248,6 +254,8 @@ def scan(paths: list[Path], memo: Path | None = None) -> Scan:
 def payload(path: Path, offset: int, max_bytes: int = 20_000_000) -> tuple[bytes, str]:
     """(page bytes, "html" | "txt") of the response record at `offset`, with
     its transfer and content encodings (chunked, gzip) undone."""
+    from warcio.archiveiterator import ArchiveIterator
+
     try:
         with path.open("rb") as f:
             f.seek(offset)

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import ftfy
 import regex
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString
-from bs4.element import PreformattedString  # comments, <?...?>, <!DOCTYPE>, CDATA: not content
 
 from . import rules, scales
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 from .model import CleanDoc, OffsetMap, RawDoc
 
 # Character normalisation: one clean char for one raw char, so the map stays 1:1.
@@ -46,8 +47,13 @@ _SPACE_RUN = regex.compile(r"  +")
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
 _LIGATURE = regex.compile("[\ufb00-\ufb06]")
 # Every decimal digit (full-width, Arabic-Indic, Devanagari...) as its ASCII digit, and the full-width percent sign.
-_DIGITS = {ord(ch): str(unicodedata.decimal(ch)) for ch in map(chr, range(0x80, 0x20000))
-           if unicodedata.category(ch) == "Nd"} | {ord("\uff05"): "%"}
+@lru_cache(maxsize=1)
+def _digits() -> dict[int, str]:
+    """Built on the first page that needs it (some 20 ms of every start-up otherwise)."""
+    return {ord(ch): str(unicodedata.decimal(ch)) for ch in map(chr, range(0x80, 0x20000))
+            if unicodedata.category(ch) == "Nd"} | {ord("\uff05"): "%"}
+
+
 _OTHER_DIGIT = regex.compile(r"[^\x00-\x7f\P{Nd}]|\uff05")
 _THIN = "\u00a0\u2009\u202f\u2007"
 _GROUPED = regex.compile(rf"(?<![\d.,])\d{{1,3}}(?:[{_THIN}]\d{{3}})+(?!\d)")
@@ -216,6 +222,13 @@ def _drop_chrome(soup: BeautifulSoup, chrome: tuple[_Chrome, ...]) -> None:
             block.decompose()
 
 
+def preload() -> None:
+    """Import what only some pages need (beautifulsoup4 for HTML, ftfy for mojibake): a run over
+    text pages in one process never loads them; worker processes inherit them from here."""
+    import bs4  # noqa: F401
+    import ftfy  # noqa: F401
+
+
 def html_to_text(html: str, chrome: tuple[_Chrome, ...] = ()) -> tuple[str, OffsetMap]:
     """Visible text of an HTML page as lines (one per block), mapped to the HTML.
 
@@ -223,6 +236,9 @@ def html_to_text(html: str, chrome: tuple[_Chrome, ...] = ()) -> tuple[str, Offs
     in the raw HTML by a forward search (entities decoded by the parser are
     mapped to the `&` that started them), so offsets survive parsing.
     """
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString
+    from bs4.element import PreformattedString  # comments, <?...?>, <!DOCTYPE>, CDATA: not content
+
     with warnings.catch_warnings():  # a page that reads like a file name or URL is still a page
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         soup = BeautifulSoup(html, "html.parser")
@@ -313,6 +329,8 @@ def _nearest(tag, names: frozenset[str], memo: dict[int, object]):
 def _mojibake_edits(text: str) -> list[tuple[int, int, str]]:
     """ftfy repairs a whole word (it needs the context), but only the parts it
     changed are replaced, so the letters around a repair keep their own offsets."""
+    import ftfy
+
     edits = []
     for start, end in _mojibake_words(text):
         old = text[start:end]
@@ -568,7 +586,7 @@ def _fold(text: str, mapping: OffsetMap) -> tuple[str, OffsetMap]:
     if _LIGATURE.search(text):
         text, mapping = _sub(text, mapping, _LIGATURE, lambda m: _LIGATURES[m.group(0)])
     if _OTHER_DIGIT.search(text):
-        text = text.translate(_DIGITS)  # 1:1, the map is unchanged
+        text = text.translate(_digits())  # 1:1, the map is unchanged
     if any(ch in text for ch in _THIN) and _GROUPED.search(text):
         text, mapping = _edit(text, mapping, [(i, i + 1, ",") for m in _GROUPED.finditer(text)
                                               for i in range(m.start(), m.end()) if text[i] in _THIN])

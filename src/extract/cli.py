@@ -84,7 +84,7 @@ def run(paths: tuple[Path, ...], out: Path, jobs: int, rules_dir: Path | None, m
     from . import archive, cache, parquet, pipeline, rules, spark
     from .write import WriteError, Writer
 
-    broken = rules.check_dir(rules_dir)  # before any page is read
+    broken = rules.check_dir(rules_dir, cached=True)  # before any page is read; a folder found sound is not re-validated
     if broken:
         patterns.finish()
         for err in broken:

@@ -21,6 +21,7 @@ import marshal
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +29,39 @@ import regex
 import regex._main as _rx
 
 
-def cache_file() -> Path | None:
+def cache_dir() -> Path | None:
+    """The folder of everything kept across runs (`$EXTRACT_CACHE`), or None when turned off."""
     base = os.environ.get("EXTRACT_CACHE")
     if base is None:
         base = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "extract")
-    if not base:
+    return Path(base) if base else None
+
+
+def cache_file() -> Path | None:
+    base = cache_dir()
+    if base is None:
         return None
     tag = f"{sys.implementation.cache_tag}-regex{regex.__version__}"
-    return Path(base) / f"patterns-{tag}.marshal"
+    return base / f"patterns-{tag}.marshal"
+
+
+def keep(path: Path, value: Any) -> None:
+    """Store `value` (what marshal can store) at `path`, whole or not at all; a failure only costs speed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(value))
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        pass
+
+
+def kept(path: Path) -> Any:
+    """What `keep` stored at `path`, or None (missing, damaged, from another Python)."""
+    try:
+        return marshal.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - a missing or damaged entry only costs speed
+        return None
 
 
 class _Recorder:
@@ -54,6 +80,28 @@ class _Recorder:
         return getattr(self._real, name)
 
 
+_ACTIVE: list[Session] = []  # the session serving `memo`, while one is open
+
+
+def memo(kind: str, key: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, kept across runs under (kind, key) by the open session (else computed):
+    for what the rules derive from a pattern's text, such as prefilter.starts. The value must
+    be what marshal can store, and must depend on `key` alone (and on this library version)."""
+    if not _ACTIVE:
+        return compute()
+    s = _ACTIVE[-1]
+    used = s.memo_used.setdefault(kind, {})
+    if key in used:
+        return used[key]
+    kept = s.memos.get(kind, {})
+    if key in kept:
+        value = kept.pop(key)
+    else:
+        value, s.memo_new = compute(), True
+    used[key] = value
+    return value
+
+
 class Session:
     """Serve kept patterns to the libraries' caches on demand; record what is compiled until `finish`."""
 
@@ -61,14 +109,19 @@ class Session:
         self.path = cache_file()
         self.table: dict[str, dict[tuple[str, int], Any]] = {"regex": {}, "re": {}}
         self.used: dict[str, list[Any]] = {"regex": [], "re": []}
+        self.memos: dict[str, dict[str, Any]] = {}  # kind -> key -> value, kept by the last run
+        self.memo_used: dict[str, dict[str, Any]] = {}  # what this run asked for
+        self.memo_new = False
         self._rx = self._re = None
         if self.path is None:
             return
         try:
             data = marshal.loads(self.path.read_bytes())
             self.table = {lib: {(e[0], e[1]): e for e in data[lib]} for lib in ("regex", "re")}
+            self.memos = {kind: dict(values) for kind, values in data.get("memo", {}).items()}
         except Exception:  # noqa: BLE001 - a missing, damaged or foreign cache only costs speed
-            self.table = {"regex": {}, "re": {}}
+            self.table, self.memos = {"regex": {}, "re": {}}, {}
+        _ACTIVE.append(self)
         self._rx, self._re = _Recorder(_rx._regex), _Recorder(re._compiler._sre)
         self._rx_compile, self._re_compile = _rx._compile, re._compile
         _rx._regex, re._compiler._sre = self._rx, self._re
@@ -97,6 +150,7 @@ class Session:
         """Stop serving and recording; keep what this process used and compiled for the next one."""
         if self._rx is None or self._re is None or self.path is None:
             return
+        _ACTIVE.remove(self)
         _rx._regex, re._compiler._sre = self._rx._real, self._re._real
         _rx._compile, re._compile = self._rx_compile, self._re_compile
         new_rx = [_plain((k[0], k[2], k[4], self._rx.args[id(p)][1])) for k, p in list(_rx._cache.items())
@@ -105,16 +159,10 @@ class Session:
         new_re = [_plain((k[1], k[2], self._re.args[id(p)][1])) for k, p in list(re._cache.items())
                   if id(p) in self._re.args and k[0] is str and isinstance(k[2], int)]
         self._rx = self._re = None
-        if not new_rx and not new_re and not any(self.table.values()):
+        if not new_rx and not new_re and not any(self.table.values()) and not self.memo_new \
+                and not any(self.memos.values()):
             return  # the file holds exactly what this run needed
-        data = {"regex": self.used["regex"] + new_rx, "re": self.used["re"] + new_re}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(data))
-            os.replace(tmp, self.path)  # whole or not at all, even with runs in parallel
-        except (OSError, ValueError):
-            pass
+        keep(self.path, {"regex": self.used["regex"] + new_rx, "re": self.used["re"] + new_re, "memo": self.memo_used})
 
 
 def _plain(x: Any) -> Any:

@@ -12,7 +12,6 @@ process merely copies bytes in doc_id order.
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
 import signal
 import threading
@@ -154,7 +153,8 @@ def warm(options: Options) -> None:
     """Load every stage's rules, matchers and vocabularies now, by running one
     small page through them. Called before forking, workers inherit it all
     (copy-on-write) instead of each paying the start-up cost again."""
-    text = "Ofsted judged 3 of the 10 councils outstanding; Kent was rated good.\n"
+    # (The dash leaves the clean text non-ASCII, so the case-folding table is built here, before forking.)
+    text = "Ofsted judged 3 of the 10 councils outstanding \u2013 Kent was rated good.\n"
     raw = RawDoc("warm", "warm.txt", "txt", "", text, Source("warm", published="2019-01-01"))
     cd = clean.clean(raw, options.rules_dir)
     figs = figures.extract(cd, options.rules_dir)
@@ -209,13 +209,30 @@ def run(inputs: list[ingest.Input], options: Options, shard: Shard | None = None
             yield process(inp, options)
         return
     consolidate.warm(options.rules_dir)  # numpy and the MinHash functions, inherited by the workers
+    clean.preload()  # once here, not in every worker
     gc.freeze()  # keep the inherited, warmed objects out of the workers' GC: no copy-on-write storms
+    import multiprocessing as mp  # here: a run in one process never starts workers
+
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     keyed = keys or [None] * len(inputs)
-    with ctx.Pool(n, initializer=_init_worker, initargs=(options, shard, store), maxtasksperchild=500) as pool:
-        # imap keeps order; chunks of one keep a slow page from holding others back.
-        it = pool.imap(_work, ((inp, options, k) for inp, k in zip(inputs, keyed, strict=True)), chunksize=1)
+    chunk = chunk_size(len(inputs), n)
+    with ctx.Pool(n, initializer=_init_worker, initargs=(options, shard, store),
+                  maxtasksperchild=max(1, PAGES_PER_WORKER // chunk)) as pool:
+        # imap keeps order; chunks of a few pages spare the main process a wake-up per page.
+        it = pool.imap(_work, ((inp, options, k) for inp, k in zip(inputs, keyed, strict=True)), chunksize=chunk)
         yield from it
+
+
+PAGES_PER_WORKER = 500  # then a fresh worker: what one page left behind in memory goes with it
+_MAX_CHUNK = 8
+
+
+def chunk_size(n_docs: int, n_workers: int) -> int:
+    """Pages per task: one for a small batch (every worker busy to the end), up to
+    _MAX_CHUNK for a large one. With one page per task the main process woke up,
+    unpickled and answered every page: a sixth of the batch's CPU at 2 workers (issue 11);
+    with 8 it is under a twentieth, and the last chunk keeps one worker busy for only ~8 pages."""
+    return max(1, min(_MAX_CHUNK, n_docs // (n_workers * 16)))
 
 
 class Report:

@@ -15,21 +15,27 @@ from __future__ import annotations
 import re
 import re._constants as _sre
 import re._parser as _sre_parse
+import unicodedata
 import warnings
 from functools import lru_cache
 from typing import Any
 
-from . import rules
+from . import compiled, rules
 
 
 @lru_cache(maxsize=1)
 def _folding() -> re.Pattern[str]:
     # Non-ASCII characters that a case-insensitive `regex` (full case-folding)
     # can match against ASCII letters: "ſ", the Kelvin sign, "ß", "ﬁ"... All are
-    # in the BMP.
-    chars = [chr(c) for c in range(0x80, 0x10000)
-             if any(x.isascii() and x.isalpha() for x in chr(c).casefold() + chr(c).lower() + chr(c).upper())]
+    # in the BMP. Finding them takes a tenth of a second: kept across runs, per
+    # Unicode version (compiled.memo).
+    chars = compiled.memo("prefilter.folding", unicodedata.unidata_version, _folding_chars)
     return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+def _folding_chars() -> str:
+    return "".join(chr(c) for c in range(0x80, 0x10000)
+                   if any(x.isascii() and x.isalpha() for x in chr(c).casefold() + chr(c).lower() + chr(c).upper()))
 
 
 def lowered(text: str) -> str | None:
@@ -95,7 +101,13 @@ def _starts(items: list[Any], acc: str) -> set[str]:
 
 def starts(pattern: str) -> set[str] | None:
     """Lower-case strings one of which begins every match of `pattern` (a
-    `regex` expression); None when that cannot be shown."""
+    `regex` expression); None when that cannot be shown. Kept across runs with
+    the compiled patterns (compiled.memo): parsing every rule is start-up time."""
+    found = compiled.memo("prefilter.starts", pattern, lambda: _find_starts(pattern))
+    return None if found is None else set(found)
+
+
+def _find_starts(pattern: str) -> set[str] | None:
     pattern = pattern.removesuffix(rules.NO_REQUIRED_STRING)  # compile_pattern's never-matching alternative
     p = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)  # regex's (?<name>...) in stdlib spelling
     try:

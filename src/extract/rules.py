@@ -9,6 +9,7 @@ naming the file and line, so a rule author sees every mistake at once.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
-from . import schema
+from . import compiled
 
 BUNDLED = Path(__file__).resolve().parents[2] / "rules"
 
@@ -33,17 +33,22 @@ class RuleError(ValueError):
         super().__init__(f"invalid rule file {path}:\n{lines}")
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster start-up (issue 11)
-    """SafeLoader that records the line of every mapping under `__line__`."""
+@lru_cache(maxsize=1)
+def _line_loader() -> type:
+    """SafeLoader that records the line of every mapping under `__line__` (PyYAML is
+    imported here: a run whose rule files are kept validated never parses YAML)."""
+    import yaml
 
+    class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~10x faster start-up (issue 11)
+        pass
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
+    def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+        mapping = loader.construct_mapping(node, deep=True)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
 
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return _LineLoader
 
 
 def rules_dir(override: Path | None = None) -> Path:
@@ -64,11 +69,43 @@ class RuleFile:
 def load(name: str, directory: Path | None = None) -> RuleFile:
     """Load rules/<name>.yaml and validate it against its schema (schema.py:
     keys, types, enums, regexes, dates); every rule in a list named `rules`
-    must carry a unique `id`."""
+    must carry a unique `id`.
+
+    A file validated before (the same bytes, the same validating code) is
+    taken from the cache (compiled.py's folder) without parsing or validating
+    it again: pydantic and the schemas cost a third of a tiny run (issue 11)."""
+    return _load(name, directory, trust_cache=True)
+
+
+def _validated_key(name: str, raw: bytes) -> Path | None:
+    """Where the validated data of rule file `name` with bytes `raw` is kept (None: no cache)."""
+    base = compiled.cache_dir()
+    if base is None:
+        return None
+    h = hashlib.sha256(f"{name}\0".encode())
+    h.update(raw)
+    h.update(_CODE)
+    return base / "rules" / f"{name}-{h.hexdigest()[:32]}.marshal"
+
+
+# The code that reads and validates rule files (this module, the schemas, the YAML parser's version, read
+# from its source without importing it): a change to it invalidates every kept file.
+_CODE = b"".join(Path(__file__).with_name(f).read_bytes() for f in ("rules.py", "schema.py")) + \
+    Path(importlib.util.find_spec("yaml").origin or "").read_bytes()
+
+
+def _load(name: str, directory: Path | None, trust_cache: bool) -> RuleFile:
     path = rules_dir(directory) / f"{name}.yaml"
     raw = path.read_bytes()
+    kept_at = _validated_key(name, raw)
+    if trust_cache and kept_at is not None:
+        entry = compiled.kept(kept_at)
+        if isinstance(entry, dict) and isinstance(entry.get("version"), int):
+            return RuleFile(path, entry["version"], hashlib.sha256(raw).hexdigest(), entry)
+    import yaml
+
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(raw.decode("utf-8"), Loader=_line_loader())  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RuleError(path, [((mark.line + 1) if mark else 0, str(exc))]) from exc
@@ -79,9 +116,13 @@ def load(name: str, directory: Path | None = None) -> RuleFile:
     if not isinstance(version, int):
         problems.append((data.get("__line__", 1), "missing integer `version`"))
     _check(data, problems, seen_ids=set())
+    from . import schema  # here, not above: pydantic is only needed when a file is validated
+
     problems += [p for p in schema.problems(name, raw.decode("utf-8"), strip_lines(data)) if p not in problems]
     if problems:
         raise RuleError(path, problems)
+    if kept_at is not None:
+        _keep(kept_at, data)
     return RuleFile(path, int(version), hashlib.sha256(raw).hexdigest(), data)
 
 
@@ -148,11 +189,18 @@ NO_REQUIRED_STRING = "|(?!)"
 MATCH_TIMEOUT = 5.0  # an alternative that never matches: see compile_pattern
 
 
-def check_dir(directory: Path | None = None) -> list[RuleError]:
+def check_dir(directory: Path | None = None, cached: bool = False) -> list[RuleError]:
     """Every rule file of a rules folder validated (each YAML file against its
     schema, the register's dates): [] when all are sound. Run before any page
-    is read, so a broken rule stops the run at once."""
+    is read, so a broken rule stops the run at once. `cached`: a folder found
+    sound before (the same files, bytes and validating code) is not validated
+    again (`extract run`); `extract rules check` always validates."""
     d = rules_dir(directory)
+    sound = _sound_key(d) if cached else None
+    if sound is not None and compiled.kept(sound) is True:
+        return []
+    from . import schema  # here, not above: pydantic is only needed when a file is validated
+
     errors = []
     names = sorted({p.stem for p in d.glob("*.yaml")} | set(schema.MODELS))
     for name in names:
@@ -161,7 +209,7 @@ def check_dir(directory: Path | None = None) -> list[RuleError]:
             errors.append(RuleError(path, [(0, "missing rule file")]))
             continue
         try:
-            load(name, directory)
+            _load(name, directory, trust_cache=False)
         except RuleError as exc:
             errors.append(exc)
         except UnicodeDecodeError as exc:
@@ -171,7 +219,37 @@ def check_dir(directory: Path | None = None) -> list[RuleError]:
         found = schema.register_problems(register)
         if found:
             errors.append(RuleError(register, found))
+    if not errors and cached and (sound := _sound_key(d)) is not None:
+        _keep(sound, True)
     return errors
+
+
+_KEPT_VERSIONS = 8  # entries kept per rule file (and of sound folders): a few checkouts or --rules folders
+
+
+def _keep(path: Path, value: Any) -> None:
+    """Keep a validated entry; drop the oldest of its kind beyond the last few (edited rules leave old ones)."""
+    compiled.keep(path, value)
+    kind = path.name.rsplit("-", 1)[0]
+    try:
+        entries = sorted(path.parent.glob(f"{kind}-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[_KEPT_VERSIONS:]:
+            old.unlink()
+    except OSError:
+        pass  # another run pruned it first: only tidiness is lost
+
+
+def _sound_key(d: Path) -> Path | None:
+    """Where the mark "this folder was valid" is kept: keyed by its rule files' names and bytes and the code."""
+    base = compiled.cache_dir()
+    if base is None:
+        return None
+    h = hashlib.sha256(_CODE)
+    for path in sorted([*d.glob("*.yaml"), d / "authorities.csv"]):
+        if path.is_file():
+            h.update(f"\0{path.name}\0".encode())
+            h.update(path.read_bytes())
+    return base / "rules" / f"sound-{h.hexdigest()[:32]}.marshal"
 
 
 def manifest(directory: Path | None = None) -> dict[str, dict[str, Any]]:

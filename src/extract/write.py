@@ -93,8 +93,9 @@ def encode(result: Result, neutralise_formulas: bool, explain: bool = False) -> 
             continue
         buf = io.StringIO()
         w, get = csv.writer(buf, lineterminator="\n"), _GETTERS[name]
-        if neutralise_formulas:
-            w.writerows([neutralise(v) for v in get(row)] for row in rows)
+        if neutralise_formulas:  # neutralise() inlined: a call per cell was a tenth of the writing
+            w.writerows([("'" + v) if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in get(row)]
+                        for row in rows)
         else:
             w.writerows(get(row) for row in rows)
         parts.append(buf.getvalue().encode("utf-8"))
