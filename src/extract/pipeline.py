@@ -209,7 +209,8 @@ def run(inputs: list[ingest.Input], options: Options, shard: Shard | None = None
             yield process(inp, options)
         return
     consolidate.warm(options.rules_dir)  # numpy and the MinHash functions, inherited by the workers
-    clean.preload()  # once here, not in every worker
+    if any(inp.path.suffix.lower() != ".txt" for inp in inputs):
+        clean.preload()  # HTML or archives: once here, not in every worker (text pages seldom need either)
     gc.freeze()  # keep the inherited, warmed objects out of the workers' GC: no copy-on-write storms
     import multiprocessing as mp  # here: a run in one process never starts workers
 
