@@ -313,3 +313,26 @@ def test_failing_is_the_bottom_of_the_scale() -> None:
     assert categories("Eight councils have been classed as failing.", "2004-11-18") == [("8", "zero stars")]
     assert categories("Experts go to nine authorities with failing children's services.", "2008-12-01") == [
         ("9", "inadequate")]
+
+
+def test_a_list_judged_after_its_last_name_judges_every_name() -> None:
+    text = ('Both Halton Borough Council, in the north west, and Hull City Council, in East Yorkshire, were given a '
+            '"requires improvement" grading.')
+    assert set(judgements(text, "2015-02-03").values()) == {"requires improvement"}
+    assert judgements("Leeds, which was rated good, and Bury were inspected.", "2015-02-03") == {
+        "Leeds": "good", "Bury": ""}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A total of 44 authorities have had inspection results published.", [("44", "total")]),
+    ("Two more authorities have been told their children's services are not up to scratch.",
+     [("2", "requires improvement or inadequate")]),
+    # A judgement aimed at is not one given.
+    ("We have to do more to ensure that the city's 50,000 children receive an outstanding service.", [("50000", "")]),
+])
+def test_totals_idioms_and_aims(text: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, "2015-02-03") == expected
+
+
+def test_a_total_of_n_is_judged_in_its_clause() -> None:
+    assert categories("A total of 74 councils were awarded two stars.", "2004-11-18") == [("74", "two stars")]

@@ -43,6 +43,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -748,6 +749,8 @@ def _intro(rec: Recogniser, layer: spans.Layer, span: tuple[int, int]) -> tuple[
 
 
 _LIST_JOIN = regex.compile(r"\s*,\s*(?:and|or)\s+")  # the comma before a list's last item
+# Between two names of one list: a comma or "and"/"or", and a place after a name ("Halton, in the north west, and").
+_LIST_GAP = regex.compile(r"(?:\s*,\s*(?:in|of|near)\s+[^,;.:()]{1,40})?\s*,?\s*(?:(?:and|or)\s+)?")
 
 def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) -> None:
     """Each name takes the judgement its clause gives it (spans.attribute, as
@@ -778,6 +781,11 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
                 category, rule = sent.hits[i - 1].judgement, sent.hits[i - 1].judgement_rule
             if category:
                 h.judgement, h.judgement_rule = category, rule
+        # "Both Halton, in the north west, and Hull were given ...": a list's judgement after its last name is
+        # every earlier name's too.
+        for h, nxt in reversed(list(pairwise(sent.hits))):
+            if not h.judgement and nxt.judgement_rule == "judg.after" and _LIST_GAP.fullmatch(layer.text, h.end, nxt.start):
+                h.judgement, h.judgement_rule = nxt.judgement, nxt.judgement_rule
         if sent.index < 0:
             continue
         if sent.index > 0 and layer.refers_back(span) and not any(h.judgement for h in sent.hits):

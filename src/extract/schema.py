@@ -366,6 +366,7 @@ class GrammarFile(_Strict):
     source_pattern: Pattern
     quantity_change_pattern: Pattern
     activity_pattern: Pattern
+    aspiration_pattern: Pattern
     scale_range_pattern: Pattern
     past_pattern: Pattern
     idiom_nouns: Words

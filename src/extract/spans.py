@@ -45,6 +45,7 @@ class Grammar:
     source: regex.Pattern[str]
     quantity_change: regex.Pattern[str]
     activity: regex.Pattern[str]
+    aspiration: regex.Pattern[str]
     scale_range: regex.Pattern[str]
     past: regex.Pattern[str]
     idiom_nouns: frozenset[str]
@@ -79,6 +80,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         quantity_change=rules.compile_pattern(
             d["quantity_change_pattern"].replace("{number}", "(?:" + numbers.alternation(nums.words) + ")")),
         activity=rules.compile_pattern(d["activity_pattern"], regex.REVERSE),
+        aspiration=rules.compile_pattern(d["aspiration_pattern"], regex.REVERSE),
         scale_range=rules.compile_pattern(d["scale_range_pattern"], regex.REVERSE),
         past=rules.compile_pattern(d["past_pattern"]),
         idiom_nouns=frozenset(str(w).lower() for w in d["idiom_nouns"]),
@@ -208,6 +210,8 @@ class Layer:
                 if change and text[a:b].lower().endswith("ing") and g.activity.search(lead):
                     attributive = True  # "its work in improving outcomes"
                 attributive = attributive or g.scale_range.search(lead) is not None
+                if not attributive and g.aspiration.search(text, max(s, a - 120), a) is not None:
+                    attributive = True  # "to ensure that children receive an outstanding service"
                 out.append(Phrase(
                     a, b, j.category, j.rule,
                     negated=g.negation.search(lead) is not None,
