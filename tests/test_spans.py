@@ -336,3 +336,15 @@ def test_totals_idioms_and_aims(text: str, expected: list[tuple[str, str]]) -> N
 
 def test_a_total_of_n_is_judged_in_its_clause() -> None:
     assert categories("A total of 74 councils were awarded two stars.", "2004-11-18") == [("74", "two stars")]
+
+
+def test_a_count_is_whole_and_a_numbered_section_is_not_a_figure() -> None:
+    assert measures("2.2 Experiences and progress of care leavers Requires improvement", "2017-12-21") == []
+    assert measures("Average caseloads fell from 19.5 to 17 cases.", "2020-01-01") == [("17", "cases")]
+    assert measures("There are 2.5 million children in England.") == [("2500000", "children")]
+
+
+def test_a_one_council_report_gives_it_what_it_says_of_childrens_services() -> None:
+    text = ("Devon County Council\nInspection of services for children in need of help and protection\n"
+            "The overall judgement is that children's services require improvement\n")
+    assert judgements(text, "2015-05-12") == {"Devon": "requires improvement"}

@@ -165,6 +165,7 @@ _WORD_BEFORE = regex.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)[ \t]+$")
 _OF_AFTER = regex.compile(r"\s+of\b", regex.I)
 _ACRONYM = regex.compile(r"[A-Z]{2,}s?")
 _ANY_WORD = regex.compile(r"[^\W\d_][\w'’-]*")
+_MAGNITUDE = regex.compile(r".*[^\d.,\s]")  # a number with a word in it ("2.5 million", "1.5m")
 _SECOND_WORD = regex.compile(r"(\w+)\s+[\"'‘“]?")
 _APPOSED_END = regex.compile(r"[ \t]*,(?=\s+(?:of|out\s+of)\b)")  # what `str.isdigit` holds for in ASCII text
 
@@ -507,6 +508,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.rule = PERCENTAGE if n.kind == "percentage" else PROPORTION
         c.accepted = True
     explicit, tail = "", n.end
+    if n.kind == "count" and n.form != "ratio" and n.value != int(n.value) and not _MAGNITUDE.match(text, n.start, n.end):
+        return  # a count is whole: "2.2", "19.5" with no "million" after are sections, averages, ratios
     if n.kind == "count" or n.form == "ratio":
         # After a figure that named its measure, "40 offering services" is a clause, not "offering services".
         named = any(o.accepted and o.measure for o in cs if o.n.end <= n.q_start)
