@@ -348,3 +348,10 @@ def test_a_one_council_report_gives_it_what_it_says_of_childrens_services() -> N
     text = ("Devon County Council\nInspection of services for children in need of help and protection\n"
             "The overall judgement is that children's services require improvement\n")
     assert judgements(text, "2015-05-12") == {"Devon": "requires improvement"}
+
+
+def test_a_judgement_in_a_when_clause_of_a_past_year_is_past() -> None:
+    text = "It was the first inspection since 2018 when services were found to require improvement."
+    d = doc(text, "2022-12-01")
+    (p,) = spans.Layer(d).phrases((0, len(d.text)))
+    assert (p.category, p.source) == ("requires improvement", True)
