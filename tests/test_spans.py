@@ -355,3 +355,8 @@ def test_a_judgement_in_a_when_clause_of_a_past_year_is_past() -> None:
     d = doc(text, "2022-12-01")
     (p,) = spans.Layer(d).phrases((0, len(d.text)))
     assert (p.category, p.source) == ("requires improvement", True)
+
+
+def test_a_rate_of_growth_is_a_share_of_its_verbs_subject() -> None:
+    fs = figures.extract(doc("Between 2010 and 2014, the 0-17 population in England grew by 4.9%."))
+    assert [(f.value, f.measure) for f in fs] == [("4.9", "0-17 population")]

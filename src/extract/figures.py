@@ -491,6 +491,9 @@ def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -
     for m in page.finditer("number_of_pattern", c.sent[0], c.n.q_start):
         if found := page.np_after(m.end() - 1):
             return _measure(page.fr, found[0])
+    # "the 0-17 population in England grew by 4.9%": a rate of growth is of the subject of its verb.
+    if c.n.kind != "count" and (m := page.fr.p["growth_subject_pattern"].search(page.text, c.sent[0], c.n.q_start)):
+        return _measure(page.fr, m.group("np"))
     np = page.subject_np(c.sent[0], c.n.q_start)
     if np:
         return np
