@@ -154,6 +154,7 @@ class _Cand:
     is_denominator: bool = False
     accepted: bool = False
     own: tuple[int, int] | None = None  # the noun phrase the number quantifies, with the words before it
+    restates: _Cand | None = None  # the share a bare share restates ("it was 36%"): its measure and category
 
 
 _COORDINATION = regex.compile(r"(\s+(?:and|or)\s+)")
@@ -537,8 +538,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.measure, c.rule, c.accepted = c.host.measure, c.rule or COUNT_PAREN, True
         return
     if n.kind != "count":
-        same = _same_statistic(page, c, cs, previous)
-        c.measure = same.measure if same is not None else _antecedent(page, c, cs, previous)
+        c.restates = _same_statistic(page, c, cs, previous)
+        c.measure = c.restates.measure if c.restates is not None else _antecedent(page, c, cs, previous)
         return
     before = text[max(c.sent[0], n.q_start - 40):n.q_start]
     ante = _antecedent(page, c, cs, previous)
@@ -627,12 +628,14 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
     category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, lo=seg_start, hi=seg_end, own=c.own)
     own_clause = c.rule == COUNT_ELLIPSIS and page.layer.verb_at(c.n.end)
+    # The same statistic at another time ("that rose to eight", "down from 78%", "compared with 22%").
+    moved = c.rule in (COUNT_CHANGE, COUNT_COMPARE) or p["compare_pattern"].search(
+        text, max(c.sent[0], c.n.q_start - 40), c.n.q_start) is not None
     if indep and rule == "judg.before" and own_clause:
         c.category = ""  # "... given zero stars and four face intervention": that judgement was the figure before's
         return
     if indep and rule == "judg.before" and not _OF_AFTER.match(text, c.n.end) and p["circumstance_pattern"].search(
-            text, max(seg_start, c.n.q_start - 40), c.n.q_start) and not p["compare_pattern"].search(
-            text, max(c.sent[0], c.n.q_start - 40), c.n.q_start):
+            text, max(seg_start, c.n.q_start - 40), c.n.q_start) and not moved:
         # "nine councils were judged poor in the ratings measuring performance in 152 councils": a figure in a
         # prepositional phrase after another figure's predicate is a circumstance of that clause.
         c.category = ""
@@ -641,20 +644,16 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         c.category = category
         return
     # A coordinated clause the figure begins is not about what came before it, unless the figure is the same
-    # statistic at another time ("four were inadequate, but this year that rose to eight", "down from 78%").
-    moved = c.rule in (COUNT_CHANGE, COUNT_COMPARE) or p["compare_pattern"].search(
-        text, max(c.sent[0], c.n.q_start - 40), c.n.q_start) is not None
+    # statistic at another time ("four were inadequate, but this year that rose to eight").
     broken = not moved and page.layer.clause(c.sent, c.n.q_start, c.n.end)[0] > seg_start
     broken = broken or own_clause  # a bare number with a verb of its own heads its own clause
     for o in reversed([] if broken else indep):
         if o.category and o.category != TOTAL:
             c.category = o.category
             return
-    if c.n.kind != "count" and c.rule in (PERCENTAGE, PROPORTION) and c.own is None:
-        same = _same_statistic(page, c, acc, previous)
-        if same is not None and same.category and same.category != TOTAL:
-            c.category = same.category
-            return
+    if c.restates is not None and c.own is None and c.restates.category not in ("", TOTAL):
+        c.category = c.restates.category
+        return
     if page.layer.refers_back(c.sent):
         # "this category", "the rating": the sentence before's figures, else its judgement, else earlier figures.
         k = page.doc.sentence_index(c.sent[0]) - 1
