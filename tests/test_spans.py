@@ -191,6 +191,15 @@ def categories(text: str, published: str = "2016-01-05") -> list[tuple[str, str]
      [("9", "inadequate"), ("152", "")]),
     ("Three quarters of councils were rated good in the first batch of 37 joint area reviews.",
      [("75", "good"), ("37", "")]),
+    # A judgement governing the next figure through a preposition is that figure's.
+    ("The commission said ratings had improved for 24 councils and deteriorated for 15, following a similar pattern.",
+     [("24", "improved"), ("15", "declined")]),
+    # A move between grades is a change ("from one to two stars": grade points, not a number's rise) ...
+    ("Five authorities fell from three to two stars, while 15 councils rose from one to two stars.",
+     [("5", "declined"), ("15", "improved")]),
+    # ... the grade reached, when only that is said ("improved to good"); a rising number is neither.
+    ("Nine councils moved up to three stars.", [("9", "three stars")]),
+    ("The number of children in care rose to 70,000.", [("70000", "")]),
 ])
 def test_change_comparison_and_scope(text: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text) == expected
@@ -253,10 +262,18 @@ def test_lists_denials_and_grade_positions(text: str, published: str, expected: 
      [("35", ""), ("7", "")]),
     # A scale's range is not a judgement; a move along it is.
     ("All 150 councils were given star ratings - from zero to three stars.", "2004-11-18", [("150", "total")]),
-    ("Two councils improved from zero to one star.", "2004-11-18", [("2", "one star")]),
+    # The councils counted moved ("from zero to one star", as "improving from performing adequately to
+    # performing well"); a named council keeps the grade it reached
+    # (test_a_named_council_keeps_the_grade_it_moved_to).
+    ("Two councils improved from zero to one star.", "2004-11-18", [("2", "improved")]),
 ])
 def test_dated_counts_and_scale_ranges(text: str, published: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, published) == expected
+
+
+def test_a_named_council_keeps_the_grade_it_moved_to() -> None:
+    text = "London boroughs of Waltham Forest and Bromley both improved from zero to one star over 2004."
+    assert judgements(text, "2004-11-18") == {"Waltham Forest": "one star", "Bromley": "one star"}
 
 
 def test_a_name_is_not_what_a_number_counts() -> None:

@@ -624,6 +624,10 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c and o.rule != COUNT_PARTITIVE
              and not _compared(page, c.n.end, o.n.q_start)]
     seg_end = later[0].n.q_start if later else c.sent[1]
+    # "improved for 24 councils and deteriorated for 15": the second judgement governs the next figure.
+    governing = [ph.start for ph in page.layer.phrases(c.sent) if later and c.n.end <= ph.start
+                 and p["governs_next_pattern"].match(text[ph.end:seg_end])]
+    seg_end = governing[0] if governing else seg_end
     indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
     category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, lo=seg_start, hi=seg_end, own=c.own)

@@ -248,6 +248,7 @@ class FiguresFile(_Strict):
     restated_pattern: Pattern
     there_pattern: Pattern
     circumstance_pattern: Pattern
+    governs_next_pattern: Pattern
     difference_pattern: Pattern
     denominator_pattern: Pattern
     total_pattern: Pattern
