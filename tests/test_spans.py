@@ -199,6 +199,15 @@ def categories(text: str, published: str = "2016-01-05") -> list[tuple[str, str]
      [("5", "declined"), ("15", "improved")]),
     # ... the grade reached, when only that is said ("improved to good"); a rising number is neither.
     ("Nine councils moved up to three stars.", [("9", "three stars")]),
+    # A counted group that moves "from three to two" moves between grades: the numbers are grade points.
+    ("76 per cent got two or three stars, although four of these went down from three to two.",
+     [("76", "two or three stars"), ("4", "declined")]),
+    ("Six councils were inadequate; the number rose from 4 to 6.", [("6", "inadequate"), ("4", "inadequate"),
+                                                                    ("6", "inadequate")]),
+    # A group's own grade gives way to the change its verb states.
+    ("Two thirds of inadequate local authorities improved at their re-inspection.", [("66.67", "improved")]),
+    # "All N" is judged in its clause, but not past the next figure.
+    ("Across all 63 authorities inspected, one-third were rated good.", [("63", "total"), ("33.33", "good")]),
     ("The number of children in care rose to 70,000.", [("70000", "")]),
 ])
 def test_change_comparison_and_scope(text: str, expected: list[tuple[str, str]]) -> None:
@@ -229,8 +238,8 @@ def test_an_abbreviated_measure_is_kept_as_the_page_writes_it() -> None:
     ('The share of councils performing "well" or as "excellent" fell from 73% to 68%.', "2009-12-09",
      [("73", "performs excellently or well"), ("68", "performs excellently or well")]),
     ('Three quarters were rated as less than "good".', "2014-12-01", [("75", "requires improvement or inadequate")]),
-    # "fell short of" a standard is not a decline.
-    ("Four councils fell short of the required standard.", "2008-12-01", [("4", "")]),
+    # "fell short of" a standard is not a decline: it is below the standard (the APA's bottom grade).
+    ("Four councils fell short of the required standard.", "2008-12-01", [("4", "inadequate")]),
     # A full stop glued to the next sentence still ends the first.
     ("Eight councils were zero rated.Children's services will improve in 81 per cent of councils.", "2004-11-18",
      [("8", "zero stars"), ("81", "")]),
@@ -349,6 +358,18 @@ def test_a_list_judged_after_its_last_name_judges_every_name() -> None:
 ])
 def test_totals_idioms_and_aims(text: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, "2015-02-03") == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # Below the required standard is the APA's bottom grade (its second grade was the minimum) ...
+    ("Eight councils were found not to have come up to the mark for keeping children safe, while four fell short of "
+     "the required standard.", "2008-12-18", [("8", "inadequate"), ("4", "inadequate")]),
+    # ... and either grade below good when good is the standard.
+    ("Eight councils fell below the minimum standard.", "2016-12-18", [("8", "requires improvement or inadequate")]),
+])
+def test_below_the_standard_is_read_in_the_eras_scale(text: str, published: str,
+                                                      expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected
 
 
 def test_a_total_of_n_is_judged_in_its_clause() -> None:

@@ -552,7 +552,13 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
     elif ante and (p["continuation_pattern"].match(text, n.end) or page.layer.verb_at(n.end)
                    or _judgement_follows(page, c)):
         c.measure, c.rule, c.accepted = ante + _post(page, n.end), COUNT_ELLIPSIS, True
-    elif ante and p["change_pattern"].search(before) and not p["rate_of_pattern"].search(text, c.sent[0], n.q_start):
+    elif ante and (m := p["change_pattern"].search(before)) and not p["rate_of_pattern"].search(
+            text, c.sent[0], n.q_start):
+        verb = n.q_start - len(before) + m.start()
+        if any(o.accepted and o.n.kind == "count" and (o.own[1] if o.own else o.n.end) <= verb
+               and page.layer.g.change_subject.fullmatch(text, o.own[1] if o.own else o.n.end, verb)
+               for o in cs[:cs.index(c)]):
+            return  # "four of these went down from three to two": the grades a counted group moved between
         c.measure, c.rule, c.accepted = ante, COUNT_CHANGE, True
     elif p["compare_pattern"].search(before) and any(o.accepted for o in cs[:cs.index(c)]):
         c.measure, c.rule, c.accepted = ante, COUNT_COMPARE, True
@@ -607,7 +613,9 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         t = None  # "all 15 of the LAs": a part, not the whole
     if t is not None and t.group("all") and not c.is_denominator:
         # "All five were given zero-star ratings": the whole of a group, in the judgement its clause gives it.
-        category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, own=c.own)
+        # Not past the next figure: "Across all 63 authorities, one-third were rated good" is a total.
+        nxt = next((o.n.q_start for o in acc[i + 1:] if o not in c.children and o.host is not c), None)
+        category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, hi=nxt, own=c.own)
         c.category = category if rule == "judg.after" and category else TOTAL
         return
     if c.is_denominator or t is not None:

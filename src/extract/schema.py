@@ -367,6 +367,7 @@ class GrammarFile(_Strict):
     negation_pattern: Pattern
     source_pattern: Pattern
     quantity_change_pattern: Pattern
+    change_subject_pattern: Pattern
     activity_pattern: Pattern
     aspiration_pattern: Pattern
     scale_range_pattern: Pattern

@@ -14,7 +14,7 @@ sentence never gives them different answers. Its grammar is rules/grammar.yaml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +44,7 @@ class Grammar:
     negation: regex.Pattern[str]
     source: regex.Pattern[str]
     quantity_change: regex.Pattern[str]
+    change_subject: regex.Pattern[str]
     activity: regex.Pattern[str]
     aspiration: regex.Pattern[str]
     scale_range: regex.Pattern[str]
@@ -79,6 +80,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         source=rules.compile_pattern(d["source_pattern"], regex.REVERSE),
         quantity_change=rules.compile_pattern(
             d["quantity_change_pattern"].replace("{number}", "(?:" + numbers.alternation(nums.words) + ")")),
+        change_subject=rules.compile_pattern(d["change_subject_pattern"]),
         activity=rules.compile_pattern(d["activity_pattern"], regex.REVERSE),
         aspiration=rules.compile_pattern(d["aspiration_pattern"], regex.REVERSE),
         scale_range=rules.compile_pattern(d["scale_range_pattern"], regex.REVERSE),
@@ -277,12 +279,18 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     lo = cs if lo is None else max(lo, cs)
     hi = ce if hi is None else min(hi, ce)
     usable = []
+    head_end = own[1] if own is not None else end
     for p in layer.phrases(sent):
         inside = own is not None and own[0] <= p.start and p.end <= own[1]
+        if p.quantity and head_end <= p.start and layer.g.change_subject.fullmatch(layer.text, head_end, p.start):
+            p = replace(p, quantity=False)  # "four of these went down from three to two": the group moved
         if (p.attributive and not inside) or (p.change and not changes) or p.quantity:
             continue
         usable.append(p)
     after = [p for p in usable if end <= p.start < hi]
+    # "two thirds of inadequate local authorities improve": the group's own grade gives way to its change.
+    if own is not None and changes and after and after[0].end <= own[1] and not after[0].change:
+        after = [p for p in after if p.change and p.start >= own[1]][:1] or after
     # "improved to good": the state reached, not the change.
     after = [p for i, p in enumerate(after)
              if not (p.change and i + 1 < len(after) and _TO.fullmatch(layer.text, p.end, after[i + 1].start))]
