@@ -14,7 +14,7 @@ sentence never gives them different answers. Its grammar is rules/grammar.yaml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -279,11 +279,8 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     lo = cs if lo is None else max(lo, cs)
     hi = ce if hi is None else min(hi, ce)
     usable = []
-    head_end = own[1] if own is not None else end
     for p in layer.phrases(sent):
         inside = own is not None and own[0] <= p.start and p.end <= own[1]
-        if p.quantity and head_end <= p.start and layer.g.change_subject.fullmatch(layer.text, head_end, p.start):
-            p = replace(p, quantity=False)  # "four of these went down from three to two": the group moved
         if (p.attributive and not inside) or (p.change and not changes) or p.quantity:
             continue
         usable.append(p)
