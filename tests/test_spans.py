@@ -399,3 +399,11 @@ def test_a_judgement_in_a_when_clause_of_a_past_year_is_past() -> None:
 def test_a_rate_of_growth_is_a_share_of_its_verbs_subject() -> None:
     fs = figures.extract(doc("Between 2010 and 2014, the 0-17 population in England grew by 4.9%."))
     assert [(f.value, f.measure) for f in fs] == [("4.9", "0-17 population")]
+
+
+def test_names_take_the_judgement_of_a_next_sentence_about_their_group() -> None:
+    text = ('Five councils - Bedfordshire, Birmingham, Cumbria, Plymouth and Swindon - were told they are "not serving '
+            'children well". All five were given zero-star ratings.')
+    assert set(judgements(text, "2004-11-18").values()) == {"zero stars"}
+    # Not when the next sentence's subject is someone else.
+    assert judgements("Leeds and Bury were inspected. Inspectors said services were good.") == {"Leeds": "", "Bury": ""}

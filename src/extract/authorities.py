@@ -814,7 +814,25 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
             for h in sent.hits:
                 if not h.judgement:
                     h.judgement, h.judgement_rule = intro
+    _judge_group(doc, sents, layer, by_index)
     _judge_subject(doc, sents, layer)
+
+
+def _judge_group(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer, by_index: dict[int, _Sentence]) -> None:
+    """Names left without a judgement take the one of the next sentence when its subject is their group
+    ("Five councils - A, B, C, D and E - were named. All five were given zero-star ratings.")."""
+    for sent in sents:
+        k = sent.index + 1
+        if sent.index < 0 or k >= len(doc.sentences) or k in by_index or all(h.judgement for h in sent.hits):
+            continue
+        nxt = doc.sentences[k]
+        if not layer.g.group_subject.match(layer.text, nxt[0], nxt[1]):
+            continue
+        category, _ = spans.sentence_judgement(layer, nxt)
+        if category:
+            for h in sent.hits:
+                if not h.judgement:
+                    h.judgement, h.judgement_rule = category, "judg.group-after"
 
 
 def _judge_subject(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) -> None:

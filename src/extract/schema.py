@@ -377,6 +377,7 @@ class GrammarFile(_Strict):
     subject_pattern: Pattern
     list_continuation_pattern: Pattern
     list_opener_pattern: Pattern
+    group_subject_pattern: Pattern
     no_judgement: list[PatternRule]
 
 

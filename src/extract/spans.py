@@ -51,6 +51,7 @@ class Grammar:
     past: regex.Pattern[str]
     idiom_nouns: frozenset[str]
     list_opener: regex.Pattern[str]
+    group_subject: regex.Pattern[str]
     anaphora: regex.Pattern[str]
     subject: regex.Pattern[str]
     continues: regex.Pattern[str]
@@ -87,6 +88,8 @@ def grammar(directory: Path | None = None) -> Grammar:
         past=rules.compile_pattern(d["past_pattern"]),
         idiom_nouns=frozenset(str(w).lower() for w in d["idiom_nouns"]),
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
+        group_subject=rules.compile_pattern(
+            d["group_subject_pattern"].replace("{number}", "(?:" + numbers.alternation(nums.words) + "|\\d+)")),
         anaphora=rules.compile_pattern(d["anaphora_pattern"]),
         subject=rules.compile_pattern(d["subject_pattern"]),
         continues=rules.compile_pattern(d["list_continuation_pattern"]),
