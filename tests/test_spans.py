@@ -407,3 +407,35 @@ def test_names_take_the_judgement_of_a_next_sentence_about_their_group() -> None
     assert set(judgements(text, "2004-11-18").values()) == {"zero stars"}
     # Not when the next sentence's subject is someone else.
     assert judgements("Leeds and Bury were inspected. Inspectors said services were good.") == {"Leeds": "", "Bury": ""}
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # Good denied within a verb phrase is below good, in the era's scale ...
+    ("Ofsted found that almost 80% of authorities are not yet providing services rated as Good.", "2016-06-01",
+     [("80", "requires improvement or inadequate")]),
+    ("Twelve councils have not been judged good or better.", "2015-03-01", [("12", "requires improvement or inadequate")]),
+    ("Two councils were rated less than good.", "2007-03-01", [("2", "adequate or inadequate")]),
+    # ... except where the scale had no grade named good, and where "not" does not deny it.
+    ("The report found five councils did not provide good care for children.", "2004-11-18", [("5", "")]),
+    ("Twelve councils were not only good but improving.", "2015-03-01", [("12", "good")]),
+    # "in need of improvement" is the grade below good.
+    ("The report said 26 authorities were in need of improvement and a further seven were deemed inadequate.",
+     "2015-03-01", [("26", "requires improvement"), ("7", "inadequate")]),
+])
+def test_good_denied_and_needing_improvement(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A share of a mass noun is of that noun; "the proportion of" names it past a grade.
+    ("58% of workplace learning is rated good or outstanding.", [("58", "workplace learning")]),
+    ("The proportion of good or outstanding childcare now stands at around two-thirds.", [("66.67", "childcare")]),
+    # A capitalised word is a name, not a population.
+    ("A quarter of London was rated poor.", [("25", "")]),
+    # The subject itself is not a count; a contrast's "one" is not either; a duration with an adjective.
+    ("Telford was 1 of 30 local authorities that kept its outstanding judgement.", [("30", "local authorities")]),
+    ("Spending ranged from £340 per child in one authority to £4,970 per child in another.", []),
+    ("It must send a plan to Ofsted within 70 working days.", []),
+])
+def test_shares_of_mass_nouns_and_what_is_not_counted(text: str, expected: list[tuple[str, str]]) -> None:
+    assert measures(text, "2009-01-01") == expected

@@ -211,7 +211,8 @@ class _Page:
         self.low = prefilter.lowered(doc.text)  # None: no prefilter on this page
         self._categories: dict[str, str] = {}  # table label -> category
 
-    def np_after(self, pos: int, singular: bool = False, participle: bool = True) -> tuple[str, int] | None:
+    def np_after(self, pos: int, singular: bool = False, participle: bool = True,
+                 mass: bool = False) -> tuple[str, int] | None:
         """(phrase, end) of the noun phrase quantified by a number ending at
         `pos`, past words that are not part of it ("152 English authorities"),
         and with a coordinated phrase ("managers and social workers")."""
@@ -219,7 +220,7 @@ class _Page:
         m = fr.skip.match(text, pos)
         if m is None or scales.load(self.dir).combined.match(text, m.end()):
             return None  # "34 requires improvement", "97 good": a judgement, not what is counted
-        found = spans.noun_phrase(g, text, m.end(), singular=singular, at_word=True, participle=participle)
+        found = spans.noun_phrase(g, text, m.end(), singular=singular, at_word=True, participle=participle, mass=mass)
         if found is None:
             return None
         if (w := _SECOND_WORD.match(text, found[0])) and w.group(1).lower().endswith("ing") \
@@ -227,7 +228,7 @@ class _Page:
             return None  # "28 providing excellent services": a verb and its object
         s, e = found
         if not singular and (c := _COORDINATED.match(text, e)) is not None:
-            more = spans.noun_phrase(g, text, c.end(), at_word=True)
+            more = spans.noun_phrase(g, text, c.end(), at_word=True, mass=mass)
             if more is not None:
                 e = more[1]
         # A measure the vocabulary names at more length ("children in need") is read whole.
@@ -492,6 +493,11 @@ def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -
     for m in page.finditer("number_of_pattern", c.sent[0], c.n.q_start):
         if found := page.np_after(m.end() - 1):
             return _measure(page.fr, found[0])
+    if c.n.kind != "count":
+        for m in page.finditer("share_of_pattern", c.sent[0], c.n.q_start):
+            grade = scales.load(page.dir).combined.match(page.text, m.end())  # "of good or outstanding childcare"
+            if found := page.np_after(grade.end() if grade else m.end() - 1, mass=True):
+                return _measure(page.fr, found[0])
     # "the 0-17 population in England grew by 4.9%": a rate of growth is of the subject of its verb.
     if c.n.kind != "count" and (m := page.fr.p["growth_subject_pattern"].search(page.text, c.sent[0], c.n.q_start)):
         return _measure(page.fr, m.group("np"))
@@ -529,7 +535,7 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
             (explicit, tail), c.rule = found, c.rule or COUNT_OF
         for at in dict.fromkeys((n.end, pos)):
             m = p["of_pattern"].match(text, at) if not explicit else None
-            if m and m.end() > at and (found := page.np_after(m.end() - 1)):
+            if m and m.end() > at and (found := page.np_after(m.end() - 1, mass=n.kind != "count")):
                 (explicit, tail), c.rule = found, c.rule or COUNT_OF
     if explicit:
         c.measure, c.accepted, c.own = _measure(fr, explicit) + _post(page, tail), True, (n.end, tail)

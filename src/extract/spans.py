@@ -111,7 +111,7 @@ def looks_plural(g: Grammar, word: str) -> bool:
 
 
 def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_word: bool = False,
-                participle: bool = True, limit: int = 8) -> tuple[int, int] | None:
+                participle: bool = True, mass: bool = False, limit: int = 8) -> tuple[int, int] | None:
     """The noun phrase a number ending at `pos` quantifies: (start, end) or None.
 
     Words run until a closed-class word, an adverb in -ly, or punctuation.
@@ -122,6 +122,8 @@ def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_w
     `at_word`: `pos` is where the first word begins (no space before it).
     `participle=False`: a first word in -ed/-ing is a verb ("... and 40
     offering services"), as where the sentence already named what is counted.
+    `mass`: with no plural head, the whole run (less participles after it) is a
+    mass noun a share is of ("58% of workplace learning").
     """
     words: list[tuple[int, int, str]] = []
     p = pos
@@ -160,6 +162,10 @@ def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_w
             while j + 1 < len(words) and looks_plural(g, words[j + 1][2]):
                 j += 1
             return words[0][0], words[j][1]
+    if mass and words[0][2] == text[words[0][0]:words[0][1]]:  # lower case: not a name ("a quarter of London")
+        while len(words) > 1 and words[-1][2].endswith("ed"):
+            words.pop()  # "71% of the provision inspected"
+        return words[0][0], words[-1][1]
     return None
 
 
