@@ -439,3 +439,19 @@ def test_good_denied_and_needing_improvement(text: str, published: str, expected
 ])
 def test_shares_of_mass_nouns_and_what_is_not_counted(text: str, expected: list[tuple[str, str]]) -> None:
     assert measures(text, "2009-01-01") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # What moved: the noun after a difference ("a 4% increase in the number of places").
+    ("There was a 7% increase in the number of children's homes and a 4% increase in the number of places.",
+     [("7", "children's homes"), ("4", "places")]),
+    ("There has been a 124% increase in serious cases.", [("124", "serious cases")]),
+    # A rate of growth is of its verb's subject, with or without an article.
+    ("The number of referrals rose by 11 per cent and child protection investigations rose by 12 per cent.",
+     [("11", "referrals"), ("12", "child protection investigations")]),
+    # A share whose sentence names what it is of does not restate the share before.
+    ("It accounts for almost a quarter of all places. The number of complaints received was 16% lower.",
+     [("25", "places"), ("16", "complaints")]),
+])
+def test_a_share_takes_the_measure_its_sentence_names(text: str, expected: list[tuple[str, str]]) -> None:
+    assert measures(text, "2022-06-01") == expected

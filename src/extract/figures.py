@@ -488,20 +488,7 @@ def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -
     for o in reversed(cs[:cs.index(c)]):
         if o.accepted and o.measure:
             return o.measure
-    # "The number of councils which provide good services has fallen from 78% to 73%": what is counted is named
-    # after "the number (proportion, share) of", whatever nouns follow it.
-    for m in page.finditer("number_of_pattern", c.sent[0], c.n.q_start):
-        if found := page.np_after(m.end() - 1):
-            return _measure(page.fr, found[0])
-    if c.n.kind != "count":
-        for m in page.finditer("share_of_pattern", c.sent[0], c.n.q_start):
-            grade = scales.load(page.dir).combined.match(page.text, m.end())  # "of good or outstanding childcare"
-            if found := page.np_after(grade.end() if grade else m.end() - 1, mass=True):
-                return _measure(page.fr, found[0])
-    # "the 0-17 population in England grew by 4.9%": a rate of growth is of the subject of its verb.
-    if c.n.kind != "count" and (m := page.fr.p["growth_subject_pattern"].search(page.text, c.sent[0], c.n.q_start)):
-        return _measure(page.fr, m.group("np"))
-    np = page.subject_np(c.sent[0], c.n.q_start)
+    np = _named_measure(page, c) or page.subject_np(c.sent[0], c.n.q_start)
     if np:
         return np
     for o in reversed(previous):
@@ -544,8 +531,9 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.measure, c.rule, c.accepted = c.host.measure, c.rule or COUNT_PAREN, True
         return
     if n.kind != "count":
-        c.restates = _same_statistic(page, c, cs, previous)
-        c.measure = c.restates.measure if c.restates is not None else _antecedent(page, c, cs, previous)
+        named = _named_measure(page, c)
+        c.restates = None if named else _same_statistic(page, c, cs, previous)
+        c.measure = named or (c.restates.measure if c.restates is not None else _antecedent(page, c, cs, previous))
         return
     before = text[max(c.sent[0], n.q_start - 40):n.q_start]
     ante = _antecedent(page, c, cs, previous)
@@ -577,6 +565,30 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         c.measure, c.rule, c.accepted = ante, COUNT_OF, True  # "as were eight of the 43 (19%)"
     elif ante and p["apposition_pattern"].match(text, n.end):
         c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True  # "only two, Sandwell and Ealing, ..."
+
+
+def _named_measure(page: _Page, c: _Cand) -> str:
+    """What the sentence names as counted by construction, before or around the number: "The number of councils
+    which provide good services has fallen from 78% to 73%" (whatever nouns follow "the number of"); for a share,
+    "the proportion of good or outstanding childcare", "child protection investigations rose by 12 per cent" (a
+    rate of growth is of its verb's subject) and "a 124% increase in serious cases" (what moved)."""
+    text, p = page.text, page.fr.p
+    share = c.n.kind != "count"
+    if share and (d := p["difference_pattern"].match(text, c.n.end)) and (
+            of := p["difference_of_pattern"].match(text, d.end())) and of.end() > d.end():
+        if found := page.np_after(of.end() - 1):
+            return _measure(page.fr, found[0])
+    if share and (m := p["growth_subject_pattern"].search(text, c.sent[0], c.n.q_start)):
+        return _measure(page.fr, m.group("np"))
+    # The nearest "the number of X" (or, for a share, "the proportion of X") before the number.
+    named = [(m.end(), False) for m in page.finditer("number_of_pattern", c.sent[0], c.n.q_start)]
+    if share:
+        named += [(m.end(), True) for m in page.finditer("share_of_pattern", c.sent[0], c.n.q_start)]
+    for end, of_share in sorted(named, reverse=True):
+        grade = scales.load(page.dir).combined.match(text, end) if of_share else None  # "of good or outstanding X"
+        if found := page.np_after(grade.end() if grade else end - 1, mass=of_share):
+            return _measure(page.fr, found[0])
+    return ""
 
 
 def _same_statistic(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> _Cand | None:

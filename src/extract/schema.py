@@ -250,6 +250,7 @@ class FiguresFile(_Strict):
     circumstance_pattern: Pattern
     governs_next_pattern: Pattern
     difference_pattern: Pattern
+    difference_of_pattern: Pattern
     denominator_pattern: Pattern
     total_pattern: Pattern
     of_pattern: Pattern
