@@ -455,3 +455,20 @@ def test_shares_of_mass_nouns_and_what_is_not_counted(text: str, expected: list[
 ])
 def test_a_share_takes_the_measure_its_sentence_names(text: str, expected: list[tuple[str, str]]) -> None:
     assert measures(text, "2022-06-01") == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # A judgement given to another object is not the giver's ...
+    ("The final report from the team of 12 inspectors, published on June 27, gave the council an overall rating of "
+     "'Good'.", "2013-07-01", [("12", "")]),
+    # ... but the passive receives it.
+    ("Only eight social services departments were awarded the top three-star rating.", "2002-07-01",
+     [("8", "three stars")]),
+    # A count the next sentence divides ("Of these ...") is the whole.
+    ("There are 152 local authority children's services departments. Of these three are rated 'outstanding'.",
+     "2016-01-01", [("152", "total"), ("3", "outstanding")]),
+    # Adequacy denied, with the verb's object between.
+    ("Ofsted: A quarter of councils not protecting children adequately", "2009-06-01", [("25", "inadequate")]),
+])
+def test_givers_wholes_and_denied_adequacy(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected

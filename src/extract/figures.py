@@ -700,6 +700,12 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
             if o.category and o.category != TOTAL:
                 c.category = o.category
                 return
+    # "There are 152 departments. Of these three are rated outstanding": the whole the next sentence divides.
+    k = page.doc.sentence_index(c.sent[0]) + 1
+    if c.n.kind == "count" and not later and 0 < k < len(page.doc.sentences) and p["divided_next_pattern"].match(
+            text, page.doc.sentences[k][0], page.doc.sentences[k][1]):
+        c.category = TOTAL
+        return
     c.category = ""
 
 

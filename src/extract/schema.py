@@ -251,6 +251,7 @@ class FiguresFile(_Strict):
     governs_next_pattern: Pattern
     difference_pattern: Pattern
     difference_of_pattern: Pattern
+    divided_next_pattern: Pattern
     denominator_pattern: Pattern
     total_pattern: Pattern
     of_pattern: Pattern
@@ -380,6 +381,7 @@ class GrammarFile(_Strict):
     list_continuation_pattern: Pattern
     list_opener_pattern: Pattern
     group_subject_pattern: Pattern
+    given_to_other_pattern: Pattern
     no_judgement: list[PatternRule]
 
 

@@ -52,6 +52,7 @@ class Grammar:
     idiom_nouns: frozenset[str]
     list_opener: regex.Pattern[str]
     group_subject: regex.Pattern[str]
+    given_to_other: regex.Pattern[str]
     anaphora: regex.Pattern[str]
     subject: regex.Pattern[str]
     continues: regex.Pattern[str]
@@ -88,6 +89,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         past=rules.compile_pattern(d["past_pattern"]),
         idiom_nouns=frozenset(str(w).lower() for w in d["idiom_nouns"]),
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
+        given_to_other=rules.compile_pattern(d["given_to_other_pattern"]),
         group_subject=rules.compile_pattern(
             d["group_subject_pattern"].replace("{number}", "(?:" + numbers.alternation(nums.words) + "|\\d+)")),
         anaphora=rules.compile_pattern(d["anaphora_pattern"]),
@@ -293,7 +295,7 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
         if (p.attributive and not inside) or (p.change and not changes) or p.quantity:
             continue
         usable.append(p)
-    after = [p for p in usable if end <= p.start < hi]
+    after = [p for p in usable if end <= p.start < hi and not layer.g.given_to_other.search(layer.text, end, p.start)]
     # "two thirds of inadequate local authorities improve": the group's own grade gives way to its change.
     if own is not None and changes and after and after[0].end <= own[1] and not after[0].change:
         after = [p for p in after if p.change and p.start >= own[1]][:1] or after
