@@ -472,3 +472,11 @@ def test_a_share_takes_the_measure_its_sentence_names(text: str, expected: list[
 ])
 def test_givers_wholes_and_denied_adequacy(text: str, published: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, published) == expected
+
+
+def test_one_council_takes_the_judgement_of_a_next_sentence_about_it() -> None:
+    text = ("In 2013, Ofsted dubbed child protection services in Birmingham a national disgrace. Its local authority was "
+            "one of the seven cited in the latest report as inadequate.")
+    assert judgements(text, "2015-03-01") == {"Birmingham": "inadequate"}
+    # Not when the sentence before named two.
+    assert judgements("Leeds and Bury were inspected. It was rated good.") == {"Leeds": "", "Bury": ""}

@@ -820,13 +820,16 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
 
 def _judge_group(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer, by_index: dict[int, _Sentence]) -> None:
     """Names left without a judgement take the one of the next sentence when its subject is their group
-    ("Five councils - A, B, C, D and E - were named. All five were given zero-star ratings.")."""
+    ("Five councils - A, B, C, D and E - were named. All five were given zero-star ratings."), or, for one
+    council, the council ("... in Birmingham a national disgrace. Its local authority was ... inadequate")."""
     for sent in sents:
         k = sent.index + 1
         if sent.index < 0 or k >= len(doc.sentences) or k in by_index or all(h.judgement for h in sent.hits):
             continue
         nxt = doc.sentences[k]
-        if not layer.g.group_subject.match(layer.text, nxt[0], nxt[1]):
+        one = len({h.authority.gss_code for h in sent.hits if h.authority is not None}) == 1
+        if not (layer.g.group_subject.match(layer.text, nxt[0], nxt[1])
+                or (one and layer.g.council_subject.match(layer.text, nxt[0], nxt[1]))):
             continue
         category, _ = spans.sentence_judgement(layer, nxt)
         if category:

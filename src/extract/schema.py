@@ -381,6 +381,7 @@ class GrammarFile(_Strict):
     list_continuation_pattern: Pattern
     list_opener_pattern: Pattern
     group_subject_pattern: Pattern
+    council_subject_pattern: Pattern
     given_to_other_pattern: Pattern
     no_judgement: list[PatternRule]
 

@@ -52,6 +52,7 @@ class Grammar:
     idiom_nouns: frozenset[str]
     list_opener: regex.Pattern[str]
     group_subject: regex.Pattern[str]
+    council_subject: regex.Pattern[str]
     given_to_other: regex.Pattern[str]
     anaphora: regex.Pattern[str]
     subject: regex.Pattern[str]
@@ -90,6 +91,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         idiom_nouns=frozenset(str(w).lower() for w in d["idiom_nouns"]),
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
         given_to_other=rules.compile_pattern(d["given_to_other_pattern"]),
+        council_subject=rules.compile_pattern(d["council_subject_pattern"]),
         group_subject=rules.compile_pattern(
             d["group_subject_pattern"].replace("{number}", "(?:" + numbers.alternation(nums.words) + "|\\d+)")),
         anaphora=rules.compile_pattern(d["anaphora_pattern"]),
