@@ -480,3 +480,12 @@ def test_one_council_takes_the_judgement_of_a_next_sentence_about_it() -> None:
     assert judgements(text, "2015-03-01") == {"Birmingham": "inadequate"}
     # Not when the sentence before named two.
     assert judgements("Leeds and Bury were inspected. It was rated good.") == {"Leeds": "", "Bury": ""}
+
+
+def test_the_star_ratings_capacity_to_improve_is_its_own_scale() -> None:
+    text = ("And on their capacity to improve children's services in the future, 33 of the pathfinders are rated as "
+            "excellent or promising by the commission and only two, Sandwell and Ealing, as uncertain.")
+    assert categories(text, "2004-11-18") == [("33", "excellent or promising"), ("2", "uncertain")]
+    assert judgements(text, "2004-11-18") == {"Sandwell": "uncertain", "Ealing": "uncertain"}
+    # Outside the star ratings, and away from a capacity, the words are no grade.
+    assert categories("The future of 12 councils is uncertain.", "2004-11-18") == [("12", "")]
