@@ -489,3 +489,14 @@ def test_the_star_ratings_capacity_to_improve_is_its_own_scale() -> None:
     assert judgements(text, "2004-11-18") == {"Sandwell": "uncertain", "Ealing": "uncertain"}
     # Outside the star ratings, and away from a capacity, the words are no grade.
     assert categories("The future of 12 councils is uncertain.", "2004-11-18") == [("12", "")]
+
+
+def test_a_pages_legend_names_its_grade_points() -> None:
+    text = ("Services are graded from one to four: four means they are very good, three good, two adequate and one "
+            "inadequate. Overall, just 8 per cent received the top grade, while 67 per cent gained a three, 24 per cent "
+            "a two and 1 per cent of authorities the lowest mark.")
+    assert categories(text, "2005-12-02") == [("8", "very good"), ("67", "good"), ("24", "adequate"),
+                                              ("1", "inadequate")]
+    # Without a legend, "a three" is no grade and the top grade is the era's.
+    assert categories("Just 8 per cent received the top grade, while 67 per cent gained a three.", "2007-12-02") == [
+        ("8", "outstanding"), ("67", "")]

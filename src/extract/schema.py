@@ -382,6 +382,9 @@ class GrammarFile(_Strict):
     list_opener_pattern: Pattern
     group_subject_pattern: Pattern
     council_subject_pattern: Pattern
+    legend_pattern: Pattern
+    legend_item_pattern: Pattern
+    grade_point_pattern: Pattern
     given_to_other_pattern: Pattern
     no_judgement: list[PatternRule]
 

@@ -53,6 +53,10 @@ class Grammar:
     list_opener: regex.Pattern[str]
     group_subject: regex.Pattern[str]
     council_subject: regex.Pattern[str]
+    legend: regex.Pattern[str]
+    legend_item: regex.Pattern[str]
+    grade_point: regex.Pattern[str]
+    points: dict[str, int]  # number words and their values, for grade points
     given_to_other: regex.Pattern[str]
     anaphora: regex.Pattern[str]
     subject: regex.Pattern[str]
@@ -70,6 +74,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         w.lower() for w in (*nums.words, *nums.scales)}
     comps = sorted({str(c) for c in d["compound_modifiers"]}, key=lambda c: (-len(c), c))
     cc = d["closed_classes"]
+    words = "(?:" + numbers.alternation(nums.words) + ")"
     return Grammar(
         closed=closed,
         verbs=frozenset(str(w).lower() for w in (*cc["auxiliaries"], *cc["verbs"])),
@@ -92,6 +97,10 @@ def grammar(directory: Path | None = None) -> Grammar:
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
         given_to_other=rules.compile_pattern(d["given_to_other_pattern"]),
         council_subject=rules.compile_pattern(d["council_subject_pattern"]),
+        legend=rules.compile_pattern(d["legend_pattern"].replace("{number}", words)),
+        legend_item=rules.compile_pattern(d["legend_item_pattern"].replace("{number}", words)),
+        grade_point=rules.compile_pattern(d["grade_point_pattern"].replace("{number}", words)),
+        points={w.lower(): v for w, v in nums.words.items()},
         group_subject=rules.compile_pattern(
             d["group_subject_pattern"].replace("{number}", "(?:" + numbers.alternation(nums.words) + "|\\d+)")),
         anaphora=rules.compile_pattern(d["anaphora_pattern"]),
@@ -207,6 +216,23 @@ class Layer:
         self.change = change or frozenset({"improved", "declined"})
         self._phrases: dict[tuple[int, int], list[Phrase]] = {}
         self._breaks: dict[tuple[int, int], list[int]] = {}
+        self._legend: dict[int, str] | None = None
+
+    def legend(self) -> dict[int, str]:
+        """The page's grade points and their words, from a legend it states ("four means very good, three good")."""
+        if self._legend is None:
+            g, self._legend = self.g, {}
+            for m in g.legend.finditer(self.text):
+                items = [(m.group("n"), m.group("label"))]
+                items += [(i.group("n"), i.group("label")) for i in g.legend_item.finditer(m.group("rest"))]
+                found = {self._point(n): " ".join(label.lower().split()) for n, label in items}
+                if len(found) >= 2 and all(k is not None and scales.find(v, self.era, self.dir) for k, v in found.items()):
+                    self._legend = found  # type: ignore[assignment]
+                    break
+        return self._legend
+
+    def _point(self, word: str) -> int | None:
+        return int(word) if word.isdigit() else self.g.points.get(word.lower())
 
     def phrases(self, sent: tuple[int, int]) -> list[Phrase]:
         if sent not in self._phrases:
@@ -235,8 +261,21 @@ class Layer:
                     change=change,
                     quantity=change and g.quantity_change.match(text, b, e) is not None,
                 ))
-            self._phrases[sent] = out
+            self._phrases[sent] = self._with_legend(sent, out) if self.legend() else out
         return self._phrases[sent]
+
+    def _with_legend(self, sent: tuple[int, int], out: list[Phrase]) -> list[Phrase]:
+        """On a page with a legend: its top and bottom grades, and grade points named ("gained a three")."""
+        legend = self.legend()
+        top, bottom = legend[max(legend)], legend[min(legend)]
+        out = [Phrase(p.start, p.end, top if p.rule == "scale.top-grade" else bottom, p.rule, p.negated,
+                      p.attributive, p.source, p.change, p.quantity)
+               if p.rule in ("scale.top-grade", "scale.bottom-grade") else p for p in out]
+        for m in self.g.grade_point.finditer(self.text, sent[0], sent[1]):
+            label = legend.get(self._point(m.group("n")) or -1)
+            if label and not any(p.start < m.end() and m.start() < p.end for p in out):
+                out.append(Phrase(m.start(), m.end(), label, "scale.legend-point", False, False, False, False, False))
+        return sorted(out, key=lambda p: p.start)
 
     def clause(self, sent: tuple[int, int], start: int, end: int) -> tuple[int, int]:
         """The clause of `sent` holding [start, end): between the clause breaks around it."""
