@@ -500,3 +500,6 @@ def test_a_pages_legend_names_its_grade_points() -> None:
     # Without a legend, "a three" is no grade and the top grade is the era's.
     assert categories("Just 8 per cent received the top grade, while 67 per cent gained a three.", "2007-12-02") == [
         ("8", "outstanding"), ("67", "")]
+    # The APA's points, where the page states no legend of its own.
+    assert categories("Some 40 councils were graded three for staying safe, and 12 scored a 2.", "2007-06-01") == [
+        ("40", "good"), ("12", "adequate")]

@@ -40,6 +40,7 @@ class Scales:
     default_era: str
     terms: tuple[Term, ...]
     stars: dict[str, str]
+    points: dict[str, dict[int, str]]  # era id -> grade point -> category
     combined: regex.Pattern[str]  # one alternation of every term, named groups t0..tn
     markers: tuple[tuple[str, regex.Pattern[str]], ...]  # era id -> marker words
     frameworks: tuple[tuple[str, frozenset[str], regex.Pattern[str]], ...]  # (scale id, page eras it applies in, names)
@@ -65,6 +66,8 @@ def load(directory: Path | None = None) -> Scales:
         "|".join(f"(?P<t{i}>{t.pattern.pattern})" for i, t in enumerate(terms)), regex.I
     )
     stars = {str(k): v for k, v in data["stars"].items() if k != "__line__"}
+    points = {str(e): {int(k): str(v) for k, v in p.items() if k != "__line__"}
+              for e, p in (data.get("points") or {}).items() if e != "__line__"}
     markers = tuple(
         (k, rules.compile_pattern(v, regex.I)) for k, v in data.get("era_markers", {}).items() if k != "__line__"
     )
@@ -82,7 +85,7 @@ def load(directory: Path | None = None) -> Scales:
     starts = prefilter.finder(prefixes) if prefixes else None
     groups = tuple((i - 1, k) for k, i in combined.groupindex.items() if k.startswith("t"))
     lit = data.get("literal_scale") or {}
-    return Scales(eras, data["default_era"], tuple(terms), stars, combined, markers, frameworks,
+    return Scales(eras, data["default_era"], tuple(terms), stars, points, combined, markers, frameworks,
                   str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups)
 
 

@@ -220,6 +220,7 @@ class ScalesFile(_Strict):
     literal_scale: LiteralScale | None = None
     default_era: EraId
     rules: list[ScaleRule]
+    points: dict[EraId, dict[StrictInt, StrictStr]] = {}
     stars: dict[str, StrictStr]
 
 

@@ -229,6 +229,8 @@ class Layer:
                 if len(found) >= 2 and all(k is not None and scales.find(v, self.era, self.dir) for k, v in found.items()):
                     self._legend = found  # type: ignore[assignment]
                     break
+            else:
+                self._legend = dict(scales.load(self.dir).points.get(self.era, {}))
         return self._legend
 
     def _point(self, word: str) -> int | None:
