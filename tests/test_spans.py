@@ -497,8 +497,8 @@ def test_a_pages_legend_names_its_grade_points() -> None:
             "a two and 1 per cent of authorities the lowest mark.")
     assert categories(text, "2005-12-02") == [("8", "very good"), ("67", "good"), ("24", "adequate"),
                                               ("1", "inadequate")]
-    # Without a legend, "a three" is no grade and the top grade is the era's.
-    assert categories("Just 8 per cent received the top grade, while 67 per cent gained a three.", "2007-12-02") == [
+    # Without a legend, in an era not scored on points, "a three" is no grade and the top grade is the era's.
+    assert categories("Just 8 per cent received the top grade, while 67 per cent gained a three.", "2016-12-02") == [
         ("8", "outstanding"), ("67", "")]
     # The APA's points, where the page states no legend of its own.
     assert categories("Some 40 councils were graded three for staying safe, and 12 scored a 2.", "2007-06-01") == [
