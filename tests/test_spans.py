@@ -503,3 +503,9 @@ def test_a_pages_legend_names_its_grade_points() -> None:
     # The APA's points, where the page states no legend of its own.
     assert categories("Some 40 councils were graded three for staying safe, and 12 scored a 2.", "2007-06-01") == [
         ("40", "good"), ("12", "adequate")]
+
+
+def test_in_need_of_a_thing_is_not_a_place_that_narrows_what_is_counted() -> None:
+    assert measures("The report claimed that 26 authorities were in need of improvement.") == [("26", "authorities")]
+    assert measures("There were 400,000 children. Of these 84,000 children are in need.") == [
+        ("400000", "children"), ("84000", "children in need")]
