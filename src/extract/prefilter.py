@@ -41,11 +41,18 @@ def _folding_chars() -> str:
 def lowered(text: str) -> str | None:
     """`text.lower()` when it keeps every offset and when matching lower-case
     ASCII words in it is exactly what case-insensitive `regex` matching of
-    those words in `text` finds; else None (the caller must not prefilter)."""
-    low = text.lower()
+    those words in `text` finds; else None (the caller must not prefilter).
+    The last page's answer is kept: the number reader and the figures stage both ask."""
+    if text is _last[0]:
+        return _last[1]
+    low: str | None = text.lower()
     if len(low) != len(text) or (not text.isascii() and _folding().search(text)):
-        return None
+        low = None
+    _last[:] = [text, low]
     return low
+
+
+_last: list[str | None] = [None, None]  # the text `lowered` was last asked about, and its answer
 
 
 _STOP = ("stop", None)  # end of a repeated item: what follows it is unknown
