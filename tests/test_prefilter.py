@@ -62,3 +62,12 @@ def test_required_holds_for_branches_and_repeats(text: str) -> None:
     low = prefilter.lowered(text)
     for m in p.finditer(text):
         assert any(s in low[m.start():m.end()] for s in req)
+
+
+def test_lowered_answers_each_text_as_if_asked_first() -> None:
+    page, other, folding = "Kent judged 12 Councils", "NINE councils", "Kelvin \u212a"
+    assert prefilter.lowered(page) == "kent judged 12 councils"
+    assert prefilter.lowered(page) == "kent judged 12 councils"  # the kept answer
+    assert prefilter.lowered(other) == "nine councils"
+    assert prefilter.lowered(folding) is None  # the Kelvin sign folds to "k": no prefilter
+    assert prefilter.lowered(page) == "kent judged 12 councils"
