@@ -27,6 +27,9 @@ def test_no_requirement_where_a_match_may_lack_it() -> None:
     assert prefilter.required(r"(?<=aged )\d+") is None
     assert prefilter.required(r"\p{Lu}\d") is None  # not `re` syntax: unknown
     assert prefilter.required(r"[[a-z]--[aeiou]]x") is None  # `regex` set operations
+    assert prefilter.required(r"(?:kent){e<=1}") is None  # fuzzy matching: "kant" matches
+    assert prefilter.required(r"x{1, 3}yz") is None  # `re` would read the braces as characters
+    assert prefilter.required(r"x{2,3}yz") == {"yz"}
     assert prefilter.required(r"caf\u00e9") == {"caf"}  # only ASCII is folded as `lowered` folds
 
 

@@ -137,6 +137,9 @@ def _find_starts(pattern: str) -> set[str] | None:
     return None if "" in found or _WORD in found else found
 
 
+_ODD_BRACE = re.compile(r"\{(?!\d*,?\d*\})")  # a "{" that does not begin a repeat count
+
+
 def required(pattern: str) -> set[str] | None:
     """Lower-case strings one of which every match of `pattern` (a `regex`
     expression) holds, as found in a `lowered` text; None when that cannot be
@@ -147,8 +150,8 @@ def required(pattern: str) -> set[str] | None:
 
 
 def _find_required(pattern: str) -> set[str] | None:
-    if any(op in pattern for op in ("[[", "--", "&&", "||", "~~")):
-        return None  # maybe `regex`'s set operations, which `re` would read as characters
+    if any(op in pattern for op in ("[[", "--", "&&", "||", "~~")) or _ODD_BRACE.search(pattern):
+        return None  # maybe `regex`'s set operations or fuzzy matching ("{e<=1}"), which `re` reads as characters
     parsed = _parse(pattern)
     return None if parsed is None else _required(parsed)
 
