@@ -372,6 +372,20 @@ def test_signatures_are_stable_and_estimate_jaccard(made_up):
     assert consolidate.signature("Kent was judged to be performing poorly.", r) is None  # too short to be a copy
 
 
+def test_signature_is_the_minhash_formula_over_every_chunk(made_up):
+    # Each value: the least (a * x + b mod 2**64) >> 32 over the text's shingles x, computed here with Python ints;
+    # the long text has more shingles than one work array holds, so the minima run over several chunks.
+    r = consolidate.load()
+    a, b = consolidate._permutations(r.num_perm)
+    text = (made_up / "clean" / "copy_a.txt").read_text(encoding="utf-8")
+    long_text = " ".join(f"{w}{i % 997}" for i, w in enumerate(text.split() * 40))
+    for t in (text, long_text):
+        grams = [int(x) for x in consolidate.shingles(t, r.shingle_words).tolist()]
+        want = [min(((int(ai) * x + int(bi)) % 2**64) >> 32 for x in grams) for ai, bi in zip(a[:, 0], b[:, 0], strict=True)]
+        assert list(memoryview(consolidate.signature(t, r)).cast("I")) == want
+    assert len(long_text.split()) > 2 * consolidate._SIGNATURE_CHUNK
+
+
 def test_two_workers_find_the_same_copies_as_one_process(made_up, made_up_pages, tmp_path):
     # With --jobs 2 the workers make the signatures and the main process only bands them as documents arrive.
     out = tmp_path / "out"

@@ -313,11 +313,25 @@ def signature(text: str, r: Rules) -> bytes | None:
 
     grams = shingles(text, r.shingle_words, words)
     a, b = _permutations(r.num_perm)
+    buf = _buffer(r.num_perm)
     sig = np.full(r.num_perm, 0xFFFFFFFF, dtype=np.uint64)
     for at in range(0, len(grams), _SIGNATURE_CHUNK):
-        hashed = (a * grams[None, at : at + _SIGNATURE_CHUNK] + b) >> np.uint64(32)
-        np.minimum(sig, hashed.min(axis=1), out=sig)
+        chunk = grams[None, at : at + _SIGNATURE_CHUNK]
+        hashed = buf[: r.num_perm * chunk.shape[1]].reshape(r.num_perm, chunk.shape[1])
+        np.multiply(a, chunk, out=hashed)
+        hashed += b
+        # The shift keeps the order (it only drops low bits): the minimum is taken first, then shifted.
+        np.minimum(sig, hashed.min(axis=1) >> np.uint64(32), out=sig)
     return sig.astype("<u4").tobytes()
+
+
+@lru_cache(maxsize=4)
+def _buffer(num_perm: int) -> Any:
+    """The work array of `signature`, made once: a fresh 4 MB array per page cost more than the arithmetic
+    (the memory is mapped anew and faulted in page by page)."""
+    import numpy as np
+
+    return np.empty(num_perm * _SIGNATURE_CHUNK, dtype=np.uint64)
 
 
 def warm(directory: Path | None = None) -> None:

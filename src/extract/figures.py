@@ -361,6 +361,7 @@ def _not_figures(fr: FigureRules, text: str, low: str | None,
     where they occur (on a `lowered` page; else every rule is a plain `finditer`)."""
     rules_ = fr.not_figures
     by_word = fr.nf_by_word
+    required = _nf_required(rules_)
     hits = []
     for ws, we in windows:
         if low is None:
@@ -383,14 +384,38 @@ def _not_figures(fr: FigureRules, text: str, low: str | None,
             if starts is None:
                 hits += [(rid, m.start(), m.end()) for m in p.finditer(text, ws, we)]
                 continue
-            # What `finditer` finds, trying the rule only where a match can begin.
+            # What `finditer` finds, trying the rule only where a match can begin,
+            # and before the last of the strings one of which a match holds.
+            last = we
+            if (req := required[i]) is not None:
+                last = max(low.rfind(s, ws, we) for s in req)
+                if last < 0:
+                    continue
             end, match = ws, p.match
             for c in starts.finditer(low, ws, we):
                 at = c.start()
+                if at > last:
+                    break
                 if at >= end and (m := match(text, at, we)) is not None:
                     end = m.end()
                     hits.append((rid, at, end))
     return hits
+
+
+_REQUIRED_MIN = 4  # a rule's required strings are looked for when each is at least this long...
+_REQUIRED_MAX = 16  # ...and there are at most this many (else the searches cost more than they spare)
+
+
+@lru_cache(maxsize=8)
+def _nf_required(rules_: tuple[tuple[str, regex.Pattern[str]], ...]) -> tuple[tuple[str, ...] | None, ...]:
+    """Per not-figure rule, the strings (in a `lowered` text) one of which each of its matches
+    holds (prefilter.required), where they are few and long enough to be worth searching for."""
+    out = []
+    for _rid, p in rules_:
+        req = prefilter.required(p.pattern)
+        ok = req is not None and len(req) <= _REQUIRED_MAX and min(map(len, req)) >= _REQUIRED_MIN
+        out.append(tuple(sorted(req)) if req is not None and ok else None)
+    return tuple(out)
 
 
 # --- Running text -------------------------------------------------------------------

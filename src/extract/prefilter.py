@@ -41,11 +41,18 @@ def _folding_chars() -> str:
 def lowered(text: str) -> str | None:
     """`text.lower()` when it keeps every offset and when matching lower-case
     ASCII words in it is exactly what case-insensitive `regex` matching of
-    those words in `text` finds; else None (the caller must not prefilter)."""
-    low = text.lower()
+    those words in `text` finds; else None (the caller must not prefilter).
+    The last page's answer is kept: the number reader and the figures stage both ask."""
+    if text is _last[0]:
+        return _last[1]
+    low: str | None = text.lower()
     if len(low) != len(text) or (not text.isascii() and _folding().search(text)):
-        return None
+        low = None
+    _last[:] = [text, low]
     return low
+
+
+_last: list[str | None] = [None, None]  # the text `lowered` was last asked about, and its answer
 
 
 _STOP = ("stop", None)  # end of a repeated item: what follows it is unknown
@@ -107,20 +114,76 @@ def starts(pattern: str) -> set[str] | None:
     return None if found is None else set(found)
 
 
-def _find_starts(pattern: str) -> set[str] | None:
+def _parse(pattern: str) -> list[Any] | None:
+    """A `regex` pattern parsed by `re`'s parser, or None where `re` does not share its syntax."""
     pattern = pattern.removesuffix(rules.NO_REQUIRED_STRING)  # compile_pattern's never-matching alternative
     p = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)  # regex's (?<name>...) in stdlib spelling
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            parsed = _sre_parse.parse(p)
+            return list(_sre_parse.parse(p))
     except Exception:  # noqa: BLE001 - any syntax `re` does not share with `regex` means "unknown"
         return None
+
+
+def _find_starts(pattern: str) -> set[str] | None:
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
     found = set()
-    for f in _starts(list(parsed), ""):
+    for f in _starts(parsed, ""):
         # A boundary before a word character means no word character before it.
         found.add(f if not f.startswith(_WORD) or _is_word(f[1:2]) else f[1:])
     return None if "" in found or _WORD in found else found
+
+
+_ODD_BRACE = re.compile(r"\{(?!\d*,?\d*\})")  # a "{" that does not begin a repeat count
+
+
+def required(pattern: str) -> set[str] | None:
+    """Lower-case strings one of which every match of `pattern` (a `regex`
+    expression) holds, as found in a `lowered` text; None when that cannot be
+    shown. What lookarounds test is left out: it need not be inside the match.
+    Kept across runs (compiled.memo)."""
+    found = compiled.memo("prefilter.required", pattern, lambda: _find_required(pattern))
+    return None if found is None else set(found)
+
+
+def _find_required(pattern: str) -> set[str] | None:
+    if any(op in pattern for op in ("[[", "--", "&&", "||", "~~")) or _ODD_BRACE.search(pattern):
+        return None  # maybe `regex`'s set operations or fuzzy matching ("{e<=1}"), which `re` reads as characters
+    parsed = _parse(pattern)
+    return None if parsed is None else _required(parsed)
+
+
+def _required(items: list[Any]) -> set[str] | None:
+    """Of a sequence's runs of ASCII literals and of its items that must match,
+    the requirement whose shortest string is longest (the fewest false hits)."""
+    best: set[str] | None = None
+    run = ""
+    for op, av in [*items, (None, None)]:
+        if op is _sre.LITERAL and chr(av).isascii():
+            run += chr(av).lower()
+            continue
+        if run and (best is None or len(run) > min(map(len, best))):
+            best = {run}
+        run = ""
+        found: set[str] | None = None
+        if op is _sre.IN:
+            chars = _set_chars(av)
+            if chars and all(c.isascii() for c in chars):
+                found = {c.lower() for c in chars}
+        elif op is _sre.SUBPATTERN:
+            found = _required(av[-1])
+        elif op is _sre.BRANCH:
+            alts = [_required(alt) for alt in av[1]]
+            found = None if any(a is None for a in alts) else set().union(*alts)  # type: ignore[arg-type]
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _required(av[2])
+        if found and (best is None or min(map(len, found)) > min(map(len, best))):
+            best = found
+    # A string holding another is implied by it.
+    return None if best is None else {s for s in best if not any(t != s and t in s for t in best)}
 
 
 def _is_word(ch: str) -> bool:

@@ -1,0 +1,76 @@
+"""prefilter.required: strings one of which every match holds (figures._not_figures skips windows and
+candidates by them), so it must be sound: never a string some match lacks."""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import figures, prefilter
+
+
+def test_required_strings_of_simple_patterns() -> None:
+    assert prefilter.required(r"(?i)\bYear\s+\d+") == {"year"}
+    assert prefilter.required(r"ab\d+cde") == {"cde"}  # the longer run: fewer false hits
+    assert prefilter.required(r"(?:grades?|levels)\s+\d") == {"grade", "levels"}
+    assert prefilter.required(r"rat(?:ed|ing)") == {"rat"}
+    assert prefilter.required(r"x(?:abc)+") == {"abc"}
+    assert prefilter.required(r"[Kk]ey") == {"ey"}  # a set is not joined to the literals after it
+    assert prefilter.required(r"[A-C]\d") == {"a", "b", "c"}
+
+
+def test_no_requirement_where_a_match_may_lack_it() -> None:
+    assert prefilter.required(r"a|b*") is None  # the second branch may match nothing
+    assert prefilter.required(r"(?:abc)?\d") is None
+    assert prefilter.required(r"\d(?=years)") is None  # a lookahead's text is not in the match
+    assert prefilter.required(r"(?<=aged )\d+") is None
+    assert prefilter.required(r"\p{Lu}\d") is None  # not `re` syntax: unknown
+    assert prefilter.required(r"[[a-z]--[aeiou]]x") is None  # `regex` set operations
+    assert prefilter.required(r"(?:kent){e<=1}") is None  # fuzzy matching: "kant" matches
+    assert prefilter.required(r"x{1, 3}yz") is None  # `re` would read the braces as characters
+    assert prefilter.required(r"x{2,3}yz") == {"yz"}
+    assert prefilter.required(r"caf\u00e9") == {"caf"}  # only ASCII is folded as `lowered` folds
+
+
+_SOUP = st.lists(st.one_of(
+    st.sampled_from(["the", "all", "3", "12", "one", "two", "grades", "levels", "point", "tier", "band", "category",
+                     "categories", "judgements", "ratings", "outcomes", "zero", "stars", "star", "rated", "a",
+                     "second", "third", "year", "first", "half", "early", "dropped", "by", "went", "up", "-",
+                     " ", "\n", ",", "GRADE", "Stars"]),
+    st.text(max_size=3)), max_size=16)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SOUP, st.sampled_from([" ", "", "-"]))
+def test_every_match_of_a_not_figure_rule_holds_a_required_string(parts: list[str], sep: str) -> None:
+    text = sep.join(parts)
+    low = prefilter.lowered(text)
+    if low is None:
+        return
+    for _rid, p in figures.load().not_figures:
+        req = prefilter.required(p.pattern)
+        if req is None:
+            continue
+        for m in p.finditer(text):
+            assert any(s in low[m.start():m.end()] for s in req), (p.pattern, m.group(0), req)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcAB 1-", max_size=12))
+def test_required_holds_for_branches_and_repeats(text: str) -> None:
+    p = regex.compile(r"(?i)(?:ab|ba){1,3}c?|a[ab]+b", regex.V1)
+    req = prefilter.required(p.pattern)
+    assert req is not None
+    low = prefilter.lowered(text)
+    for m in p.finditer(text):
+        assert any(s in low[m.start():m.end()] for s in req)
+
+
+def test_lowered_answers_each_text_as_if_asked_first() -> None:
+    page, other, folding = "Kent judged 12 Councils", "NINE councils", "Kelvin \u212a"
+    assert prefilter.lowered(page) == "kent judged 12 councils"
+    assert prefilter.lowered(page) == "kent judged 12 councils"  # the kept answer
+    assert prefilter.lowered(other) == "nine councils"
+    assert prefilter.lowered(folding) is None  # the Kelvin sign folds to "k": no prefilter
+    assert prefilter.lowered(page) == "kent judged 12 councils"
