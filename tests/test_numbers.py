@@ -141,4 +141,4 @@ def test_prefiltered_scan_is_the_full_scan(parts: list[str], sep: str) -> None:
 def test_prefiltered_judgements_are_the_full_scan(parts: list[str], sep: str) -> None:
     text = sep.join(parts)
     sc = scales.load()
-    assert [m.span() for m in scales._matches(text, sc)] == [m.span() for m in sc.combined.finditer(text)]
+    assert [m.span() for m, _ in scales._matches(text, sc)] == [m.span() for m in sc.combined.finditer(text)]

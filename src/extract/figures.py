@@ -218,13 +218,13 @@ class _Page:
         and with a coordinated phrase ("managers and social workers")."""
         text, g, fr = self.text, self.layer.g, self.fr
         m = fr.skip.match(text, pos)
-        if m is None or scales.load(self.dir).combined.match(text, m.end()):
+        if m is None or scales.grade_at(text, m.end(), self.dir):
             return None  # "34 requires improvement", "97 good": a judgement, not what is counted
         found = spans.noun_phrase(g, text, m.end(), singular=singular, at_word=True, participle=participle, mass=mass)
         if found is None:
             return None
         if (w := _SECOND_WORD.match(text, found[0])) and w.group(1).lower().endswith("ing") \
-                and scales.load(self.dir).combined.match(text, w.end()):
+                and scales.grade_at(text, w.end(), self.dir):
             return None  # "28 providing excellent services": a verb and its object
         s, e = found
         if not singular and (c := _COORDINATED.match(text, e)) is not None:
@@ -603,14 +603,15 @@ def _named_measure(page: _Page, c: _Cand) -> str:
             of := p["difference_of_pattern"].match(text, d.end())) and of.end() > d.end():
         if found := page.np_after(of.end() - 1):
             return _measure(page.fr, found[0])
-    if share and (m := p["growth_subject_pattern"].search(text, c.sent[0], c.n.q_start)):
+    if share and "by" in text[max(c.sent[0], c.n.q_start - 20):c.n.q_start].lower() and (
+            m := p["growth_subject_pattern"].search(text, c.sent[0], c.n.q_start)):  # it ends "... by" the number
         return _measure(page.fr, m.group("np"))
     # The nearest "the number of X" (or, for a share, "the proportion of X") before the number.
     named = [(m.end(), False) for m in page.finditer("number_of_pattern", c.sent[0], c.n.q_start)]
     if share:
         named += [(m.end(), True) for m in page.finditer("share_of_pattern", c.sent[0], c.n.q_start)]
     for end, of_share in sorted(named, reverse=True):
-        grade = scales.load(page.dir).combined.match(text, end) if of_share else None  # "of good or outstanding X"
+        grade = scales.grade_at(text, end, page.dir) if of_share else None  # "of good or outstanding X"
         if found := page.np_after(grade.end() if grade else end - 1, mass=of_share):
             return _measure(page.fr, found[0])
     return ""

@@ -57,6 +57,7 @@ _last: list[str | None] = [None, None]  # the text `lowered` was last asked abou
 
 _STOP = ("stop", None)  # end of a repeated item: what follows it is unknown
 _WORD = "\x00"  # leads a prefix that the pattern only matches at the start of a word (after `\\b`)
+WORD_START = _WORD  # for callers reading prefixes
 _PREFIX_LENGTH = 4
 _SMALL_SET = 16
 

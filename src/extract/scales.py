@@ -48,6 +48,10 @@ class Scales:
     literal_within: str
     starts: re.Pattern[str] | None  # where in the lowered text a term can begin (None: try everywhere)
     term_groups: tuple[tuple[int, str], ...]  # (index in `Match.groups()`, name) of the t.. groups, in `groupdict` order
+    # By the first (lowered) character at a start: the alternation of only the terms that can begin with it, in
+    # file order, and its (group index, term index) pairs. At a position only those terms can match, so the first
+    # of them to match is the one the whole alternation finds.
+    by_first: dict[str, tuple[regex.Pattern[str], tuple[tuple[int, int], ...]]]
 
 
 @lru_cache(maxsize=8)
@@ -76,17 +80,24 @@ def load(directory: Path | None = None) -> Scales:
         for f in data.get("framework_markers") or []
     )
     prefixes: set[str] = set()
-    for t in terms:
+    firsts: dict[str, list[int]] = {}
+    for i, t in enumerate(terms):
         found = prefilter.starts(t.pattern.pattern)
         if found is None:
-            prefixes = set()
+            prefixes, firsts = set(), {}
             break
         prefixes |= found
+        for ch in sorted({f.removeprefix(prefilter.WORD_START)[:1] for f in found}):
+            firsts.setdefault(ch, []).append(i)
     starts = prefilter.finder(prefixes) if prefixes else None
     groups = tuple((i - 1, k) for k, i in combined.groupindex.items() if k.startswith("t"))
+    by_first = {}
+    for ch, idx in firsts.items():
+        alt = rules.compile_pattern("|".join(f"(?P<t{i}>{terms[i].pattern.pattern})" for i in idx), regex.I)
+        by_first[ch] = (alt, tuple((alt.groupindex[f"t{i}"] - 1, i) for i in idx))
     lit = data.get("literal_scale") or {}
     return Scales(eras, data["default_era"], tuple(terms), stars, points, combined, markers, frameworks,
-                  str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups)
+                  str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups, by_first)
 
 
 @lru_cache(maxsize=1024)
@@ -160,10 +171,9 @@ def find(text: str, date: str | None = None, directory: Path | None = None) -> l
     sc = load(directory)
     era_id = era(date, directory)
     out = []
-    for m in _matches(text, sc):
+    for m, which in _matches(text, sc):
         gs = m.groups()
-        name = next(k for i, k in sc.term_groups if gs[i] is not None)
-        term = sc.terms[int(name[1:])]
+        term = sc.terms[next(t for i, t in which if gs[i] is not None)]
         label = term.category.get(era_id, term.category.get("default", ""))
         if "{n}" in label:  # only star counts read their own groups
             label = _label(term, term.pattern.match(m.group(0)) or m, era_id, sc)
@@ -172,21 +182,34 @@ def find(text: str, date: str | None = None, directory: Path | None = None) -> l
     return out
 
 
-def _matches(text: str, sc: Scales) -> Iterator[regex.Match[str]]:
-    """What `sc.combined.finditer(text)` yields, trying the alternation only
-    where a term can begin (a few places a sentence instead of every character)."""
+def grade_at(text: str, pos: int, directory: Path | None = None) -> regex.Match[str] | None:
+    """A judgement phrase beginning exactly at `pos` ("good or outstanding childcare"), else None: what
+    `combined.match(text, pos)` finds, trying only the terms that can begin with the character there."""
+    sc = load(directory)
+    ch = text[pos:pos + 1]
+    if sc.starts is None or not ch.isascii():
+        return sc.combined.match(text, pos)
+    entry = sc.by_first.get(ch.lower())
+    return entry[0].match(text, pos) if entry is not None else None
+
+
+def _matches(text: str, sc: Scales) -> Iterator[tuple[regex.Match[str], tuple[tuple[int, int], ...]]]:
+    """What `sc.combined.finditer(text)` yields (with which group is which term), trying only where a term can
+    begin (a few places a sentence instead of every character), and there only the terms that can begin there."""
     low = prefilter.lowered(text) if sc.starts is not None else None
     if low is None or sc.starts is None:
-        yield from sc.combined.finditer(text)
+        which = tuple((i, int(k[1:])) for i, k in sc.term_groups)
+        for m in sc.combined.finditer(text):
+            yield m, which
         return
     end = 0
-    match = sc.combined.match
     for c in sc.starts.finditer(low):
         p = c.start()
         if p >= end:
-            m = match(text, p)
+            alt, which = sc.by_first[low[p]]
+            m = alt.match(text, p)
             if m:
-                yield m
+                yield m, which
                 end = m.end()
 
 

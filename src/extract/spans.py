@@ -263,7 +263,10 @@ class Layer:
                     change=change,
                     quantity=change and g.quantity_change.match(text, b, e) is not None,
                 ))
-            self._phrases[sent] = self._with_legend(sent, out) if self.legend() else out
+            # A legend matters only to a sentence naming a top or bottom grade or a grade point.
+            pointed = any(p.rule in ("scale.top-grade", "scale.bottom-grade") for p in out) or (
+                self.g.grade_point.search(text, s, e) is not None)
+            self._phrases[sent] = self._with_legend(sent, out) if pointed and self.legend() else out
         return self._phrases[sent]
 
     def _with_legend(self, sent: tuple[int, int], out: list[Phrase]) -> list[Phrase]:
