@@ -509,3 +509,22 @@ def test_in_need_of_a_thing_is_not_a_place_that_narrows_what_is_counted() -> Non
     assert measures("The report claimed that 26 authorities were in need of improvement.") == [("26", "authorities")]
     assert measures("There were 400,000 children. Of these 84,000 children are in need.") == [
         ("400000", "children"), ("84000", "children in need")]
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # The whole population stated: "in total", or "the N ... in England".
+    ("An inspection looked at 10 outcome areas in total. Seven were found to be good.", "2011-06-01",
+     [("10", "total"), ("7", "good")]),
+    ("Ofsted inspects the 152 LAs in England responsible for social care.", "2018-06-01", [("152", "total")]),
+    ("Ofsted rated 20 councils in England inadequate.", "2018-06-01", [("20", "inadequate")]),
+    # "Of the remaining N" is a whole too.
+    ("Of the remaining 33 authorities, none were rated as outstanding, although four were judged good.",
+     "2013-06-01", [("33", "total"), ("4", "good")]),
+    # Missing the minimum standard is below it.
+    ("One in three councils are still missing minimum standards.", "2013-06-01",
+     [("33.33", "requires improvement or inadequate")]),
+    # A modal after a grade is not a noun the grade describes ("three stars will ...").
+    ("The first eight councils to receive three stars will gain greater freedom.", "2002-05-23", [("8", "three stars")]),
+])
+def test_wholes_standards_and_modals(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected

@@ -726,6 +726,12 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
             if o.category and o.category != TOTAL:
                 c.category = o.category
                 return
+    # "looked at 10 outcome areas in total", "the 152 LAs in England": the whole population.
+    tail = c.own[1] if c.own is not None else c.n.end
+    whole = p["whole_after_pattern"].match(text, tail) if c.n.kind == "count" else None
+    if whole is not None and (whole.group("sum") or text[max(c.sent[0], c.n.q_start - 4):c.n.q_start].lower() == "the "):
+        c.category = TOTAL
+        return
     # "There are 152 departments. Of these three are rated outstanding": the whole the next sentence divides.
     k = page.doc.sentence_index(c.sent[0]) + 1
     if c.n.kind == "count" and not later and 0 < k < len(page.doc.sentences) and p["divided_next_pattern"].match(

@@ -253,6 +253,7 @@ class FiguresFile(_Strict):
     difference_pattern: Pattern
     difference_of_pattern: Pattern
     divided_next_pattern: Pattern
+    whole_after_pattern: Pattern
     denominator_pattern: Pattern
     total_pattern: Pattern
     of_pattern: Pattern
