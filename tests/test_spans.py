@@ -528,3 +528,10 @@ def test_in_need_of_a_thing_is_not_a_place_that_narrows_what_is_counted() -> Non
 ])
 def test_wholes_standards_and_modals(text: str, published: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, published) == expected
+
+
+def test_a_glossed_grade_is_one_judgement_in_its_first_words() -> None:
+    text = ('Four local authorities, including Haringey, were given just one star, for "inadequate". The other three '
+            'were Surrey, Doncaster and Milton Keynes.')
+    assert set(judgements(text, "2009-03-05").values()) == {"one star"}
+    assert categories("Twelve councils received three stars (excellent).", "2004-11-18") == [("12", "three stars")]

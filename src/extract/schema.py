@@ -385,6 +385,7 @@ class GrammarFile(_Strict):
     group_subject_pattern: Pattern
     council_subject_pattern: Pattern
     legend_pattern: Pattern
+    gloss_pattern: Pattern
     legend_item_pattern: Pattern
     grade_point_pattern: Pattern
     given_to_other_pattern: Pattern

@@ -54,6 +54,7 @@ class Grammar:
     group_subject: regex.Pattern[str]
     council_subject: regex.Pattern[str]
     legend: regex.Pattern[str]
+    gloss: regex.Pattern[str]
     legend_item: regex.Pattern[str]
     grade_point: regex.Pattern[str]
     points: dict[str, int]  # number words and their values, for grade points
@@ -98,6 +99,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         given_to_other=rules.compile_pattern(d["given_to_other_pattern"]),
         council_subject=rules.compile_pattern(d["council_subject_pattern"]),
         legend=rules.compile_pattern(d["legend_pattern"].replace("{number}", words)),
+        gloss=rules.compile_pattern(d["gloss_pattern"]),
         legend_item=rules.compile_pattern(d["legend_item_pattern"].replace("{number}", words)),
         grade_point=rules.compile_pattern(d["grade_point_pattern"].replace("{number}", words)),
         points={w.lower(): v for w, v in nums.words.items()},
@@ -263,6 +265,8 @@ class Layer:
                     change=change,
                     quantity=change and g.quantity_change.match(text, b, e) is not None,
                 ))
+            # "one star, for 'inadequate'": a gloss is the same judgement, in the first's words.
+            out = [p for i, p in enumerate(out) if not (i and g.gloss.fullmatch(text, out[i - 1].end, p.start))]
             # A legend matters only to a sentence naming a top or bottom grade or a grade point.
             pointed = any(p.rule in ("scale.top-grade", "scale.bottom-grade") for p in out) or (
                 self.g.grade_point.search(text, s, e) is not None)
