@@ -535,3 +535,11 @@ def test_a_glossed_grade_is_one_judgement_in_its_first_words() -> None:
             'were Surrey, Doncaster and Milton Keynes.')
     assert set(judgements(text, "2009-03-05").values()) == {"one star"}
     assert categories("Twelve councils received three stars (excellent).", "2004-11-18") == [("12", "three stars")]
+
+
+def test_top_marks_on_a_page_whose_stars_reach_four() -> None:
+    text = ("The number of councils achieving an overall four-star rating has risen from 22 in 2002 to 62 now, "
+            "including 27 who have consistently achieved top marks.")
+    assert categories(text, "2009-03-05") == [("22", "four stars"), ("62", "four stars"), ("27", "four stars")]
+    # The social services ratings stopped at three.
+    assert categories("Some 27 councils achieved top marks.", "2004-03-05") == [("27", "three stars")]

@@ -41,6 +41,7 @@ class Scales:
     terms: tuple[Term, ...]
     stars: dict[str, str]
     points: dict[str, dict[int, str]]  # era id -> grade point -> category
+    top_beyond: tuple[tuple[regex.Pattern[str], str, str], ...]  # (a further grade named, the usual top, the new top)
     combined: regex.Pattern[str]  # one alternation of every term, named groups t0..tn
     markers: tuple[tuple[str, regex.Pattern[str]], ...]  # era id -> marker words
     frameworks: tuple[tuple[str, frozenset[str], regex.Pattern[str]], ...]  # (scale id, page eras it applies in, names)
@@ -96,7 +97,9 @@ def load(directory: Path | None = None) -> Scales:
         alt = rules.compile_pattern("|".join(f"(?P<t{i}>{terms[i].pattern.pattern})" for i in idx), regex.I)
         by_first[ch] = (alt, tuple((alt.groupindex[f"t{i}"] - 1, i) for i in idx))
     lit = data.get("literal_scale") or {}
-    return Scales(eras, data["default_era"], tuple(terms), stars, points, combined, markers, frameworks,
+    top_beyond = tuple((rules.compile_pattern(t["pattern"], regex.I), str(t["top"]), str(t["becomes"]))
+                       for t in data.get("top_beyond") or [])
+    return Scales(eras, data["default_era"], tuple(terms), stars, points, top_beyond, combined, markers, frameworks,
                   str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups, by_first)
 
 

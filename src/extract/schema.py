@@ -212,6 +212,12 @@ class LiteralScale(_Strict):
     within: EraId
 
 
+class TopBeyond(_Strict):
+    pattern: Pattern
+    top: StrictStr
+    becomes: StrictStr
+
+
 class ScalesFile(_Strict):
     version: StrictInt
     eras: list[Era]
@@ -221,6 +227,7 @@ class ScalesFile(_Strict):
     default_era: EraId
     rules: list[ScaleRule]
     points: dict[EraId, dict[StrictInt, StrictStr]] = {}
+    top_beyond: list[TopBeyond] = []
     stars: dict[str, StrictStr]
 
 

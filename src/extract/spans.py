@@ -219,6 +219,13 @@ class Layer:
         self._phrases: dict[tuple[int, int], list[Phrase]] = {}
         self._breaks: dict[tuple[int, int], list[int]] = {}
         self._legend: dict[int, str] | None = None
+        self._tops: dict[str, str] | None = None
+
+    def tops(self) -> dict[str, str]:
+        """The usual top grades this page's scale reaches beyond ("four-star" on a CPA page): usual -> its top."""
+        if self._tops is None:
+            self._tops = {top: new for pattern, top, new in scales.load(self.dir).top_beyond if pattern.search(self.text)}
+        return self._tops
 
     def legend(self) -> dict[int, str]:
         """The page's grade points and their words, from a legend it states ("four means very good, three good")."""
@@ -267,6 +274,9 @@ class Layer:
                 ))
             # "one star, for 'inadequate'": a gloss is the same judgement, in the first's words.
             out = [p for i, p in enumerate(out) if not (i and g.gloss.fullmatch(text, out[i - 1].end, p.start))]
+            if any(p.rule == "scale.top-grade" for p in out) and self.tops():
+                out = [Phrase(p.start, p.end, self.tops().get(p.category, p.category), p.rule, p.negated, p.attributive,
+                              p.source, p.change, p.quantity) if p.rule == "scale.top-grade" else p for p in out]
             # A legend matters only to a sentence naming a top or bottom grade or a grade point.
             pointed = any(p.rule in ("scale.top-grade", "scale.bottom-grade") for p in out) or (
                 self.g.grade_point.search(text, s, e) is not None)
