@@ -434,8 +434,11 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
     for sent in sorted(by_sent):
         cs = by_sent[sent]
         _attach(page, cs)
+        named_end = None  # where the first figure so far that named its measure ends
         for c in cs:
-            _judge(page, c, cs, previous)
+            _judge(page, c, cs, previous, named=named_end is not None and named_end <= c.n.q_start)
+            if c.accepted and c.measure and (named_end is None or c.n.end < named_end):
+                named_end = c.n.end
         acc = [c for c in cs if c.accepted]
         if rejected is not None:
             rejected.extend(_why_not(page, c) for c in cs if not c.accepted)
@@ -522,8 +525,8 @@ def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -
     return ""
 
 
-def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> None:
-    """Decide whether `c` is a figure, and what it measures."""
+def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named: bool = False) -> None:
+    """Decide whether `c` is a figure, and what it measures. `named`: a figure before it named its measure."""
     fr, text, n = page.fr, page.text, c.n
     p = fr.p
     if n.kind != "count":
@@ -534,7 +537,6 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> Non
         return  # a count is whole: "2.2", "19.5" with no "million" after are sections, averages, ratios
     if n.kind == "count" or n.form == "ratio":
         # After a figure that named its measure, "40 offering services" is a clause, not "offering services".
-        named = any(o.accepted and o.measure for o in cs if o.n.end <= n.q_start)
         found = page.np_after(n.end, singular=n.value == 1, participle=not named)
         if found:
             (explicit, tail), c.rule = found, c.rule or COUNT_NOUN
