@@ -94,7 +94,10 @@ def load(directory: Path | None = None) -> Scales:
     groups = tuple((i - 1, k) for k, i in combined.groupindex.items() if k.startswith("t"))
     by_first = {}
     for ch, idx in firsts.items():
-        alt = rules.compile_pattern("|".join(f"(?P<t{i}>{terms[i].pattern.pattern})" for i in idx), regex.I)
+        # Only ever matched at a position: with one term ("four stars") `regex` would otherwise search the rest of
+        # the page for its required string before every match (quadratic on a page of numbers).
+        alt = rules.compile_pattern("|".join(f"(?P<t{i}>{terms[i].pattern.pattern})" for i in idx), regex.I,
+                                    match_at=True)
         by_first[ch] = (alt, tuple((alt.groupindex[f"t{i}"] - 1, i) for i in idx))
     lit = data.get("literal_scale") or {}
     top_beyond = tuple((rules.compile_pattern(t["pattern"], regex.I), str(t["top"]), str(t["becomes"]))
