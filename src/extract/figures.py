@@ -509,14 +509,14 @@ def _after_children(page: _Page, c: _Cand) -> int:
     return pos
 
 
-def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand]) -> str:
+def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named: str | None = None) -> str:
     """The measure a number shares by ellipsis: the figure before it in the
     sentence, else a measure noun earlier in the sentence, else the figures of
-    the sentences just before."""
+    the sentences just before. `named`: `_named_measure` of `c`, when the caller has it."""
     for o in reversed(cs[:cs.index(c)]):
         if o.accepted and o.measure:
             return o.measure
-    np = _named_measure(page, c) or page.subject_np(c.sent[0], c.n.q_start)
+    np = (_named_measure(page, c) if named is None else named) or page.subject_np(c.sent[0], c.n.q_start)
     if np:
         return np
     for o in reversed(previous):
@@ -560,7 +560,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
     if n.kind != "count":
         named = _named_measure(page, c)
         c.restates = None if named else _same_statistic(page, c, cs, previous)
-        c.measure = named or (c.restates.measure if c.restates is not None else _antecedent(page, c, cs, previous))
+        c.measure = named or (c.restates.measure if c.restates is not None
+                              else _antecedent(page, c, cs, previous, named))
         return
     before = text[max(c.sent[0], n.q_start - 40):n.q_start]
     ante = _antecedent(page, c, cs, previous)
@@ -576,9 +577,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
     elif ante and (m := p["change_pattern"].search(before)) and not p["rate_of_pattern"].search(
             text, c.sent[0], n.q_start):
         verb = n.q_start - len(before) + m.start()
-        if any(o.accepted and o.n.kind == "count" and (o.own[1] if o.own else o.n.end) <= verb
-               and page.layer.g.change_subject.fullmatch(text, o.own[1] if o.own else o.n.end, verb)
-               for o in cs[:cs.index(c)]):
+        heads = [o.own[1] if o.own else o.n.end for o in cs[:cs.index(c)] if o.accepted and o.n.kind == "count"]
+        if any(h <= verb and page.layer.g.change_subject.fullmatch(text, h, verb) for h in heads):
             return  # "four of these went down from three to two": the grades a counted group moved between
         c.measure, c.rule, c.accepted = ante, COUNT_CHANGE, True
     elif p["compare_pattern"].search(before) and any(o.accepted for o in cs[:cs.index(c)]):

@@ -14,7 +14,7 @@ sentence never gives them different answers. Its grammar is rules/grammar.yaml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,8 +87,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         clause_break=rules.compile_pattern(d["clause_break_pattern"]),
         negation=rules.compile_pattern(d["negation_pattern"], regex.REVERSE),
         source=rules.compile_pattern(d["source_pattern"], regex.REVERSE),
-        quantity_change=rules.compile_pattern(
-            d["quantity_change_pattern"].replace("{number}", "(?:" + numbers.alternation(nums.words) + ")")),
+        quantity_change=rules.compile_pattern(d["quantity_change_pattern"].replace("{number}", words)),
         change_subject=rules.compile_pattern(d["change_subject_pattern"]),
         activity=rules.compile_pattern(d["activity_pattern"], regex.REVERSE),
         aspiration=rules.compile_pattern(d["aspiration_pattern"], regex.REVERSE),
@@ -103,8 +102,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         legend_item=rules.compile_pattern(d["legend_item_pattern"].replace("{number}", words)),
         grade_point=rules.compile_pattern(d["grade_point_pattern"].replace("{number}", words)),
         points={w.lower(): v for w, v in nums.words.items()},
-        group_subject=rules.compile_pattern(
-            d["group_subject_pattern"].replace("{number}", "(?:" + numbers.alternation(nums.words) + "|\\d+)")),
+        group_subject=rules.compile_pattern(d["group_subject_pattern"].replace("{number}", f"(?:{words}|\\d+)")),
         anaphora=rules.compile_pattern(d["anaphora_pattern"]),
         subject=rules.compile_pattern(d["subject_pattern"]),
         continues=rules.compile_pattern(d["list_continuation_pattern"]),
@@ -275,8 +273,8 @@ class Layer:
             # "one star, for 'inadequate'": a gloss is the same judgement, in the first's words.
             out = [p for i, p in enumerate(out) if not (i and g.gloss.fullmatch(text, out[i - 1].end, p.start))]
             if any(p.rule == "scale.top-grade" for p in out) and self.tops():
-                out = [Phrase(p.start, p.end, self.tops().get(p.category, p.category), p.rule, p.negated, p.attributive,
-                              p.source, p.change, p.quantity) if p.rule == "scale.top-grade" else p for p in out]
+                out = [replace(p, category=self.tops().get(p.category, p.category)) if p.rule == "scale.top-grade" else p
+                       for p in out]
             # A legend matters only to a sentence naming a top or bottom grade or a grade point.
             pointed = any(p.rule in ("scale.top-grade", "scale.bottom-grade") for p in out) or (
                 self.g.grade_point.search(text, s, e) is not None)
@@ -287,13 +285,13 @@ class Layer:
         """On a page with a legend: its top and bottom grades, and grade points named ("gained a three")."""
         legend = self.legend()
         top, bottom = legend[max(legend)], legend[min(legend)]
-        out = [Phrase(p.start, p.end, top if p.rule == "scale.top-grade" else bottom, p.rule, p.negated,
-                      p.attributive, p.source, p.change, p.quantity)
-               if p.rule in ("scale.top-grade", "scale.bottom-grade") else p for p in out]
+        ends = {"scale.top-grade": top, "scale.bottom-grade": bottom}
+        out = [replace(p, category=ends[p.rule]) if p.rule in ends else p for p in out]
         for m in self.g.grade_point.finditer(self.text, sent[0], sent[1]):
             label = legend.get(self._point(m.group("n")) or -1)
             if label and not any(p.start < m.end() and m.start() < p.end for p in out):
-                out.append(Phrase(m.start(), m.end(), label, "scale.legend-point", False, False, False, False, False))
+                out.append(Phrase(m.start(), m.end(), label, "scale.legend-point", negated=False, attributive=False,
+                                  source=False, change=False, quantity=False))
         return sorted(out, key=lambda p: p.start)
 
     def clause(self, sent: tuple[int, int], start: int, end: int) -> tuple[int, int]:
