@@ -543,3 +543,40 @@ def test_top_marks_on_a_page_whose_stars_reach_four() -> None:
     assert categories(text, "2009-03-05") == [("22", "four stars"), ("62", "four stars"), ("27", "four stars")]
     # The social services ratings stopped at three.
     assert categories("Some 27 councils achieved top marks.", "2004-03-05") == [("27", "three stars")]
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # The star ratings' "serving people well" judgement, named as the scale names it whatever the verb's form.
+    ("Some 18 per cent of councils were serving most children well.", "2004-11-18",
+     [("18", "serving most children well")]),
+    ("Now 77% of councils serve most adults well.", "2005-11-30", [("77", "serving most adults well")]),
+    ("Two councils are singled out as failing to serve children well at all.", "2005-11-30",
+     [("2", "not serving children well")]),
+    # "so that" of result, not of purpose (no modal): its judgement is stated, not aimed at.
+    ("Performance has improved so that now 77 per cent of councils serve most adults well.", "2005-11-30",
+     [("77", "serving most adults well")]),
+    # Zero as a grade, and the grade reached with its noun elided.
+    ("Ten councils score zero for ability to provide care", "2002-05-23", [("10", "zero stars")]),
+    ("The councils rated zero are Coventry and Walsall.", "2002-05-23", []),
+    ("Haringey was among four councils to go from a three-star rating to one.", "2009-03-01", [("4", "one star")]),
+    # A bare number elided with a determiner and superlative before its grade.
+    ("Seventy-four authorities achieved two stars, 52 one star and eight the lowest no star rating.", "2003-11-30",
+     [("74", "two stars"), ("52", "one star"), ("8", "zero stars")]),
+    # A score out of the APA's four points is a grade, not a count.
+    ("Nine councils scored only 1 out of 4 for staying safe.", "2006-11-30", [("9", "inadequate")]),
+])
+def test_star_rating_judgements(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("Plymouth City Council has dropped from having one star to none.", "2003-11-30", {"Plymouth": "zero stars"}),
+    ("The councils rated zero are Coventry and Walsall.", "2002-05-23", {"Coventry": "zero stars", "Walsall": "zero stars"}),
+    # A pro-verb takes the judgement of the sentence before.
+    ("Haringey was among four councils to go from a three-star rating to one. Doncaster and Surrey did the same.",
+     "2009-03-01", {"Haringey": "one star", "Doncaster": "one star", "Surrey": "one star"}),
+    ("Bromley was judged to be serving most children well, with promising prospects.", "2005-11-30",
+     {"Bromley": "serving most children well"}),
+])
+def test_star_rating_judgements_of_authorities(text: str, published: str, expected: dict[str, str]) -> None:
+    assert judgements(text, published) == expected

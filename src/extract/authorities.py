@@ -820,11 +820,13 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
 
 def _judge_group(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer, by_index: dict[int, _Sentence]) -> None:
     """Names left without a judgement take the one of the next sentence when its subject is their group
-    ("Five councils - A, B, C, D and E - were named. All five were given zero-star ratings."), or, for one
+    ("Five councils - A, B, C, D and E - were named. All five were given zero-star ratings."; a star rating so
+    stated overrides a part of one, "... were told they are 'not serving children well'"), or, for one
     council, the council ("... in Birmingham a national disgrace. Its local authority was ... inadequate")."""
     for sent in sents:
         k = sent.index + 1
-        if sent.index < 0 or k >= len(doc.sentences) or k in by_index or all(h.judgement for h in sent.hits):
+        open_ = [h for h in sent.hits if not h.judgement or scales.is_part(h.judgement, layer.dir)]
+        if sent.index < 0 or k >= len(doc.sentences) or k in by_index or not open_:
             continue
         nxt = doc.sentences[k]
         one = len({h.authority.gss_code for h in sent.hits if h.authority is not None}) == 1
@@ -832,10 +834,9 @@ def _judge_group(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer, by_i
                 or (one and layer.g.council_subject.match(layer.text, nxt[0], nxt[1]))):
             continue
         category, _ = spans.sentence_judgement(layer, nxt)
-        if category:
-            for h in sent.hits:
-                if not h.judgement:
-                    h.judgement, h.judgement_rule = category, "judg.group-after"
+        if category and not (any(h.judgement for h in open_) and scales.is_part(category, layer.dir)):
+            for h in open_:
+                h.judgement, h.judgement_rule = category, "judg.group-after"
 
 
 def _judge_subject(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) -> None:

@@ -640,12 +640,11 @@ def _post(page: _Page, pos: int) -> str:
 
 
 def _judgement_follows(page: _Page, c: _Cand) -> bool:
-    """ "97 good", "93 'good'", "three zero stars", "17 (40%) inadequate": a
+    """ "97 good", "93 'good'", "three zero stars", "17 (40%) inadequate", "eight the lowest no star rating": a
     judgement right after (after its bracketed share, if any)."""
     pos = _after_children(page, c)
-    gap = page.text[pos:pos + 4]
-    lead = len(gap) - len(gap.lstrip(" \"'"))
-    return any(j.start == pos + lead for j in page.layer.phrases(c.sent)) and lead > 0
+    lead = page.fr.p["judgement_lead_pattern"].match(page.text, pos)
+    return lead is not None and any(j.start == lead.end() for j in page.layer.phrases(c.sent))
 
 
 def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[_Cand]) -> None:

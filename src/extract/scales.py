@@ -53,6 +53,7 @@ class Scales:
     # file order, and its (group index, term index) pairs. At a position only those terms can match, so the first
     # of them to match is the one the whole alternation finds.
     by_first: dict[str, tuple[regex.Pattern[str], tuple[tuple[int, int], ...]]]
+    parts: regex.Pattern[str] | None  # labels that are one part of an overall grade ("serving most children well")
 
 
 @lru_cache(maxsize=8)
@@ -102,8 +103,9 @@ def load(directory: Path | None = None) -> Scales:
     lit = data.get("literal_scale") or {}
     top_beyond = tuple((rules.compile_pattern(t["pattern"], regex.I), str(t["top"]), str(t["becomes"]))
                        for t in data.get("top_beyond") or [])
+    parts = rules.compile_pattern(data["part_labels"], regex.I) if data.get("part_labels") else None
     return Scales(eras, data["default_era"], tuple(terms), stars, points, top_beyond, combined, markers, frameworks,
-                  str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups, by_first)
+                  str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups, by_first, parts)
 
 
 @lru_cache(maxsize=1024)
@@ -162,12 +164,12 @@ def sentence_scale(text: str, page_era: str, directory: Path | None = None) -> s
 
 
 def _label(term: Term, match: regex.Match[str], era_id: str, sc: Scales) -> str:
+    """A label template filled from the term's named groups: a star count's number word picks its label ("two
+    stars"); any other group is the page's words, lower case ("serving most children well")."""
     label = term.category.get(era_id, term.category.get("default", ""))
     if "{n}" in label:
-        # Star counts: the matched number word picks the label ("two stars").
-        n = (match.group("n") or "").lower()
-        return sc.stars.get(n, "")
-    return label
+        return sc.stars.get((match.group("n") or "").lower(), "")
+    return label.format_map({k: " ".join(v.lower().split()) for k, v in match.groupdict().items() if v})
 
 
 def find(text: str, date: str | None = None, directory: Path | None = None) -> list[Judgement]:
@@ -181,7 +183,7 @@ def find(text: str, date: str | None = None, directory: Path | None = None) -> l
         gs = m.groups()
         term = sc.terms[next(t for i, t in which if gs[i] is not None)]
         label = term.category.get(era_id, term.category.get("default", ""))
-        if "{n}" in label:  # only star counts read their own groups
+        if "{" in label:  # only templates read their own groups
             label = _label(term, term.pattern.match(m.group(0)) or m, era_id, sc)
         if label:
             out.append(Judgement(m.start(), m.end(), label, term.id))
@@ -217,6 +219,12 @@ def _matches(text: str, sc: Scales) -> Iterator[tuple[regex.Match[str], tuple[tu
             if m:
                 yield m, which
                 end = m.end()
+
+
+def is_part(label: str, directory: Path | None = None) -> bool:
+    """Whether a label is one part of an overall grade, which a grade stated for the same council overrides."""
+    parts = load(directory).parts
+    return bool(label) and parts is not None and parts.match(label) is not None
 
 
 def normalise(phrase: str, date: str | None = None, directory: Path | None = None) -> str:

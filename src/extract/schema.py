@@ -228,6 +228,7 @@ class ScalesFile(_Strict):
     rules: list[ScaleRule]
     points: dict[EraId, dict[StrictInt, StrictStr]] = {}
     top_beyond: list[TopBeyond] = []
+    part_labels: Pattern | None = None
     stars: dict[str, StrictStr]
 
 
@@ -271,6 +272,7 @@ class FiguresFile(_Strict):
     rate_of_pattern: Pattern
     paren_pattern: Pattern
     apposition_pattern: Pattern
+    judgement_lead_pattern: Pattern
     partitive_pattern: Pattern
     descriptive_heads: Words
     change_categories: Words
