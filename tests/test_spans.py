@@ -562,6 +562,17 @@ def test_top_marks_on_a_page_whose_stars_reach_four() -> None:
     # A bare number elided with a determiner and superlative before its grade.
     ("Seventy-four authorities achieved two stars, 52 one star and eight the lowest no star rating.", "2003-11-30",
      [("74", "two stars"), ("52", "one star"), ("8", "zero stars")]),
+    # A whole named by the country it is, where no judgement applies.
+    ("The star ratings for England's 150 councils were published this week.", "2005-11-30", [("150", "total")]),
+    # A grade whose place the figure is, before any grade after it; a bare number in such a place is a count.
+    ("Performance was judged excellent in 28 councils, good in 65, adequate in 52 and poor in seven.", "2009-12-09",
+     [("28", "performs excellently"), ("65", "performs well"), ("52", "performs adequately"), ("7", "performs poorly")]),
+    ("Services improved in 24 councils and deteriorated in 15.", "2009-12-09", [("24", "improved"), ("15", "declined")]),
+    # A share set off by commas or dashes restates the count before it, and shares its judgement.
+    ("Some 119 councils, or 79 per cent, are rated good or excellent.", "2009-12-09",
+     [("119", "performs excellently or well"), ("79", "performs excellently or well")]),
+    ("In all, 14 councils - one in 10 - are now rated as poor.", "2009-12-09",
+     [("14", "performs poorly"), ("10", "performs poorly")]),
     # A score out of the APA's four points is a grade, not a count.
     ("Nine councils scored only 1 out of 4 for staying safe.", "2006-11-30", [("9", "inadequate")]),
 ])

@@ -485,7 +485,8 @@ def _attach(page: _Page, cs: list[_Cand]) -> None:
         if prev.host is not None and _OR.fullmatch(between):
             cur.host = prev.host  # "one quarter (23% or 459)": both stand for the quarter
             prev.host.children.append(cur)
-        elif prev.host is None and p["paren_pattern"].match(between):
+        elif prev.host is None and (p["paren_pattern"].match(between) or (
+                (prev.n.kind == "count") != (cur.n.kind == "count") and p["apposed_share_pattern"].match(between))):
             # "10 out of the 23 councils (44%)": the share is the numerator's, not the denominator's.
             owner = next((o for o in cs if prev in o.children), prev) if prev.is_denominator else prev
             cur.host = owner
@@ -572,7 +573,7 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
     elif ante and p["partitive_pattern"].search(before):
         c.measure, c.rule, c.accepted = ante, COUNT_PARTITIVE, True
     elif ante and (p["continuation_pattern"].match(text, n.end) or page.layer.verb_at(n.end)
-                   or _judgement_follows(page, c)):
+                   or _judgement_follows(page, c) or _placed_after_grade(page, c)):
         c.measure, c.rule, c.accepted = ante + _post(page, n.end), COUNT_ELLIPSIS, True
     elif ante and (m := p["change_pattern"].search(before)) and not p["rate_of_pattern"].search(
             text, c.sent[0], n.q_start):
@@ -645,6 +646,13 @@ def _judgement_follows(page: _Page, c: _Cand) -> bool:
     pos = _after_children(page, c)
     lead = page.fr.p["judgement_lead_pattern"].match(page.text, pos)
     return lead is not None and any(j.start == lead.end() for j in page.layer.phrases(c.sent))
+
+
+def _placed_after_grade(page: _Page, c: _Cand) -> bool:
+    """ "judged excellent in 28 councils, good in 65": a bare number that is the place of a judgement before it."""
+    g = page.layer.g
+    return any(g.grade_place.fullmatch(page.text, j.end, c.n.q_start) for j in page.layer.phrases(c.sent)
+               if j.end <= c.n.q_start)
 
 
 def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[_Cand]) -> None:
@@ -731,6 +739,10 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     tail = c.own[1] if c.own is not None else c.n.end
     whole = p["whole_after_pattern"].match(text, tail) if c.n.kind == "count" else None
     if whole is not None and (whole.group("sum") or text[max(c.sent[0], c.n.q_start - 4):c.n.q_start].lower() == "the "):
+        c.category = TOTAL
+        return
+    if c.n.kind == "count" and not c.n.qualifier and p["whole_before_pattern"].search(
+            text, max(c.sent[0], c.n.q_start - 30), c.n.q_start):
         c.category = TOTAL
         return
     # "There are 152 departments. Of these three are rated outstanding": the whole the next sentence divides.

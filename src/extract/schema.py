@@ -262,6 +262,7 @@ class FiguresFile(_Strict):
     difference_of_pattern: Pattern
     divided_next_pattern: Pattern
     whole_after_pattern: Pattern
+    whole_before_pattern: Pattern
     denominator_pattern: Pattern
     total_pattern: Pattern
     of_pattern: Pattern
@@ -271,6 +272,7 @@ class FiguresFile(_Strict):
     change_pattern: Pattern
     rate_of_pattern: Pattern
     paren_pattern: Pattern
+    apposed_share_pattern: Pattern
     apposition_pattern: Pattern
     judgement_lead_pattern: Pattern
     partitive_pattern: Pattern
@@ -398,6 +400,7 @@ class GrammarFile(_Strict):
     legend_item_pattern: Pattern
     grade_point_pattern: Pattern
     given_to_other_pattern: Pattern
+    grade_place_pattern: Pattern
     no_judgement: list[PatternRule]
 
 

@@ -59,6 +59,7 @@ class Grammar:
     grade_point: regex.Pattern[str]
     points: dict[str, int]  # number words and their values, for grade points
     given_to_other: regex.Pattern[str]
+    grade_place: regex.Pattern[str]
     anaphora: regex.Pattern[str]
     subject: regex.Pattern[str]
     continues: regex.Pattern[str]
@@ -96,6 +97,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         idiom_nouns=frozenset(str(w).lower() for w in d["idiom_nouns"]),
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
         given_to_other=rules.compile_pattern(d["given_to_other_pattern"]),
+        grade_place=rules.compile_pattern(d["grade_place_pattern"]),
         council_subject=rules.compile_pattern(d["council_subject_pattern"]),
         legend=rules.compile_pattern(d["legend_pattern"].replace("{number}", words)),
         gloss=rules.compile_pattern(d["gloss_pattern"]),
@@ -353,6 +355,11 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
         if (p.attributive and not inside) or (p.change and not changes) or p.quantity:
             continue
         usable.append(p)
+    placed = [p for p in usable if lo <= p.start and p.end <= start and not p.source
+              and layer.g.grade_place.fullmatch(layer.text, p.end, start)]
+    if placed:  # "judged excellent in 28 councils, good in 65": the grade whose place the target is
+        p = placed[-1]
+        return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.place", p.end)
     after = [p for p in usable if end <= p.start < hi and not layer.g.given_to_other.search(layer.text, end, p.start)]
     # "two thirds of inadequate local authorities improve": the group's own grade gives way to its change.
     if own is not None and changes and after and after[0].end <= own[1] and not after[0].change:
