@@ -573,6 +573,21 @@ def test_top_marks_on_a_page_whose_stars_reach_four() -> None:
      [("119", "performs excellently or well"), ("79", "performs excellently or well")]),
     ("In all, 14 councils - one in 10 - are now rated as poor.", "2009-12-09",
      [("14", "performs poorly"), ("10", "performs poorly")]),
+    # Points a score stayed at or moved between are not counts; a council count after "scored" is.
+    ("The scores for housing and benefits all remained at three, while culture fell from three to two.", "2008-12-01",
+     []),
+    ("The average score rose from 2.1 to 2.4, while the number of councils fell to 140.", "2008-12-01",
+     [("140", "")]),
+    ("The review scored 93 councils as 'good' and another 40 as 'adequate'.", "2008-12-01",
+     [("93", "good"), ("40", "adequate")]),
+    # The 2009-12 unannounced inspections' finding.
+    ('Snap inspections found "areas for priority action" in half of all councils.', "2010-06-01",
+     [("50", "priority action")]),
+    # A group named again as its sentence's subject is the group the sentence before judged; not after a preposition.
+    ("The authorities found inadequate were Leeds and Essex. The 10 authorities were identified out of 29 councils.",
+     "2010-06-01", [("10", "inadequate"), ("29", "total")]),
+    ("Nine councils were rated poor. The number of them has increased from the eight identified last year.",
+     "2009-12-09", [("9", "performs poorly"), ("8", "")]),
     # A score out of the APA's four points is a grade, not a count.
     ("Nine councils scored only 1 out of 4 for staying safe.", "2006-11-30", [("9", "inadequate")]),
 ])

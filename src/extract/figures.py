@@ -719,8 +719,12 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     if c.restates is not None and c.own is None and c.restates.category not in ("", TOTAL):
         c.category = c.restates.category
         return
-    if page.layer.refers_back(c.sent):
-        # "this category", "the rating": the sentence before's figures, else its judgement, else earlier figures.
+    tail = c.own[1] if c.own is not None else c.n.end
+    definite = not indep and c.n.kind == "count" and p["definite_group_pattern"].match(
+        text, c.sent[0], c.n.q_start) is not None and not p["whole_after_pattern"].match(text, tail)
+    if definite or page.layer.refers_back(c.sent):
+        # "this category", "the rating", "The 10 authorities were ...": the sentence before's figures, else its
+        # judgement, else earlier figures.
         k = page.doc.sentence_index(c.sent[0]) - 1
         before = page.doc.sentences[k] if k >= 0 else None
         near = [o for o in previous if o.sent == before]
@@ -736,7 +740,6 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
                 c.category = o.category
                 return
     # "looked at 10 outcome areas in total", "the 152 LAs in England": the whole population.
-    tail = c.own[1] if c.own is not None else c.n.end
     whole = p["whole_after_pattern"].match(text, tail) if c.n.kind == "count" else None
     if whole is not None and (whole.group("sum") or text[max(c.sent[0], c.n.q_start - 4):c.n.q_start].lower() == "the "):
         c.category = TOTAL
