@@ -588,6 +588,12 @@ def test_top_marks_on_a_page_whose_stars_reach_four() -> None:
      "2010-06-01", [("10", "inadequate"), ("29", "total")]),
     ("Nine councils were rated poor. The number of them has increased from the eight identified last year.",
      "2009-12-09", [("9", "performs poorly"), ("8", "")]),
+    # A department a star better off moved up; on a page of the annual rating, "good" is the rating's grade.
+    ("Of the 150 departments, 18 got a new rating. Of these, 12 ended up one star better off than in May.",
+     "2002-11-21", [("150", "total"), ("18", "total"), ("12", "improved")]),
+    ("Ten authorities were rated 'excellent'. The review scored 93 councils as 'good' and another 40 as 'adequate'.",
+     "2009-12-09", [("10", "performs excellently"), ("93", "performs well"), ("40", "performs adequately")]),
+    ("Cornwall was rated good. Ofsted scored 12 councils as 'good' this year.", "2011-05-04", [("12", "good")]),
     # A score out of the APA's four points is a grade, not a count.
     ("Nine councils scored only 1 out of 4 for staying safe.", "2006-11-30", [("9", "inadequate")]),
 ])

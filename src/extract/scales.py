@@ -148,16 +148,27 @@ def framework_era(text: str, page_era: str, directory: Path | None = None) -> st
 
 
 _FOUR_POINT = regex.compile(r"(?i)\b(?:outstanding|good|adequate|inadequate)\b|\binspect(?:ed|ions?)\b|\bsafeguarding\b")
+# On a page that uses the rating's own words, "good" and "adequate" name the rating's grades too ("93 'good'"): only
+# the inspections' other words mark their scale there.
+_FOUR_POINT_ONLY = regex.compile(r"(?i)\b(?:outstanding|inadequate)\b|\binspect(?:ed|ions?)\b|\bsafeguarding\b")
 
 
-def sentence_scale(text: str, page_era: str, directory: Path | None = None) -> str:
+def rating_page(text: str, page_era: str, directory: Path | None = None) -> bool:
+    """Whether a page of the annual-rating era uses the rating's own words anywhere ("excellent", "performs well")."""
+    sc = load(directory)
+    own = next((p for eid, p in sc.markers if eid == page_era), None)
+    return page_era == sc.literal_within and own is not None and own.search(text) is not None
+
+
+def sentence_scale(text: str, page_era: str, directory: Path | None = None, rating: bool = False) -> str:
     """The scale of a sentence that names no framework: its page's era, except that on an
     annual-rating page (2009-12) a sentence without the rating's own words ("performs
     well", "excellent", "poor") but with a four-point word or an inspection speaks
     the scale of the inspections that ran beside the rating, in its own words
-    ("judged inadequate in safeguarding", "18 inspected received the lowest mark")."""
+    ("judged inadequate in safeguarding", "18 inspected received the lowest mark"). `rating`: the page
+    uses the rating's words elsewhere (`rating_page`)."""
     sc = load(directory)
-    if page_era != sc.literal_within or not _FOUR_POINT.search(text):
+    if page_era != sc.literal_within or not (_FOUR_POINT_ONLY if rating else _FOUR_POINT).search(text):
         return page_era  # ("the highest rating" is the page's own scale's top)
     own = next((p for eid, p in sc.markers if eid == page_era), None)
     return page_era if own is not None and own.search(text) else sc.literal_scale

@@ -220,6 +220,7 @@ class Layer:
         self._breaks: dict[tuple[int, int], list[int]] = {}
         self._legend: dict[int, str] | None = None
         self._tops: dict[str, str] | None = None
+        self._rating: bool | None = None
 
     def tops(self) -> dict[str, str]:
         """The usual top grades this page's scale reaches beyond ("four-star" on a CPA page): usual -> its top."""
@@ -250,7 +251,10 @@ class Layer:
             s, e = sent
             text, g = self.text, self.g
             out = []
-            era = scales.framework_era(text[s:e], self.era, self.dir) or scales.sentence_scale(text[s:e], self.era, self.dir)
+            if self._rating is None:
+                self._rating = scales.rating_page(text, self.era, self.dir)
+            era = (scales.framework_era(text[s:e], self.era, self.dir)
+                   or scales.sentence_scale(text[s:e], self.era, self.dir, self._rating))
             for j in scales.find(text[s:e], era, self.dir):
                 a, b = j.start + s, j.end + s
                 lead = text[max(s, a - 60):a]
