@@ -594,6 +594,11 @@ def test_top_marks_on_a_page_whose_stars_reach_four() -> None:
     ("Ten authorities were rated 'excellent'. The review scored 93 councils as 'good' and another 40 as 'adequate'.",
      "2009-12-09", [("10", "performs excellently"), ("93", "performs well"), ("40", "performs adequately")]),
     ("Cornwall was rated good. Ofsted scored 12 councils as 'good' this year.", "2011-05-04", [("12", "good")]),
+    # "of England's 152" states the whole; "maximum ratings" are the top of the era's scale.
+    ("The inspector found that 20 of England's 152 local authorities have inadequate safeguarding.", "2013-11-01",
+     [("20", "inadequate"), ("152", "total")]),
+    ("THREE local authorities in the North-East have been awarded maximum ratings.", "2005-11-30",
+     [("3", "three stars")]),
     # A score out of the APA's four points is a grade, not a count.
     ("Nine councils scored only 1 out of 4 for staying safe.", "2006-11-30", [("9", "inadequate")]),
 ])
@@ -607,6 +612,10 @@ def test_star_rating_judgements(text: str, published: str, expected: list[tuple[
     # A pro-verb takes the judgement of the sentence before.
     ("Haringey was among four councils to go from a three-star rating to one. Doncaster and Surrey did the same.",
      "2009-03-01", {"Haringey": "one star", "Doncaster": "one star", "Surrey": "one star"}),
+    # A time after the last of coordinated judgements puts them all in the past; a verb phrase after "but" shares
+    # its subject.
+    ("In Warrington services were rated 'good' and 'outstanding' in 2008, but were judged inadequate this year.",
+     "2014-03-01", {"Warrington": "inadequate"}),
     ("Bromley was judged to be serving most children well, with promising prospects.", "2005-11-30",
      {"Bromley": "serving most children well"}),
 ])

@@ -401,6 +401,7 @@ class GrammarFile(_Strict):
     legend_item_pattern: Pattern
     grade_point_pattern: Pattern
     given_to_other_pattern: Pattern
+    coordinated_pattern: Pattern
     grade_place_pattern: Pattern
     no_judgement: list[PatternRule]
 

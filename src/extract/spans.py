@@ -60,6 +60,7 @@ class Grammar:
     points: dict[str, int]  # number words and their values, for grade points
     given_to_other: regex.Pattern[str]
     grade_place: regex.Pattern[str]
+    coordinated: regex.Pattern[str]
     anaphora: regex.Pattern[str]
     subject: regex.Pattern[str]
     continues: regex.Pattern[str]
@@ -98,6 +99,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
         given_to_other=rules.compile_pattern(d["given_to_other_pattern"]),
         grade_place=rules.compile_pattern(d["grade_place_pattern"]),
+        coordinated=rules.compile_pattern(d["coordinated_pattern"]),
         council_subject=rules.compile_pattern(d["council_subject_pattern"]),
         legend=rules.compile_pattern(d["legend_pattern"].replace("{number}", words)),
         gloss=rules.compile_pattern(d["gloss_pattern"]),
@@ -278,6 +280,9 @@ class Layer:
                 ))
             # "one star, for 'inadequate'": a gloss is the same judgement, in the first's words.
             out = [p for i, p in enumerate(out) if not (i and g.gloss.fullmatch(text, out[i - 1].end, p.start))]
+            for i in range(len(out) - 2, -1, -1):  # "'good' and 'excellent' in 2008": both in the past
+                if out[i + 1].source and not out[i].source and g.coordinated.fullmatch(text, out[i].end, out[i + 1].start):
+                    out[i] = replace(out[i], source=True)
             if any(p.rule == "scale.top-grade" for p in out) and self.tops():
                 out = [replace(p, category=self.tops().get(p.category, p.category)) if p.rule == "scale.top-grade" else p
                        for p in out]
