@@ -601,6 +601,8 @@ def test_top_marks_on_a_page_whose_stars_reach_four() -> None:
      [("3", "three stars")]),
     # "satisfactory", the third grade of Ofsted's earlier four-point scale, in its own word.
     ("In around a quarter of council areas this was only satisfactory.", "2008-12-01", [("25", "satisfactory")]),
+    ("Four local authorities were judged very good and three quarters good or very good.", "2005-11-30",
+     [("4", "very good"), ("75", "good or very good")]),
     # A score out of the APA's four points is a grade, not a count.
     ("Nine councils scored only 1 out of 4 for staying safe.", "2006-11-30", [("9", "inadequate")]),
 ])
