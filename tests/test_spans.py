@@ -149,6 +149,12 @@ def test_a_bare_count_takes_a_plural_noun_before_it_by_word_class() -> None:
     ("The survey of 20 third sector organisations was published.", [("20", "third sector organisations")]),
     ("Covid-19 hit 12 councils hard.", [("12", "councils")]),  # a name's number is not a count
     ("Two of the other four councils improved.", [("2", "councils"), ("4", "councils")]),
+    # A superlative's degree word opens a noun phrase; an approximator never heads one; a share's difference in
+    # points, and a count of inspectorates, are no figures.
+    ("Those rated excellent include six of the most affluent boroughs.", [("6", "most affluent boroughs")]),
+    ("Key Points\n1\nAlmost a quarter of local authorities were judged good.", [("25", "local authorities")]),
+    ("The share was one percentage point lower than in 2019.", []),
+    ("Oneplace, a collaboration of six independent inspectorates, went live.", []),
 ])
 def test_more_noun_phrase_shapes(text: str, expected: list[tuple[str, str]]) -> None:
     assert measures(text) == expected

@@ -371,6 +371,7 @@ class ClosedClasses(_Strict):
     auxiliaries: Words
     pronouns: Words
     adverbs: Words
+    degree: Words
     verbs: Words
 
 

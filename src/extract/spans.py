@@ -36,6 +36,7 @@ class Grammar:
     """rules/grammar.yaml, compiled."""
 
     closed: frozenset[str]
+    degree: frozenset[str]  # "most", "least": a superlative's first word
     verbs: frozenset[str]  # auxiliaries and common verbs: a bare number before one heads a clause
     plural: frozenset[str]
     not_plural: frozenset[str]
@@ -80,6 +81,7 @@ def grammar(directory: Path | None = None) -> Grammar:
     words = "(?:" + numbers.alternation(nums.words) + ")"
     return Grammar(
         closed=closed,
+        degree=frozenset(str(w).lower() for w in cc["degree"]),
         verbs=frozenset(str(w).lower() for w in (*cc["auxiliaries"], *cc["verbs"])),
         plural=frozenset(str(w).lower() for w in d["plural_nouns"]),
         not_plural=frozenset(str(w).lower() for w in d["not_plural"]),
@@ -151,7 +153,9 @@ def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_w
         w = m.group("w")
         lw = w.lower()
         if lw in g.closed:
-            break
+            nxt = _WORD.match(text, m.end()) if not words and lw in g.degree else None
+            if nxt is None or nxt.group("w").lower() in g.closed:
+                break  # ... but "the most affluent boroughs": a superlative modifier
         if lw.endswith("ly") and lw not in g.plural and len(lw) > 4:
             nxt = _WORD.match(text, m.end())  # "80 randomly selected case files": an adverb of a participle stays
             if nxt is None or not nxt.group("w").lower().endswith(("ed", "ing")):
