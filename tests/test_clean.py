@@ -263,3 +263,21 @@ def test_beautifulsoup_and_ftfy_load_only_for_pages_that_need_them():
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines() == ["Ofsted judged 3 of the 10 councils good. False False",
                                        "The council's 3 services. True", "Kent was rated good. True"]
+
+
+def test_anchored_rules_prefilter_never_hides_a_match():
+    # A line is only matched against the anchored rules when their partial match of its first characters
+    # holds; every line that matches must pass that test: the lines of every page here, and short or odd ones.
+    from pathlib import Path
+
+    cr = clean.load_rules()
+    root = Path(__file__).resolve().parents[1]
+    lines = {"12 captures", "5 mins read", "3 comments", "[archived from the original", "Tweet", ", shows web content",
+             "a", "T", "", "-", "ſhare this", "SHARE THIS PAGE", "Back to top.", "“quoted”"}
+    for path in [*(root / "raw").iterdir(), *(root / "tests" / "corpus" / "probes").glob("probe*/raw/*")]:
+        if path.suffix in (".txt", ".html"):
+            lines.update(ln.strip(" ") for ln in path.read_text(encoding="utf-8", errors="replace").split("\n"))
+    matched = [ln for ln in lines if cr.anchored.match(ln)]
+    assert len(matched) > 20  # the test sees real boilerplate lines
+    assert [ln for ln in matched if not clean._may_be_anchored(ln, cr)] == []
+    assert not clean._may_be_anchored("In 2015 the council was judged good", cr)  # and it does prefilter

@@ -18,7 +18,7 @@ import calendar
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
@@ -112,6 +112,8 @@ class CleanRules:
     date_rules: tuple[tuple[str, regex.Pattern[str]], ...]
     year: regex.Pattern[str]
     chrome: tuple[_Chrome, ...] = ()  # archive banners and toolbars in HTML
+    # A line's first characters -> whether a match of `anchored` can begin with them (see `_may_be_anchored`).
+    heads: dict[str, bool] = field(default_factory=dict, compare=False)
 
 
 @lru_cache(maxsize=8)
@@ -409,7 +411,7 @@ def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMa
             edits.append((ls, nxt, ""))
             ls = le + 1
             continue
-        if cr.anchored.match(stripped, timeout=rules.MATCH_TIMEOUT) or ls in flagged:
+        if (_may_be_anchored(stripped, cr) and cr.anchored.match(stripped, timeout=rules.MATCH_TIMEOUT)) or ls in flagged:
             low = lowered[ls:le]
             action = next(
                 (r.action for r in cr.line_rules
@@ -447,6 +449,23 @@ def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMa
     if content_end < n:
         edits.append((content_end, n, ""))
     return _edit(text, mapping, edits)
+
+
+_HEAD = 3  # a line's first characters, tried as a partial match of the anchored rules once per distinct head
+_HEADS_MAX = 100_000  # distinct heads kept (a few hundred in 300 pages)
+
+
+def _may_be_anchored(line: str, cr: CleanRules) -> bool:
+    """False when no match of the anchored rules can begin with the line's first characters: `regex`'s partial
+    match of them, found once per distinct head, so most lines skip the full match (and the fixed cost of its
+    timeout, which is most of a call's cost)."""
+    head = line[:_HEAD]
+    may = cr.heads.get(head)
+    if may is None:
+        may = cr.anchored.match(head, partial=True, timeout=rules.MATCH_TIMEOUT) is not None
+        if len(cr.heads) < _HEADS_MAX:
+            cr.heads[head] = may
+    return may
 
 
 def _join_lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMap]:
