@@ -281,3 +281,10 @@ def test_anchored_rules_prefilter_never_hides_a_match():
     assert len(matched) > 20  # the test sees real boilerplate lines
     assert [ln for ln in matched if not clean._may_be_anchored(ln, cr)] == []
     assert not clean._may_be_anchored("In 2015 the council was judged good", cr)  # and it does prefilter
+
+
+def test_every_space_is_mapped_to_a_plain_space_or_line_break():
+    # The listed spaces are every character str.isspace holds for (the map is written out to spare the search).
+    spaces = {ch for ch in map(chr, range(0x110000)) if ch.isspace()} - {" ", "\n", "\r"}
+    assert {ch for ch, to in clean._CHAR_MAP.items() if to in (" ", "\n")} == spaces
+    assert clean.clean(RawDoc("d", "d.txt", "txt", "", "a\u3000b\u1680c\u2005d\n", Source("d"))).text == "a b c d"
