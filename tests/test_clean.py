@@ -288,3 +288,12 @@ def test_every_space_is_mapped_to_a_plain_space_or_line_break():
     spaces = {ch for ch in map(chr, range(0x110000)) if ch.isspace()} - {" ", "\n", "\r"}
     assert {ch for ch, to in clean._CHAR_MAP.items() if to in (" ", "\n")} == spaces
     assert clean.clean(RawDoc("d", "d.txt", "txt", "", "a\u3000b\u1680c\u2005d\n", Source("d"))).text == "a b c d"
+
+
+def test_other_digits_found_are_the_non_ascii_decimal_digits_and_fullwidth_percent():
+    import regex
+
+    nd = regex.compile(r"\p{Nd}")
+    found = {c for c in range(0x20000) if not 0xD800 <= c <= 0xDFFF and clean._OTHER_DIGIT.match(chr(c))}
+    assert found == {c for c in range(0x80, 0x20000) if not 0xD800 <= c <= 0xDFFF and nd.match(chr(c))} | {0xFF05}
+    assert clean.clean(RawDoc("f", "f.txt", "txt", "", "\uff14\uff15\uff05 of \u0663 councils\n", Source("f"))).text == "45% of 3 councils"

@@ -57,7 +57,7 @@ def _digits() -> dict[int, str]:
             if unicodedata.category(ch) == "Nd"} | {ord("\uff05"): "%"}
 
 
-_OTHER_DIGIT = regex.compile(r"[^\x00-\x7f\P{Nd}]|\uff05")
+_OTHER_DIGIT = regex.compile(r"[[^\x00-\x7f]&&[\p{Nd}\uff05]]", regex.V1)  # one set: twice as fast as set|char
 _THIN = "\u00a0\u2009\u202f\u2007"
 _GROUPED = regex.compile(rf"(?<![\d.,])\d{{1,3}}(?:[{_THIN}]\d{{3}})+(?!\d)")
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
