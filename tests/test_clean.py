@@ -266,8 +266,9 @@ def test_beautifulsoup_and_ftfy_load_only_for_pages_that_need_them():
 
 
 def test_anchored_rules_prefilter_never_hides_a_match():
-    # A line is only matched against the anchored rules when their partial match of its first characters
-    # holds; every line that matches must pass that test: the lines of every page here, and short or odd ones.
+    # A line is only matched against the anchored rules (all together, then each rule whose every match begins at
+    # the line's start) when their partial match of its first characters holds; every line that matches must pass
+    # that test: the lines of every page here, and short or odd ones.
     from pathlib import Path
 
     cr = clean.load_rules()
@@ -279,8 +280,21 @@ def test_anchored_rules_prefilter_never_hides_a_match():
             lines.update(ln.strip(" ") for ln in path.read_text(encoding="utf-8", errors="replace").split("\n"))
     matched = [ln for ln in lines if cr.anchored.match(ln)]
     assert len(matched) > 20  # the test sees real boilerplate lines
-    assert [ln for ln in matched if not clean._may_be_anchored(ln, cr)] == []
-    assert not clean._may_be_anchored("In 2015 the council was judged good", cr)  # and it does prefilter
+    assert [ln for ln in matched if not clean._may_start(ln, cr.anchored, cr.heads)] == []
+    assert not clean._may_start("In 2015 the council was judged good", cr.anchored, cr.heads)  # and it does prefilter
+    prefiltered = [r for r in cr.line_rules if r.heads is not None]
+    assert len(prefiltered) > 10 and all(not r.keywords for r in prefiltered)
+    for r in prefiltered:
+        assert [ln for ln in lines if r.pattern.search(ln) and not clean._may_start(ln, r.pattern, r.heads)] == [], r.id
+
+
+def test_only_patterns_anchored_outside_any_alternation_are_taken_to_match_at_the_start():
+    assert clean._starts_only(r"^(?:share\s+this|tweet)\b")
+    assert clean._starts_only(r"^\d{1,2}\s+mins?\s+read\b")
+    assert not clean._starts_only(r"^share\b|tweet")  # "tweet" anywhere
+    assert not clean._starts_only(r"(?:^share|tweet)")
+    assert not clean._starts_only(r"\bwebinar\b")
+    assert not clean._starts_only(r"^[[a-z]--[aeiou]]x")  # a set `re` cannot read: not assumed
 
 
 def test_every_space_is_mapped_to_a_plain_space_or_line_break():

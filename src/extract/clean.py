@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import re._constants as _sre
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from . import rules, scales
+from . import prefilter, rules, scales
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup
@@ -91,6 +92,8 @@ class _LineRule:
     pattern: regex.Pattern[str]
     max_len: int
     keywords: tuple[str, ...]
+    # For a rule whose every match begins at the line's start: its `_may_start` memo; else None.
+    heads: dict[str, bool] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ class CleanRules:
     date_rules: tuple[tuple[str, regex.Pattern[str]], ...]
     year: regex.Pattern[str]
     chrome: tuple[_Chrome, ...] = ()  # archive banners and toolbars in HTML
-    # A line's first characters -> whether a match of `anchored` can begin with them (see `_may_be_anchored`).
+    # A line's first characters -> whether a match of `anchored` can begin with them (see `_may_start`).
     heads: dict[str, bool] = field(default_factory=dict, compare=False)
 
 
@@ -131,7 +134,8 @@ def load_rules(directory: Path | None = None) -> CleanRules:
         if not kws and not r["pattern"].startswith("^"):
             raise rules.RuleError(rf.path, [(r["__line__"], f"rule {r['id']!r}: pattern must start with ^ or the rule list `keywords`")])
         pat = rules.compile_pattern(r["pattern"], regex.I)
-        line_rules.append(_LineRule(r["id"], r["action"], pat, int(r.get("max_len") or 10**9), kws))
+        line_rules.append(_LineRule(r["id"], r["action"], pat, int(r.get("max_len") or 10**9), kws,
+                                    {} if not kws and _starts_only(r["pattern"]) else None))
     anchored = rules.compile_pattern(
         "|".join(f"(?:{r.pattern.pattern})" for r in line_rules if not r.keywords), regex.I | regex.M
     )
@@ -413,11 +417,12 @@ def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMa
             edits.append((ls, nxt, ""))
             ls = le + 1
             continue
-        if (_may_be_anchored(stripped, cr) and cr.anchored.match(stripped, timeout=rules.MATCH_TIMEOUT)) or ls in flagged:
+        if (_may_start(stripped, cr.anchored, cr.heads) and cr.anchored.match(stripped, timeout=rules.MATCH_TIMEOUT)) or ls in flagged:
             low = lowered[ls:le]
             action = next(
                 (r.action for r in cr.line_rules
                  if len(stripped) <= r.max_len and (not r.keywords or any(k in low for k in r.keywords))
+                 and (r.heads is None or _may_start(stripped, r.pattern, r.heads))
                  and r.pattern.search(stripped, timeout=rules.MATCH_TIMEOUT)),
                 "",
             )
@@ -453,21 +458,28 @@ def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMa
     return _edit(text, mapping, edits)
 
 
-_HEAD = 3  # a line's first characters, tried as a partial match of the anchored rules once per distinct head
-_HEADS_MAX = 100_000  # distinct heads kept (a few hundred in 300 pages)
+_HEAD = 3  # a line's first characters, tried as a partial match of an anchored pattern once per distinct head
+_HEADS_MAX = 100_000  # distinct heads kept per pattern (a few hundred in 300 pages)
 
 
-def _may_be_anchored(line: str, cr: CleanRules) -> bool:
-    """False when no match of the anchored rules can begin with the line's first characters: `regex`'s partial
-    match of them, found once per distinct head, so most lines skip the full match (and the fixed cost of its
-    timeout, which is most of a call's cost)."""
+def _may_start(line: str, pattern: regex.Pattern[str], heads: dict[str, bool]) -> bool:
+    """False when no match of `pattern` at the line's start can begin with its first characters: `regex`'s
+    partial match of them, found once per distinct head (memo `heads`), so most lines skip the full match
+    (and the fixed cost of its timeout, which is most of a call's cost)."""
     head = line[:_HEAD]
-    may = cr.heads.get(head)
+    may = heads.get(head)
     if may is None:
-        may = cr.anchored.match(head, partial=True, timeout=rules.MATCH_TIMEOUT) is not None
-        if len(cr.heads) < _HEADS_MAX:
-            cr.heads[head] = may
+        may = pattern.match(head, partial=True, timeout=rules.MATCH_TIMEOUT) is not None
+        if len(heads) < _HEADS_MAX:
+            heads[head] = may
     return may
+
+
+def _starts_only(pattern: str) -> bool:
+    """Whether every match of `pattern` begins at the start of a line (of a text without line breaks): it begins
+    with `^` outside any alternation, as `re` parses it (a pattern `re` cannot parse is not taken to)."""
+    parsed = prefilter._parse(pattern)  # the prefilters' reading of a rule pattern
+    return bool(parsed) and parsed[0] in ((_sre.AT, _sre.AT_BEGINNING), (_sre.AT, _sre.AT_BEGINNING_STRING))
 
 
 def _join_lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMap]:
