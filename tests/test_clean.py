@@ -263,3 +263,51 @@ def test_beautifulsoup_and_ftfy_load_only_for_pages_that_need_them():
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines() == ["Ofsted judged 3 of the 10 councils good. False False",
                                        "The council's 3 services. True", "Kent was rated good. True"]
+
+
+def test_anchored_rules_prefilter_never_hides_a_match():
+    # A line is only matched against the anchored rules (all together, then each rule whose every match begins at
+    # the line's start) when their partial match of its first characters holds; every line that matches must pass
+    # that test: the lines of every page here, and short or odd ones.
+    from pathlib import Path
+
+    cr = clean.load_rules()
+    root = Path(__file__).resolve().parents[1]
+    lines = {"12 captures", "5 mins read", "3 comments", "[archived from the original", "Tweet", ", shows web content",
+             "a", "T", "", "-", "ſhare this", "SHARE THIS PAGE", "Back to top.", "“quoted”"}
+    for path in [*(root / "raw").iterdir(), *(root / "tests" / "corpus" / "probes").glob("probe*/raw/*")]:
+        if path.suffix in (".txt", ".html"):
+            lines.update(ln.strip(" ") for ln in path.read_text(encoding="utf-8", errors="replace").split("\n"))
+    matched = [ln for ln in lines if cr.anchored.match(ln)]
+    assert len(matched) > 20  # the test sees real boilerplate lines
+    assert [ln for ln in matched if not clean._may_start(ln, cr.anchored, cr.heads)] == []
+    assert not clean._may_start("In 2015 the council was judged good", cr.anchored, cr.heads)  # and it does prefilter
+    prefiltered = [r for r in cr.line_rules if r.heads is not None]
+    assert len(prefiltered) > 10 and all(not r.keywords for r in prefiltered)
+    for r in prefiltered:
+        assert [ln for ln in lines if r.pattern.search(ln) and not clean._may_start(ln, r.pattern, r.heads)] == [], r.id
+
+
+def test_only_patterns_anchored_outside_any_alternation_are_taken_to_match_at_the_start():
+    assert clean._starts_only(r"^(?:share\s+this|tweet)\b")
+    assert clean._starts_only(r"^\d{1,2}\s+mins?\s+read\b")
+    assert not clean._starts_only(r"^share\b|tweet")  # "tweet" anywhere
+    assert not clean._starts_only(r"(?:^share|tweet)")
+    assert not clean._starts_only(r"\bwebinar\b")
+    assert not clean._starts_only(r"^[[a-z]--[aeiou]]x")  # a set `re` cannot read: not assumed
+
+
+def test_every_space_is_mapped_to_a_plain_space_or_line_break():
+    # The listed spaces are every character str.isspace holds for (the map is written out to spare the search).
+    spaces = {ch for ch in map(chr, range(0x110000)) if ch.isspace()} - {" ", "\n", "\r"}
+    assert {ch for ch, to in clean._CHAR_MAP.items() if to in (" ", "\n")} == spaces
+    assert clean.clean(RawDoc("d", "d.txt", "txt", "", "a\u3000b\u1680c\u2005d\n", Source("d"))).text == "a b c d"
+
+
+def test_other_digits_found_are_the_non_ascii_decimal_digits_and_fullwidth_percent():
+    import regex
+
+    nd = regex.compile(r"\p{Nd}")
+    found = {c for c in range(0x20000) if not 0xD800 <= c <= 0xDFFF and clean._OTHER_DIGIT.match(chr(c))}
+    assert found == {c for c in range(0x80, 0x20000) if not 0xD800 <= c <= 0xDFFF and nd.match(chr(c))} | {0xFF05}
+    assert clean.clean(RawDoc("f", "f.txt", "txt", "", "\uff14\uff15\uff05 of \u0663 councils\n", Source("f"))).text == "45% of 3 councils"
