@@ -627,6 +627,9 @@ def test_star_rating_judgements(text: str, published: str, expected: list[tuple[
     # its subject.
     ("In Warrington services were rated 'good' and 'outstanding' in 2008, but were judged inadequate this year.",
      "2014-03-01", {"Warrington": "inadequate"}),
+    # "from one to two stars" is a move, not the scale's range ("from zero to three stars").
+    ("Darlington and South Tyneside improved their ratings from one to two stars.", "2005-11-30",
+     {"Darlington": "two stars", "South Tyneside": "two stars"}),
     ("Bromley was judged to be serving most children well, with promising prospects.", "2005-11-30",
      {"Bromley": "serving most children well"}),
 ])

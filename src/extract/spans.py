@@ -271,7 +271,9 @@ class Layer:
                 change = j.category in self.change
                 if change and text[a:b].lower().endswith("ing") and g.activity.search(lead):
                     attributive = True  # "its work in improving outcomes"
-                attributive = attributive or g.scale_range.search(lead) is not None
+                # "rated from zero to three stars" names the scale's range; "from one to two stars" is a move.
+                attributive = attributive or (j.category in scales.top_labels(self.dir)
+                                              and g.scale_range.search(lead) is not None)
                 if not attributive and g.aspiration.search(text, max(s, a - 120), a) is not None:
                     attributive = True  # "to ensure that children receive an outstanding service"
                 out.append(Phrase(
