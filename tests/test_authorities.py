@@ -486,6 +486,10 @@ def test_context_shortcuts_agree_with_windows(all_docs: dict[str, CleanDoc]) -> 
         ("Inspectors visited North-East Lincolnshire and Kingston-Upon-Hull.",
          [("North-East Lincolnshire", "E06000012"), ("Kingston-Upon-Hull", "E06000010")]),
         ("Inspectors visited North East Lincs.", []),  # not in the register: no shorter name is taken instead
+        # A compass point written as one word; a name whose council title is in lower case.
+        ("Consultants went into Northeast Lincolnshire.", [("Northeast Lincolnshire", "E06000012")]),
+        ("Birmingham city council and North Tyneside council were named.",
+         [("Birmingham city council", "E08000025"), ("North Tyneside council", "E08000022")]),
         ("Inspectors visited Kingston-upon-Hull.", [("Kingston-upon-Hull", "E06000010")]),
         ("St. Helens, St Helens, ST HELENS and St.Helens were named.",
          [("St. Helens", "E08000013"), ("St Helens", "E08000013"), ("ST HELENS", "E08000013"), ("St.Helens", "E08000013")]),

@@ -119,13 +119,18 @@ _CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 _GAP = regex.compile(r"[ \t\u00a0]*(?:[-\u2010\u2011\u2013.][ \t\u00a0]*)?")
 
 
+# Compass points written as one word, and where the second begins.
+_COMPASS = {"northeast": 5, "northwest": 5, "southeast": 5, "southwest": 5}
+
+
 def name_words(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[str, int, int]]:
     """The words a name is compared by: (normal form, start, end), from `start` on.
 
     Case, hyphens, dots and "&"/"and" are normalised away here, so every
     spelling of a register name reduces to the same words ("North-east
     Lincolnshire", "NORTH EAST LINCOLNSHIRE", "St.Helens", "Telford&Wrekin").
-    Words glued by a lost space ("andBristol") are split at the capital.
+    Words glued by a lost space ("andBristol") are split at the capital, and a compass point written as one
+    word ("Northeast") in two.
     """
     for m in _NAME_WORD.finditer(text, start, len(text) if end is None else end):
         w, ws = m.group(0), m.start()
@@ -133,6 +138,9 @@ def name_words(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
             yield "and", ws, m.end()
         elif w == ",":
             yield ",", ws, m.end()
+        elif (w.istitle() or w.islower() or w.isupper()) and (half := _COMPASS.get(w.casefold())):
+            yield w[:half].casefold(), ws, ws + half  # "Northeast Lincolnshire" is "North East Lincolnshire"
+            yield w[half:].casefold(), ws + half, m.end()
         elif w.istitle() or w.islower() or w.isupper():
             yield w.casefold(), ws, m.end()
         else:
@@ -491,7 +499,9 @@ def _name_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[str, int, int]
     Only where the scan regex finds a candidate are words read (`name_words`:
     their normal form); they may be joined by spaces, one hyphen or a dot only,
     and the longest run that is a register name wins, so a name never links to
-    a shorter name inside it ("North-east Lincolnshire" is not "Lincolnshire").
+    a shorter name inside it ("North-east Lincolnshire" is not "Lincolnshire"),
+    unless only a shorter one is capitalised as a name ("Birmingham city council"
+    is Birmingham, whose lower-case title `_recognise` then reads).
     """
     text = sent.text
     names, prefixes, longest = rec.names, rec.name_prefixes, rec.name_longest
@@ -504,7 +514,7 @@ def _name_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[str, int, int]
         if p and text[p - 1].isalnum() and not _glued(text, p):
             continue  # inside a longer word
         words: list[str] = []
-        best = None
+        best = cased = None
         prev_end = p
         for w, ws, we in name_words(text, p, min(len(text), p + 120)):
             if words and not _GAP.fullmatch(text, prev_end, ws):
@@ -515,7 +525,10 @@ def _name_matches(rec: Recogniser, sent: _Sentence) -> list[tuple[str, int, int]
                 break
             if key in names:
                 best = (names[key], we)
+                if _well_cased(text[p:we]):
+                    cased = best
             prev_end = we
+        best = cased or best
         if best is not None:
             out.append((best[0], p, best[1]))
             pos = best[1]
