@@ -156,6 +156,7 @@ def test_a_bare_count_takes_a_plural_noun_before_it_by_word_class() -> None:
     ("The share was one percentage point lower than in 2019.", []),
     ("Oneplace, a collaboration of six independent inspectorates, went live.", []),
     ("Not one service was judged outstanding.", []),  # none, not a count of one
+    ("The capacity to improve in 15 councils remains uncertain.", [("15", "councils")]),  # a verb in -s ends it
 ])
 def test_more_noun_phrase_shapes(text: str, expected: list[tuple[str, str]]) -> None:
     assert measures(text) == expected
