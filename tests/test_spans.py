@@ -611,6 +611,11 @@ def test_top_marks_on_a_page_whose_stars_reach_four() -> None:
     ("In around a quarter of council areas this was only satisfactory.", "2008-12-01", [("25", "satisfactory")]),
     ("Four local authorities were judged very good and three quarters good or very good.", "2005-11-30",
      [("4", "very good"), ("75", "good or very good")]),
+    # A count set off from its verb by an apposed share is still the verb's subject; "graded 107 as" counts.
+    ("Twenty councils were classed as poor and 86 - more than half - were deemed to be inadequate.", "2010-12-01",
+     [("20", "performs poorly"), ("86", "performs poorly"), ("50", "performs poorly")]),
+    ("Reviews of 139 services graded 107 as outstanding or good, 28 adequate and just four as inadequate.",
+     "2007-11-28", [("139", ""), ("107", "good or outstanding"), ("28", "adequate"), ("4", "inadequate")]),
     # A score out of the APA's four points is a grade, not a count.
     ("Nine councils scored only 1 out of 4 for staying safe.", "2006-11-30", [("9", "inadequate")]),
 ])

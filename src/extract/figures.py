@@ -168,7 +168,8 @@ _ACRONYM = regex.compile(r"[A-Z]{2,}s?")
 _ANY_WORD = regex.compile(r"[^\W\d_][\w'’-]*")
 _MAGNITUDE = regex.compile(r".*[^\d.,\s]")  # a number with a word in it ("2.5 million", "1.5m")
 _SECOND_WORD = regex.compile(r"(\w+)\s+[\"'‘“]?")
-_APPOSED_END = regex.compile(r"[ \t]*,(?=\s+(?:of|out\s+of)\b)")  # what `str.isdigit` holds for in ASCII text
+_APPOSED_END = regex.compile(r"[ \t]*,(?=\s+(?:of|out\s+of)\b)")
+_APPOSED_CLOSE = regex.compile(r"[ \t]*(?:,|\s-|[–—])(?=\s)")  # the comma or dash closing an apposed share  # what `str.isdigit` holds for in ASCII text
 
 
 def _measure(fr: FigureRules, np: str) -> str:
@@ -504,6 +505,9 @@ def _after_children(page: _Page, c: _Cand) -> int:
     for ch in c.children:
         if ch.host is c and (m := _APPOSED_END.match(page.text, ch.n.end)):
             pos = max(pos, m.end())  # "68 per cent, or 102, of ..."
+        elif ch.host is c and page.text[c.n.end:ch.n.q_start].strip()[:1] in (",", "-", "–", "—") and (
+                m := _APPOSED_CLOSE.match(page.text, ch.n.end)):
+            pos = max(pos, m.end())  # "86 - more than half - were deemed ...", "119, or 79 per cent, are ..."
         elif ch.host is c:
             close = page.text.find(")", ch.n.end, ch.n.end + 60)
             pos = close + 1 if close >= 0 else ch.n.end
@@ -573,6 +577,7 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
     elif ante and p["partitive_pattern"].search(before):
         c.measure, c.rule, c.accepted = ante, COUNT_PARTITIVE, True
     elif ante and (p["continuation_pattern"].match(text, n.end) or page.layer.verb_at(n.end)
+                   or (c.children and page.layer.verb_at(_after_children(page, c)))
                    or _judgement_follows(page, c) or _placed_after_grade(page, c)):
         c.measure, c.rule, c.accepted = ante + _post(page, n.end), COUNT_ELLIPSIS, True
     elif ante and (m := p["change_pattern"].search(before)) and not p["rate_of_pattern"].search(
