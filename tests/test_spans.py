@@ -616,6 +616,9 @@ def test_top_marks_on_a_page_whose_stars_reach_four() -> None:
      [("20", "performs poorly"), ("86", "performs poorly"), ("50", "performs poorly")]),
     ("Reviews of 139 services graded 107 as outstanding or good, 28 adequate and just four as inadequate.",
      "2007-11-28", [("139", ""), ("107", "good or outstanding"), ("28", "adequate"), ("4", "inadequate")]),
+    # Gapping: a bare number after the preposition an earlier figure of its sentence followed.
+    ('"Adequate" was awarded to 33 councils for safeguarding and to 39 for looked-after children.', "2012-06-01",
+     [("33", "adequate"), ("39", "adequate")]),
     # A score out of the APA's four points is a grade, not a count.
     ("Nine councils scored only 1 out of 4 for staying safe.", "2006-11-30", [("9", "inadequate")]),
 ])

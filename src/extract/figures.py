@@ -598,6 +598,23 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
         c.measure, c.rule, c.accepted = ante, COUNT_OF, True  # "as were eight of the 43 (19%)"
     elif ante and p["apposition_pattern"].match(text, n.end):
         c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True  # "only two, Sandwell and Ealing, ..."
+    elif ante and _gapped(page, c, cs):
+        c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True  # "to 33 councils ... and to 39 for ..."
+
+
+def _gapped(page: _Page, c: _Cand, cs: list[_Cand]) -> bool:
+    """A bare number after "and to", "and in" ..., where an earlier figure of its sentence followed the same
+    preposition: the clause repeats that figure's construction with its noun left out."""
+    text = page.text
+    m = page.fr.p["gapped_pattern"].search(text, max(c.sent[0], c.n.q_start - 20), c.n.q_start)
+    if m is None:
+        return False
+    prep = m.group("prep").lower()
+    for o in cs[:cs.index(c)]:
+        words = text[max(c.sent[0], o.n.q_start - 14):o.n.q_start].lower().split()
+        if o.accepted and (words[-1:] == [prep] or words[-2:] == [prep, "the"]):
+            return True
+    return False
 
 
 def _named_measure(page: _Page, c: _Cand) -> str:

@@ -272,6 +272,7 @@ class FiguresFile(_Strict):
     change_pattern: Pattern
     rate_of_pattern: Pattern
     paren_pattern: Pattern
+    gapped_pattern: Pattern
     definite_group_pattern: Pattern
     apposed_share_pattern: Pattern
     apposition_pattern: Pattern
