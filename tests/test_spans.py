@@ -157,6 +157,9 @@ def test_a_bare_count_takes_a_plural_noun_before_it_by_word_class() -> None:
     ("Oneplace, a collaboration of six independent inspectorates, went live.", []),
     ("Not one service was judged outstanding.", []),  # none, not a count of one
     ("The capacity to improve in 15 councils remains uncertain.", [("15", "councils")]),  # a verb in -s ends it
+    # Coordinated modifiers of one plural head; a plural noun before "and" still ends the phrase.
+    ("All 150 single tier and county councils will be assessed.", [("150", "single tier and county councils")]),
+    ("Inspectors visited 20 councils and 12 academies.", [("20", "councils"), ("12", "academies")]),
 ])
 def test_more_noun_phrase_shapes(text: str, expected: list[tuple[str, str]]) -> None:
     assert measures(text) == expected

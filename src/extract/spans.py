@@ -152,6 +152,9 @@ def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_w
             break
         w = m.group("w")
         lw = w.lower()
+        if lw in ("and", "or") and words and not singular and not any(looks_plural(g, x[2]) for x in words):
+            p = m.end()  # "150 single tier and county councils": coordinated modifiers of one plural head
+            continue
         if lw in g.closed:
             nxt = _WORD.match(text, m.end()) if not words and lw in g.degree else None
             if nxt is None or nxt.group("w").lower() in g.closed:
