@@ -618,10 +618,17 @@ def test_top_marks_on_a_page_whose_stars_reach_four() -> None:
     ("Twenty councils were classed as poor and 86 - more than half - were deemed to be inadequate.", "2010-12-01",
      [("20", "performs poorly"), ("86", "performs poorly"), ("50", "performs poorly")]),
     ("Reviews of 139 services graded 107 as outstanding or good, 28 adequate and just four as inadequate.",
-     "2007-11-28", [("139", ""), ("107", "good or outstanding"), ("28", "adequate"), ("4", "inadequate")]),
+     "2007-11-28", [("139", "total"), ("107", "good or outstanding"), ("28", "adequate"), ("4", "inadequate")]),
     # Gapping: a bare number after the preposition an earlier figure of its sentence followed.
     ('"Adequate" was awarded to 33 councils for safeguarding and to 39 for looked-after children.', "2012-06-01",
      [("33", "adequate"), ("39", "adequate")]),
+    # A count the judged counts right after it add up to is their total; one they do not add up to is not.
+    ("Ofsted has published APAs for 102 local authorities. It judged 10 authorities excellent and 76 good. Fourteen "
+     "authorities are adequate and two are inadequate.", "2007-11-28",
+     [("102", "total"), ("10", "outstanding"), ("76", "good"), ("14", "adequate"), ("2", "inadequate")]),
+    ("Ofsted has published APAs for 103 local authorities. It judged 10 authorities excellent and 76 good. Fourteen "
+     "authorities are adequate and two are inadequate.", "2007-11-28",
+     [("103", ""), ("10", "outstanding"), ("76", "good"), ("14", "adequate"), ("2", "inadequate")]),
     # A score out of the APA's four points is a grade, not a count.
     ("Nine councils scored only 1 out of 4 for staying safe.", "2006-11-30", [("9", "inadequate")]),
 ])
