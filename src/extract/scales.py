@@ -236,8 +236,8 @@ def _matches(text: str, sc: Scales) -> Iterator[tuple[regex.Match[str], tuple[tu
 def top_labels(directory: Path | None = None) -> frozenset[str]:
     """The top grade's label in every era, and the further tops pages may reach ("four stars")."""
     sc = load(directory)
-    top = next(t for t in sc.terms if t.id == "scale.top-grade")
-    return frozenset(v for v in top.category.values() if v) | {new for _p, _top, new in sc.top_beyond}
+    tops = {v for t in sc.terms if t.id == "scale.top-grade" for v in t.category.values() if v}
+    return frozenset(tops | {new for _p, _top, new in sc.top_beyond})
 
 
 def is_part(label: str, directory: Path | None = None) -> bool:
