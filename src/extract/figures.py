@@ -423,6 +423,9 @@ def _nf_required(rules_: tuple[tuple[str, regex.Pattern[str]], ...]) -> tuple[tu
 # --- Running text -------------------------------------------------------------------
 
 
+_MAX_PARTS = 8  # a whole is split into a few grades; looking further only costs time on a page of numbers
+
+
 def _wholes(page: _Page, found: list[_Cand]) -> None:
     """A count in no bucket that the judged counts of its measure right after it add up to (two or more, in its
     sentence or the next two) is their total: "reviews of 139 services graded 107 as good, 28 adequate and four
@@ -433,7 +436,7 @@ def _wholes(page: _Page, found: list[_Cand]) -> None:
         if c.category or c.n.qualifier:
             continue
         head, total, parts = c.measure.split()[-1], 0.0, 0
-        for o in counts[i + 1:]:
+        for o in counts[i + 1:i + 1 + _MAX_PARTS]:
             if index[id(o)] - index[id(c)] > 2 or not o.category or o.category == TOTAL:
                 break
             if o.measure.split()[-1] != head:
