@@ -147,17 +147,23 @@ def framework_era(text: str, page_era: str, directory: Path | None = None) -> st
     return named.pop() if len(named) == 1 else ""
 
 
-_FOUR_POINT = regex.compile(r"(?i)\b(?:outstanding|good|adequate|inadequate)\b|\binspect(?:ed|ions?)\b|\bsafeguarding\b")
+_INSPECTION_WORDS = r"\binspect(?:ed|ions?)\b|\bsafeguarding\b"
+_FOUR_POINT = regex.compile(r"(?i)\b(?:outstanding|good|adequate|inadequate)\b|" + _INSPECTION_WORDS)
 # On a page that uses the rating's own words, "good" and "adequate" name the rating's grades too ("93 'good'"): only
 # the inspections' other words mark their scale there.
-_FOUR_POINT_ONLY = regex.compile(r"(?i)\b(?:outstanding|inadequate)\b|\binspect(?:ed|ions?)\b|\bsafeguarding\b")
+_FOUR_POINT_ONLY = regex.compile(r"(?i)\b(?:outstanding|inadequate)\b|" + _INSPECTION_WORDS)
+
+
+def _own_words(sc: Scales, era_id: str, text: str) -> bool:
+    """Whether `text` uses the marker words of era `era_id` (its own scale's words)."""
+    own = next((p for eid, p in sc.markers if eid == era_id), None)
+    return own is not None and own.search(text) is not None
 
 
 def rating_page(text: str, page_era: str, directory: Path | None = None) -> bool:
     """Whether a page of the annual-rating era uses the rating's own words anywhere ("excellent", "performs well")."""
     sc = load(directory)
-    own = next((p for eid, p in sc.markers if eid == page_era), None)
-    return page_era == sc.literal_within and own is not None and own.search(text) is not None
+    return page_era == sc.literal_within and _own_words(sc, page_era, text)
 
 
 def sentence_scale(text: str, page_era: str, directory: Path | None = None, rating: bool = False) -> str:
@@ -170,8 +176,7 @@ def sentence_scale(text: str, page_era: str, directory: Path | None = None, rati
     sc = load(directory)
     if page_era != sc.literal_within or not (_FOUR_POINT_ONLY if rating else _FOUR_POINT).search(text):
         return page_era  # ("the highest rating" is the page's own scale's top)
-    own = next((p for eid, p in sc.markers if eid == page_era), None)
-    return page_era if own is not None and own.search(text) else sc.literal_scale
+    return page_era if _own_words(sc, page_era, text) else sc.literal_scale
 
 
 def _label(term: Term, match: regex.Match[str], era_id: str, sc: Scales) -> str:
