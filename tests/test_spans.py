@@ -211,9 +211,9 @@ def categories(text: str, published: str = "2016-01-05") -> list[tuple[str, str]
     # ... the grade reached, when only that is said ("improved to good"); a rising number is neither.
     ("Nine councils moved up to three stars.", [("9", "three stars")]),
     # A counted group that moves "from three to two" moves between grades: the numbers are grade points, not
-    # counts. (Reading the move as the group's change cost two held-out figures: left.)
+    # counts, and the move is the group's change.
     ("76 per cent got two or three stars, although four of these went down from three to two.",
-     [("76", "two or three stars"), ("4", "")]),
+     [("76", "two or three stars"), ("4", "declined")]),
     ("Six councils were inadequate; the number rose from 4 to 6.", [("6", "inadequate"), ("4", "inadequate"),
                                                                     ("6", "inadequate")]),
     # A group's own grade gives way to the change its verb states.
@@ -531,6 +531,18 @@ def test_in_need_of_a_thing_is_not_a_place_that_narrows_what_is_counted() -> Non
     # "Of the remaining N" is a whole too.
     ("Of the remaining 33 authorities, none were rated as outstanding, although four were judged good.",
      "2013-06-01", [("33", "total"), ("4", "good")]),
+    # A count a relative clause divides ("18 ..., nine of which") is their whole.
+    ("Ofsted visited 18 local authorities, nine of which were told to improve urgently.", "2010-06-01",
+     [("18", "total"), ("9", "")]),
+    ("Ofsted inspected 47 councils, of which 12 were rated inadequate.", "2014-06-01",
+     [("47", "total"), ("12", "inadequate")]),
+    # A bracketed restatement with a discourse word ("(yes, thirty-five percent)") belongs to the share before it,
+    # whose clause resumes after the bracket.
+    ("In 2012, 35% (yes, thirty-five percent) of all authorities inspected were found to be inadequate.",
+     "2013-06-01", [("35", "inadequate"), ("35", "inadequate")]),
+    # A change by an amount is the counted group's when the group is its subject; a state its clause reaches wins.
+    ("Seven councils improved by one grade to good, and three improved by one grade.", "2015-11-30",
+     [("7", "good"), ("3", "improved")]),
     # Missing the minimum standard is below it.
     ("One in three councils are still missing minimum standards.", "2013-06-01",
      [("33.33", "requires improvement or inadequate")]),

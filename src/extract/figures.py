@@ -797,6 +797,12 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         c.category = TOTAL
         return
     # "There are 152 departments. Of these three are rated outstanding": the whole the next sentence divides.
+    # "visits to 18 local authorities, nine of which were ...": the whole the relative clause after it divides.
+    if c.n.kind == "count" and later and later[0].n.kind == "count" and (
+            d := p["divided_after_pattern"].fullmatch(text, tail, later[0].n.q_start)) and (
+            d.group("of") or p["divided_of_pattern"].match(text, later[0].n.end)):
+        c.category = TOTAL
+        return
     k = page.doc.sentence_index(c.sent[0]) + 1
     if c.n.kind == "count" and not later and 0 < k < len(page.doc.sentences) and p["divided_next_pattern"].match(
             text, page.doc.sentences[k][0], page.doc.sentences[k][1]):

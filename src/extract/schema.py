@@ -261,6 +261,8 @@ class FiguresFile(_Strict):
     difference_pattern: Pattern
     difference_of_pattern: Pattern
     divided_next_pattern: Pattern
+    divided_after_pattern: Pattern
+    divided_of_pattern: Pattern
     whole_after_pattern: Pattern
     whole_before_pattern: Pattern
     denominator_pattern: Pattern

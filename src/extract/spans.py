@@ -368,9 +368,12 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     lo = cs if lo is None else max(lo, cs)
     hi = ce if hi is None else min(hi, ce)
     usable = []
+    tail = own[1] if own is not None else end
     for p in layer.phrases(sent):
         inside = own is not None and own[0] <= p.start and p.end <= own[1]
-        if (p.attributive and not inside) or (p.change and not changes) or p.quantity:
+        # A change by an amount ("went down from three to two") is a statistic's, unless the target is what moved.
+        if (p.attributive and not inside) or (p.change and not changes) or (
+                p.quantity and not (changes and tail <= p.start and layer.g.change_subject.fullmatch(layer.text, tail, p.start))):
             continue
         usable.append(p)
     placed = [p for p in usable if lo <= p.start and p.end <= start and not p.source
@@ -382,6 +385,9 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     # "two thirds of inadequate local authorities improve": the group's own grade gives way to its change.
     if own is not None and changes and after and after[0].end <= own[1] and not after[0].change:
         after = [p for p in after if p.change and p.start >= own[1]][:1] or after
+    # "improved by one grade to good": a change by an amount gives way to any state its clause reaches.
+    if any(p.quantity for p in after) and any(not p.change and not p.source for p in after):
+        after = [p for p in after if not p.quantity]
     # "improved to good": the state reached, not the change.
     after = [p for i, p in enumerate(after)
              if not (p.change and i + 1 < len(after) and _TO.fullmatch(layer.text, p.end, after[i + 1].start))]
