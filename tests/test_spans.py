@@ -666,3 +666,19 @@ def test_star_rating_judgements(text: str, published: str, expected: list[tuple[
 ])
 def test_star_rating_judgements_of_authorities(text: str, published: str, expected: dict[str, str]) -> None:
     assert judgements(text, published) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A name set apart from its clause ("unlike", "except", "neither ... nor") does not take its judgement.
+    ("Unlike Leeds, Bradford was rated inadequate.", {"Leeds": "", "Bradford": "inadequate"}),
+    ("Bradford was rated inadequate, unlike neighbouring Leeds.", {"Bradford": "inadequate", "Leeds": ""}),
+    ("Neither Leeds nor Bradford was rated inadequate.", {"Leeds": "", "Bradford": ""}),
+    ("Leeds and Bradford were rated inadequate.", {"Leeds": "inadequate", "Bradford": "inadequate"}),
+])
+def test_a_name_set_apart_takes_no_judgement(text: str, expected: dict[str, str]) -> None:
+    assert judgements(text, "2016-06-01") == expected
+
+
+def test_ri_is_requires_improvement_in_capitals_only() -> None:
+    assert categories("Thirty councils were rated RI.", "2016-06-01") == [("30", "requires improvement")]
+    assert judgements("Leeds was rated RI.", "2016-06-01") == {"Leeds": "requires improvement"}

@@ -779,6 +779,7 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
         # ("Surrey was judged good, unlike Kent, ..."); the next name with a judgement between
         # ends the reach forward ("Kent was rated inadequate in 2014 and Surrey was judged good").
         taken = sent.start
+        apart = [h for h in sent.hits if layer.g.excluded.search(layer.text, max(sent.start, h.start - 40), h.start)]
         for i, h in enumerate(sent.hits):
             hi = next((o.start for o in sent.hits[i + 1:] if layer.has_phrase(span, h.end, o.start)), None)
             cut = _PUNCT.search(layer.text, taken, h.start) and not layer.g.continues.search(layer.text, taken, h.start)
@@ -792,12 +793,12 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
                     layer.text, sent.hits[i - 1].end, h.start):
                 # "... got three stars: Bexley, Cornwall, and Westminster": the last item of a list is in it.
                 category, rule = sent.hits[i - 1].judgement, sent.hits[i - 1].judgement_rule
-            if category:
+            if category and h not in apart:
                 h.judgement, h.judgement_rule = category, rule
         # "Both Halton, in the north west, and Hull were given ...": a list's judgement after its last name is
         # every earlier name's too.
         for h, nxt in reversed(list(pairwise(sent.hits))):
-            if not h.judgement and nxt.judgement_rule == "judg.after" and _LIST_GAP.fullmatch(layer.text, h.end, nxt.start):
+            if not h.judgement and h not in apart and nxt.judgement_rule == "judg.after" and _LIST_GAP.fullmatch(layer.text, h.end, nxt.start):
                 h.judgement, h.judgement_rule = nxt.judgement, nxt.judgement_rule
         if sent.index < 0:
             continue

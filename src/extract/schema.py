@@ -386,6 +386,7 @@ class GrammarFile(_Strict):
     compound_modifiers: Words
     clause_break_pattern: Pattern
     negation_pattern: Pattern
+    excluded_pattern: Pattern
     source_pattern: Pattern
     quantity_change_pattern: Pattern
     change_subject_pattern: Pattern

@@ -43,6 +43,7 @@ class Grammar:
     compounds: regex.Pattern[str]
     clause_break: regex.Pattern[str]
     negation: regex.Pattern[str]
+    excluded: regex.Pattern[str]  # "unlike Leeds", "neither Leeds nor": a name set apart from its clause's judgement
     source: regex.Pattern[str]
     quantity_change: regex.Pattern[str]
     change_subject: regex.Pattern[str]
@@ -90,6 +91,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         ),
         clause_break=rules.compile_pattern(d["clause_break_pattern"]),
         negation=rules.compile_pattern(d["negation_pattern"], regex.REVERSE),
+        excluded=rules.compile_pattern(d["excluded_pattern"], regex.REVERSE),
         source=rules.compile_pattern(d["source_pattern"], regex.REVERSE),
         quantity_change=rules.compile_pattern(d["quantity_change_pattern"].replace("{number}", words)),
         change_subject=rules.compile_pattern(d["change_subject_pattern"]),
