@@ -682,3 +682,17 @@ def test_a_name_set_apart_takes_no_judgement(text: str, expected: dict[str, str]
 def test_ri_is_requires_improvement_in_capitals_only() -> None:
     assert categories("Thirty councils were rated RI.", "2016-06-01") == [("30", "requires improvement")]
     assert judgements("Leeds was rated RI.", "2016-06-01") == {"Leeds": "requires improvement"}
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # "serving ... well" with no quantifier is the judgement's name without its degree.
+    ("Only two councils were found to be serving their communities well.", "2002-05-30", [("2", "serving well")]),
+    # Failing to keep children safe or to protect them is the bottom grade; on an annual-rating page, keeping
+    # children safe is the inspections' domain, in their words.
+    ("Two councils are failing to keep young people safe.", "2016-06-01", [("2", "inadequate")]),
+    ("One in three of the 29 inspected were failing to keep children safe.", "2010-06-01",
+     [("33.33", "inadequate"), ("29", "total")]),
+    ("Nine councils were performing poorly.", "2010-06-01", [("9", "performs poorly")]),
+])
+def test_serving_well_and_failing_to_protect(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected

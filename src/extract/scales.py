@@ -147,7 +147,7 @@ def framework_era(text: str, page_era: str, directory: Path | None = None) -> st
     return named.pop() if len(named) == 1 else ""
 
 
-_INSPECTION_WORDS = r"\binspect(?:ed|ions?)\b|\bsafeguarding\b"
+_INSPECTION_WORDS = r"\binspect(?:ed|ions?)\b|\bsafeguarding\b|\bsafe\b"  # keeping children safe: the inspections' domain
 _FOUR_POINT = regex.compile(r"(?i)\b(?:outstanding|good|adequate|inadequate)\b|" + _INSPECTION_WORDS)
 # On a page that uses the rating's own words, "good" and "adequate" name the rating's grades too ("93 'good'"): only
 # the inspections' other words mark their scale there.
