@@ -238,7 +238,9 @@ def test_an_abbreviated_measure_is_kept_as_the_page_writes_it() -> None:
 
 @pytest.mark.parametrize("text, published, expected", [
     # "All N" is the whole of a group: a total, unless its clause judges it.
-    ("Five councils were named. All five were given zero-star ratings.", "2004-11-18", [("5", ""), ("5", "zero stars")]),
+    # (The first five is the same group stated again: it takes the count's judgement, see _repeats.)
+    ("Five councils were named. All five were given zero-star ratings.", "2004-11-18",
+     [("5", "zero stars"), ("5", "zero stars")]),
     ("All 150 councils were given star ratings this year.", "2004-11-18", [("150", "total")]),
     # The size of a change is in no bucket.
     ("There were 2,460 homes, 90% of them judged good. This was a 7% increase in the number of homes.", "2020-03-31",
@@ -695,4 +697,22 @@ def test_ri_is_requires_improvement_in_capitals_only() -> None:
     ("Nine councils were performing poorly.", "2010-06-01", [("9", "performs poorly")]),
 ])
 def test_serving_well_and_failing_to_protect(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # "A total of N" is judged in its clause past a figure it is compared with.
+    ("A total of 31 councils, up from 24, now have three stars.", "2004-11-30",
+     [("31", "three stars"), ("24", "three stars")]),
+    # "progressing from X to Y" is a move up.
+    ("Of these, 11 councils progressed from 'performing adequately' to 'performing well'.", "2011-06-01",
+     [("11", "improved")]),
+    # A count stated again within two sentences as a judged count is that statistic (a headline and its first line);
+    # not shares, which pages give alike to different groups.
+    ("DCSF intervenes in nine councils\n\nThe department is intervening in nine councils judged to be inadequate.",
+     "2009-06-01", [("9", "inadequate"), ("9", "inadequate")]),
+    ("A quarter of councils were good. They said a quarter of councils were affected.", "2016-06-01",
+     [("25", "good"), ("25", "")]),
+])
+def test_comparisons_moves_and_repeats(text: str, published: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, published) == expected

@@ -341,6 +341,7 @@ def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejecte
     found = table + _sentences(page, cands, dates, rejected)
     found.sort(key=lambda c: (c.n.start, c.n.end))
     _wholes(page, found)
+    _repeats(page, found)
     out = []
     for i, c in enumerate(found, 1):
         s, e = c.sent
@@ -446,6 +447,25 @@ def _wholes(page: _Page, found: list[_Cand]) -> None:
                 break
         if parts >= 2 and total == c.n.value:
             c.category = TOTAL
+
+
+def _repeats(page: _Page, found: list[_Cand]) -> None:
+    """A count in no bucket that states again, within two sentences, the same number of the same thing as a judged
+    count is that statistic: a headline and its first line ("DCSF intervenes in nine councils" / "... intervening
+    in nine councils judged to be inadequate"). Not for one or two, nor for shares ("a quarter ... good", "one
+    quarter ... inadequate"): pages use those for different groups alike."""
+    def key(c: _Cand) -> tuple[float, str]:
+        return c.n.value, c.measure.split()[-1].lower()
+    counts = [c for c in found if c.n.kind == "count" and c.host is None and not c.is_denominator and c.measure]
+    judged = [c for c in counts if c.category and c.category != TOTAL]
+    for c in counts:
+        if c.category or c.n.value < 3:
+            continue
+        k = page.doc.sentence_index(c.sent[0])
+        same = {o.category for o in judged if o is not c and key(o) == key(c)
+                and abs(page.doc.sentence_index(o.sent[0]) - k) <= 2}
+        if len(same) == 1:
+            c.category = same.pop()
 
 
 def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
@@ -715,7 +735,9 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     if t is not None and t.group("all") and not c.is_denominator:
         # "All five were given zero-star ratings": the whole of a group, in the judgement its clause gives it.
         # Not past the next figure: "Across all 63 authorities, one-third were rated good" is a total.
-        nxt = next((o.n.q_start for o in acc[i + 1:] if o not in c.children and o.host is not c), None)
+        # Nor is a figure it is compared with ("A total of 31 councils, up from 24, now have ...") a next figure.
+        nxt = next((o.n.q_start for o in acc[i + 1:] if o not in c.children and o.host is not c
+                    and not _compared(page, c.own[1] if c.own else c.n.end, o.n.q_start)), None)
         category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, hi=nxt, own=c.own)
         c.category = category if rule == "judg.after" and category else TOTAL
         return
