@@ -61,3 +61,24 @@ def test_a_grade_at_a_position_is_the_alternations_match_there(sentences) -> Non
         for pos in range(len(text)):
             a, b = scales.grade_at(text, pos), sc.combined.match(text, pos)
             assert (a and a.span()) == (b and b.span()), (text, pos)
+
+
+@pytest.mark.parametrize("text, published, source, expected", [
+    # A date the page states is its era, whatever its words.
+    ("The annual performance assessments rated ten councils outstanding.", "2014-05-01", "text", "sif-ilacs"),
+    # A capture date only bounds the page from above: an APA page captured in 2015 is of the APA's era ...
+    ("The annual performance assessments rated ten councils outstanding.", "2015-03-02", "captured", "apa-jar"),
+    # ... but never moves it later.
+    ("Ten councils require improvement under the single inspection framework.", "2010-03-02", "captured", "csa"),
+    # The latest year a page states bounds it from below: "requires improvement" on a page whose latest year is
+    # 2012 is of the later era ...
+    ("In May 2012 the SIF came in; 29 councils now require improvement under the single inspection framework.",
+     "2012", "text-year", "sif-ilacs"),
+    # ... never an earlier one.
+    ("In 2014 the APA's annual performance assessments were long gone.", "2014", "text-year", "sif-ilacs"),
+    # No date: the page's words.
+    ("The annual performance assessments rated ten councils outstanding.", "", "", "apa-jar"),
+])
+def test_a_date_that_only_bounds_a_page_gives_way_to_its_words(text: str, published: str, source: str,
+                                                                expected: str) -> None:
+    assert scales.page_era(text, published, source) == expected

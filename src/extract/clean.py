@@ -658,5 +658,5 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     if not published and raw.source.captured:  # the archive's capture date is the date of last resort
         published, source = raw.source.captured[:10], "captured"
     title = raw.source.title or next((ln for ln in text.split("\n") if ln.strip()), "")[:200]
-    era = scales.era(published, directory) if published else scales.guess_era(text, directory)
+    era = scales.page_era(text, published, source, directory)
     return CleanDoc(raw, text, mapping, sentences(text, cr), title, published, source, era)

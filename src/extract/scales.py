@@ -127,14 +127,38 @@ def guess_era(text: str, directory: Path | None = None) -> str:
     """The era of an undated page: the one whose framework its opening names
     most ("annual performance assessments"), else whose marker words it uses
     most; ties and nothing found give the default era."""
-    sc = load(directory)
+    return _marked_era(text, load(directory)) or load(directory).default_era
+
+
+def _marked_era(text: str, sc: Scales) -> str:
+    """The era whose framework the page's opening names most, else whose marker words it uses most; "" if none
+    or a tie."""
     head = text[:6000]
     for counted in ([(len(p.findall(head)), sid) for sid, within, p in sc.frameworks if not within],
                     [(len(p.findall(head)), eid) for eid, p in sc.markers]):
-        best = max(counted, default=(0, sc.default_era))
+        best = max(counted, default=(0, ""))
         if best[0] and sum(1 for c, _ in counted if c == best[0]) == 1:
             return best[1]
-    return sc.default_era
+    return ""
+
+
+def page_era(text: str, published: str, source: str, directory: Path | None = None) -> str:
+    """The era of a page: its date's, else its words' (`guess_era`). A date that only bounds the page gives way to
+    the era its words mark on the bound's side: a year its text states (`text-year`: the page is no older) to a
+    later era ("requires improvement" on a page whose latest year is 2012), the capture date (`captured`: the page
+    is no newer) to an earlier one."""
+    if not published:
+        return guess_era(text, directory)
+    dated = era(published, directory)
+    if source not in ("text-year", "captured"):
+        return dated
+    sc = load(directory)
+    order = [e[0] for e in sc.eras]
+    marked = _marked_era(text, sc)
+    if marked in order and dated in order and (order.index(marked) - order.index(dated)) * (
+            1 if source == "text-year" else -1) > 0:
+        return marked
+    return dated
 
 
 def framework_era(text: str, page_era: str, directory: Path | None = None) -> str:
