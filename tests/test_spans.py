@@ -716,3 +716,9 @@ def test_serving_well_and_failing_to_protect(text: str, published: str, expected
 ])
 def test_comparisons_moves_and_repeats(text: str, published: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, published) == expected
+
+
+def test_a_bare_count_with_its_grade_before_its_bracketed_share() -> None:
+    # "36 good (24%)": the grade right after the number, before the share, makes it a count by ellipsis.
+    assert categories("Of 152 councils, 36 good (24%) and 80 adequate (53%).", "2016-06-01") == [
+        ("152", "total"), ("36", "good"), ("24", "good"), ("80", "adequate"), ("53", "adequate")]

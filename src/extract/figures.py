@@ -709,11 +709,13 @@ def _post(page: _Page, pos: int) -> str:
 
 
 def _judgement_follows(page: _Page, c: _Cand) -> bool:
-    """ "97 good", "93 'good'", "three zero stars", "17 (40%) inadequate", "eight the lowest no star rating": a
-    judgement right after (after its bracketed share, if any)."""
-    pos = _after_children(page, c)
-    lead = page.fr.p["judgement_lead_pattern"].match(page.text, pos)
-    return lead is not None and any(j.start == lead.end() for j in page.layer.phrases(c.sent))
+    """ "97 good", "93 'good'", "three zero stars", "17 (40%) inadequate", "36 good (24%)", "eight the lowest no star
+    rating": a judgement right after (or after its bracketed share)."""
+    for pos in dict.fromkeys((c.n.end, _after_children(page, c))):
+        lead = page.fr.p["judgement_lead_pattern"].match(page.text, pos)
+        if lead is not None and any(j.start == lead.end() for j in page.layer.phrases(c.sent)):
+            return True
+    return False
 
 
 def _placed_after_grade(page: _Page, c: _Cand) -> bool:
