@@ -722,3 +722,14 @@ def test_a_bare_count_with_its_grade_before_its_bracketed_share() -> None:
     # "36 good (24%)": the grade right after the number, before the share, makes it a count by ellipsis.
     assert categories("Of 152 councils, 36 good (24%) and 80 adequate (53%).", "2016-06-01") == [
         ("152", "total"), ("36", "good"), ("24", "good"), ("80", "adequate"), ("53", "adequate")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The star ratings' capacity to improve, its word before "prospects" or "capacity" too.
+    ("Ten councils were judged to have uncertain prospects for improvement.", [("10", "uncertain")]),
+    # "serving most or all children well": the judgement's name with its coordinated degrees.
+    ("Only 53 per cent of councils were serving most or all children well and had promising capacity to improve.",
+     [("53", "serving most or all children well")]),
+])
+def test_star_era_capacity_and_serving_degrees(text: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, "2003-11-20") == expected
