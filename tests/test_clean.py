@@ -311,3 +311,36 @@ def test_other_digits_found_are_the_non_ascii_decimal_digits_and_fullwidth_perce
     found = {c for c in range(0x20000) if not 0xD800 <= c <= 0xDFFF and clean._OTHER_DIGIT.match(chr(c))}
     assert found == {c for c in range(0x80, 0x20000) if not 0xD800 <= c <= 0xDFFF and nd.match(chr(c))} | {0xFF05}
     assert clean.clean(RawDoc("f", "f.txt", "txt", "", "\uff14\uff15\uff05 of \u0663 councils\n", Source("f"))).text == "45% of 3 councils"
+
+
+def _clean_text(text: str) -> str:
+    return clean.clean(RawDoc("t", "t.txt", "txt", "", text, Source("t"))).text
+
+
+def test_pipe_table_rows_are_as_wide_as_its_header():
+    # A made-up one-cell-per-line table whose rows end in a word cell ("4 star"): a row is as many
+    # cells as the header has, not "a label starts a row", so the word cell stays in its own row.
+    cells = ["Council", "Children", "Overall rating", "Bury", "3", "4 star", "Derby", "2", "2 star",
+             "Halton", "4", "N/A"]
+    text = "Ratings by council\n" + "".join(f"{c}\n|\n" for c in cells)
+    assert _clean_text("|\n" + "".join(f"{c}\n|\n" for c in cells)).split("\n") == [
+        "Council Children Overall rating", "Bury 3 4 star", "Derby 2 2 star", "Halton 4 N/A"]
+    # The label column's heading on the line before the first "|" joins the header line.
+    assert _clean_text(text).split("\n") == [
+        "Ratings by council", "Council Children Overall rating", "Bury 3 4 star", "Derby 2 2 star", "Halton 4 N/A"]
+
+
+def test_pipe_table_sentence_before_it_is_not_a_heading():
+    # The label column has no heading ("No. | %" over "Good | 14 | 24"); the sentence ending just
+    # before the first "|" is not taken for one.
+    cells = ["No.", "%", "Good", "14", "24", "Inadequate", "9", "15"]
+    text = "A quarter were found to be inadequate.\n|\n" + "".join(f"{c}\n|\n" for c in cells)
+    assert _clean_text(text).split("\n") == [
+        "A quarter were found to be inadequate.", "No. %", "Good 14 24", "Inadequate 9 15"]
+
+
+def test_pipe_table_without_a_regular_width_keeps_a_row_per_label():
+    # Rows of different widths: each label (a cell that is not a number) starts a row.
+    cells = ["Grade", "Number", "Good", "14", "24", "Inadequate", "9"]
+    assert _clean_text("|\n" + "".join(f"{c}\n|\n" for c in cells)).split("\n") == [
+        "Grade Number", "Good 14 24", "Inadequate 9"]

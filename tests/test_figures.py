@@ -106,6 +106,60 @@ def test_2011_table_rows_as_written() -> None:
     assert {f.measure for f in figs(TABLE_2011, "2011-11-08")} == {"authorities"}
 
 
+REGION_TABLE = """The number of local authorities by overall effectiveness.
+
+Region Outstanding Good Requires improvement Inadequate
+London 5 20 6 2
+North East 3 7 2 0
+Total 8 27 8 2
+"""
+
+
+def test_column_headings_give_each_cell_its_judgement() -> None:
+    # Made up: region rows under judgement columns; the "Total" row counts each column's judgement.
+    got = [(f.value, f.category, f.rule) for f in figs(REGION_TABLE, "2019-09-01")]
+    grades = ["outstanding", "good", "requires improvement", "inadequate"]
+    assert got == [(v, g, "table.row") for v, g in zip("5 20 6 2 3 7 2 0 8 27 8 2".split(), grades * 3, strict=True)]
+    assert {f.measure for f in figs(REGION_TABLE, "2019-09-01")} == {"local authorities"}
+
+
+def test_web_table_header_set_apart_by_a_blank_line() -> None:
+    # A web table's header row stands a blank line above its body, as the HTML cleaner lays it out.
+    text = REGION_TABLE.replace("Inadequate\n", "Inadequate\n\n").replace(" 2\nNorth", " 2\n\nNorth")
+    assert [f.category for f in figs(text, "2019-09-01")][:4] == ["outstanding", "good", "requires improvement",
+                                                                   "inadequate"]
+
+
+def test_year_columns_give_each_cell_its_year() -> None:
+    text = ("Councils by grade of their children's services, 2016 to 2019.\n"
+            "Grade 2016 2017 2018 2019\nOutstanding 2 4 6 9\nInadequate 20 18 15 11\n")
+    assert [(f.value, f.category, f.period) for f in figs(text, "2019-12-01")] == [
+        ("2", "outstanding", "2016"), ("4", "outstanding", "2017"), ("6", "outstanding", "2018"),
+        ("9", "outstanding", "2019"), ("20", "inadequate", "2016"), ("18", "inadequate", "2017"),
+        ("15", "inadequate", "2018"), ("11", "inadequate", "2019")]
+
+
+def test_year_rows_under_judgement_columns() -> None:
+    text = "The number of councils by judgement.\nYear Good Inadequate\n2016 30 20\n2017-18 35 18\n"
+    assert [(f.value, f.category, f.period) for f in figs(text, "2018-12-01")] == [
+        ("30", "good", "2016"), ("20", "inadequate", "2016"), ("35", "good", "2017-18"), ("18", "inadequate", "2017-18")]
+
+
+def test_a_row_of_many_cells_is_read_whole() -> None:
+    # Fourteen quarters of counts in one row: every cell is a figure of the row.
+    text = "The number of authorities judged inadequate, by quarter.\n\nInadequate " + " ".join(
+        str(n) for n in range(10, 24)) + "\n"
+    assert [(f.value, f.category) for f in figs(text, "2019-12-01")] == [(str(n), "inadequate") for n in range(10, 24)]
+
+
+def test_headings_that_do_not_line_up_or_head_one_column_make_no_table() -> None:
+    # "Overall rating" heads a column of ratings, not a total; and one heading over a row of one
+    # number ("4 star" over "Barnet 3") is not a table.
+    page = figures._Page(doc("Council Score Overall rating\nBury 3\n"), figures.load(), None)
+    assert figures._column_heads(page, page.text.index("Bury")) == []
+    assert not [f for f in figs("4 star\nBarnet 3\nBury 2\n", "2009-03-05") if f.rule == "table.row"]
+
+
 def test_scale_legend_is_not_a_table() -> None:
     text = ("9. All judgements are made on the following four-point scale:\n\n"
             "4 Performs excellently An organisation that significantly exceeds minimum requirements\n"

@@ -172,6 +172,24 @@ _PIPE_CELL = regex.compile(r"(?m)^[^\n|]{1,80}$")
 _NUMERIC_CELL = regex.compile(r"^\s*[\d.,]+\s*%?\s*$")
 
 
+def _pipe_row_width(cells: list[tuple[int, int, bool]], header_end: int) -> int:
+    """The cells a row holds when the header names its columns: one per header cell, or one
+    more when the label column has no heading ("No. | %" over "Good | 14 | 24"), if the body
+    splits into such rows, each a label (not a number) then at least one number; else 0 (a row
+    may then hold a word cell after its numbers, "4 star", as a row of its own would)."""
+    body = cells[header_end:]
+    for width in (header_end, header_end + 1):
+        if width < 2 or not body or len(body) % width:
+            continue
+        rows = [body[i:i + width] for i in range(0, len(body), width)]
+        if all(not r[0][2] and any(c[2] for c in r[1:]) for r in rows):
+            return width
+    return 0
+
+
+_PIPE_HEADING = regex.compile(r"[^\n|.!?:;,]{1,40}")  # a short heading, not the end of a sentence
+
+
 def _pipe_table_edits(text: str) -> list[tuple[int, int, str]]:
     """Edits that turn a one-cell-per-line table back into rows: a header line, then
     one line per row ("Good 14 24"), so the figures stage reads it as a table.
@@ -184,9 +202,17 @@ def _pipe_table_edits(text: str) -> list[tuple[int, int, str]]:
         if first_num is None or first_num == 0:
             continue  # no numbers, or no label before them: not a table of rows
         header_end = first_num - 1  # cells before the first row's label are the header
-        edits.append((block.start(), cells[0][0], ""))
+        width, lead = _pipe_row_width(cells, header_end), block.start()
+        if width == header_end + 1 and lead > 0:  # the label column's heading may stand before the first "|"
+            ps = text.rfind("\n", 0, lead - 1) + 1
+            if _PIPE_HEADING.fullmatch(text, ps, lead - 1) and not _NUMERIC_CELL.match(text, ps, lead - 1):
+                lead -= 1
+        edits.append((lead, cells[0][0], " " if lead < block.start() else ""))
         for i in range(len(cells) - 1):
-            new_row = i + 1 == header_end or (i + 1 > header_end and not cells[i + 1][2])
+            if width:  # as many cells a row as the header has: "Bury | 3 | 4 star" is one row
+                new_row = i + 1 >= header_end and (i + 1 - header_end) % width == 0
+            else:  # else a row starts at each label: a cell that is not a number
+                new_row = i + 1 == header_end or (i + 1 > header_end and not cells[i + 1][2])
             edits.append((cells[i][1], cells[i + 1][0], "\n" if new_row else " "))
         edits.append((cells[-1][1], block.end(), "\n" if block.end() < len(text) else ""))
     return edits

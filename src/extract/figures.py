@@ -855,26 +855,106 @@ def _table_measure(page: _Page, start: int) -> str:
     return best or page.nearest_np(lo, start)
 
 
+def _header_line(text: str, start: int) -> tuple[int, int] | None:
+    """The line heading a table whose first row starts at `start`: the line just above,
+    or the one above a blank line (a web table's header row is set apart from its body)."""
+    if start == 0:
+        return None
+    hs, he = _line_at(text, start - 1)
+    if not text[hs:he].strip() and hs > 0:
+        hs, he = _line_at(text, hs - 1)
+    return (hs, he) if text[hs:he].strip() else None
+
+
 def _table_period(page: _Page, start: int) -> str:
     """The year in the header line just above a table's first row."""
-    if start == 0:
+    head = _header_line(page.text, start)
+    if head is None:
         return ""
-    hs, he = _line_at(page.text, start - 1)
-    m = page.fr.p["period_pattern"].search(page.text, hs, he)
+    m = page.fr.p["period_pattern"].search(page.text, *head)
     return m.group(0) if m else ""
 
 
 def _share_columns(page: _Page, start: int) -> list[int]:
     """Columns a table's header line, just above its first row, heads "%" or "per cent"
     ("No. %": the second column is percentages); [] without such a header."""
-    if start == 0:
+    head = _header_line(page.text, start)
+    if head is None:
         return []
-    hs, he = _line_at(page.text, start - 1)
-    heads = page.fr.p["table_header_pattern"].fullmatch(page.text, hs, he)
+    heads = page.fr.p["table_header_pattern"].fullmatch(page.text, *head)
     if heads is None:
         return []
     cols = heads.group(0).split()
     return [j for j, h in enumerate(cols) if page.fr.p["share_heading_pattern"].fullmatch(h)]
+
+
+@dataclass(frozen=True)
+class _Column:
+    """What a table's column heading says of its cells: a judgement, a year, a total or a share."""
+
+    category: str = ""
+    period: str = ""
+    share: bool = False
+
+
+_HEAD_WORD = regex.compile(r"[^\s]+")
+
+
+def _column_heads(page: _Page, start: int) -> list[_Column]:
+    """The column headings of the header line above a table, left to right ("Region Outstanding
+    Good Requires improvement Inadequate", "Judgement 2016 2017 2018", "Grade Number %"): each
+    judgement, year, total or share heading; words heading nothing a cell holds (the label
+    column's "Region") are passed over. [] when the line heads no such column."""
+    head = _header_line(page.text, start)
+    if head is None:
+        return []
+    hs, he = head
+    text, p = page.text, page.fr.p
+    found: list[tuple[int, _Column]] = []
+    taken: list[tuple[int, int]] = []
+    for j in scales.find(text[hs:he], page.era, page.dir):
+        found.append((hs + j.start, _Column(category=j.category)))
+        taken.append((hs + j.start, hs + j.end))
+    for m in p["period_pattern"].finditer(text, hs, he):
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            found.append((m.start(), _Column(period=m.group(0))))
+            taken.append((m.start(), m.end()))
+    words = [m for m in _HEAD_WORD.finditer(text, hs, he) if not any(a < m.end() and m.start() < b for a, b in taken)]
+    for i, m in enumerate(words):
+        if p["share_heading_pattern"].fullmatch(m.group(0)):
+            found.append((m.start(), _Column(share=True)))
+        elif p["total_label_pattern"].match(m.group(0)) and (
+                i + 1 == len(words) or _gap_is_heads(text, m.end(), words[i + 1].start())):
+            found.append((m.start(), _Column(category=TOTAL)))  # "Total", not "Overall rating"
+    return [c for _, c in sorted(found, key=lambda f: f[0])]
+
+
+def _gap_is_heads(text: str, end: int, nxt: int) -> bool:
+    """Whether the next word of a header line (at `nxt`) is not part of the heading ending at `end`:
+    a heading (judgement, year) stands between them."""
+    return text[end:nxt].strip() != ""
+
+
+def _cell_columns(heads: list[_Column], n: int) -> list[_Column] | None:
+    """The heading over each of a row's `n` cells: one heading a cell, or one heading a pair
+    ("Good" over "14 24%"); None when the headings do not line up with the cells."""
+    if not heads:
+        return None
+    if len(heads) == n:
+        return heads
+    if 2 * len(heads) == n and not any(h.share for h in heads):
+        return [h for h in heads for _ in (0, 1)]
+    return None
+
+
+def _cell_category(row: str, col: _Column | None) -> str:
+    """A cell's category: its row label's judgement, else its column's; a "Total" row's cell
+    under a judgement counts that judgement ("Total 8 27" under "Outstanding Good")."""
+    if col is None or not col.category:
+        return row
+    if not row or (row == TOTAL and col.category != TOTAL):
+        return col.category
+    return row
 
 
 def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
@@ -906,15 +986,25 @@ def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
         else:
             blocks.append([r])
     for block in blocks:
-        if not any(r[3] for r in block):
+        heads = _column_heads(page, block[0][0])
+        # A table when a row label is a judgement or a total, or when a header line of at least
+        # two headings, one a judgement or a total, stands over every row's cells.
+        if not any(r[3] for r in block) and not (
+                len(heads) > 1 and any(h.category for h in heads)
+                and all(_cell_columns(heads, len(r[4])) for r in block)):
             continue
         measure, period = _table_measure(page, block[0][0]), _table_period(page, block[0][0])
         shares = _share_columns(page, block[0][0])
-        for s, e, _label, cat, cells in block:
+        for s, e, label, cat, cells in block:
+            cols = _cell_columns(heads, len(cells))
+            row_period = m.group(0) if (m := fr.p["period_pattern"].fullmatch(label)) else ""
             for j, n in enumerate(cells):
-                if j in shares and n.kind == "count" and len(cells) == shares[-1] + 1:
+                col = cols[j] if cols else None
+                share = col.share if cols else j in shares and len(cells) == shares[-1] + 1
+                if share and n.kind == "count":
                     n = Number(n.start, n.end, n.value, "percentage", n.form, "", n.start)  # under a "%" heading
-                c = _Cand(n, (s, e), measure=measure, rule=TABLE_ROW, category=cat, period=period, accepted=True)
+                c = _Cand(n, (s, e), measure=measure, rule=TABLE_ROW, category=_cell_category(cat, col),
+                          period=(col.period if col else "") or row_period or period, accepted=True)
                 out.append(c)
                 used.add(n.start)
     for m in filter(None, (cell_line(text, ls) for ls in lines)):
