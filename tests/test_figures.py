@@ -160,6 +160,60 @@ def test_headings_that_do_not_line_up_or_head_one_column_make_no_table() -> None
     assert not [f for f in figs("4 star\nBarnet 3\nBury 2\n", "2009-03-05") if f.rule == "table.row"]
 
 
+def test_empty_cells_keep_their_columns_place() -> None:
+    text = "The number of councils by judgement.\nRegion Outstanding Good Inadequate\nLondon - 20 n/a\nNorth East 3 - 1\n"
+    assert [(f.value, f.category) for f in figs(text, "2019-09-01")] == [
+        ("20", "good"), ("3", "outstanding"), ("1", "inadequate")]
+
+
+STACKED = """Local authorities by overall effectiveness, by region
+
+Region
+Outstanding
+Good
+Inadequate
+
+London
+5
+20
+2
+
+North East
+3
+7
+0
+"""
+
+
+def test_stacked_web_table_one_cell_a_line() -> None:
+    # Made up: a web table whose cells stand on lines of their own, as the HTML cleaner lays out one
+    # written with a <td> a line: the headings above the first row give each cell its judgement.
+    fs = figs(STACKED, "2019-09-01")
+    assert [(f.value, f.category, f.rule, f.sentence) for f in fs] == [
+        ("5", "outstanding", "table.cells", "5"), ("20", "good", "table.cells", "20"),
+        ("2", "inadequate", "table.cells", "2"), ("3", "outstanding", "table.cells", "3"),
+        ("7", "good", "table.cells", "7"), ("0", "inadequate", "table.cells", "0")]
+    assert {f.measure for f in fs} == {"local authorities"}
+
+
+def test_stacked_table_of_counts_and_shares_by_year() -> None:
+    # Made up: year headings over "count (share)" cells, as an official-statistics table often is.
+    text = ("Inspections by overall judgement\nNo. (%)\n\n2010-11\n2012-13\nTotal\n"
+            "Good\n24 (28)\n7 (10)\n31 (20)\nInadequate\n19 (22)\n23 (34)\n42 (27)\n")
+    assert [(f.kind, f.value, f.category, f.period) for f in figs(text, "2014-12-27")] == [
+        ("count", "24", "good", "2010-11"), ("percentage", "28", "good", "2010-11"),
+        ("count", "7", "good", "2012-13"), ("percentage", "10", "good", "2012-13"),
+        ("count", "31", "good", ""), ("percentage", "20", "good", ""),
+        ("count", "19", "inadequate", "2010-11"), ("percentage", "22", "inadequate", "2010-11"),
+        ("count", "23", "inadequate", "2012-13"), ("percentage", "34", "inadequate", "2012-13"),
+        ("count", "42", "inadequate", ""), ("percentage", "27", "inadequate", "")]
+
+
+def test_a_short_line_over_a_number_is_not_a_stacked_table() -> None:
+    # A subheading then one number, under a line that happens to be a grade: no table.
+    assert not [f for f in figs("Good\nKey facts\n42\n", "2019-09-01") if f.rule.startswith("table")]
+
+
 def test_scale_legend_is_not_a_table() -> None:
     text = ("9. All judgements are made on the following four-point scale:\n\n"
             "4 Performs excellently An organisation that significantly exceeds minimum requirements\n"

@@ -906,9 +906,11 @@ def _column_heads(page: _Page, start: int) -> list[_Column]:
     judgement, year, total or share heading; words heading nothing a cell holds (the label
     column's "Region") are passed over. [] when the line heads no such column."""
     head = _header_line(page.text, start)
-    if head is None:
-        return []
-    hs, he = head
+    return [] if head is None else _heads_in(page, *head)
+
+
+def _heads_in(page: _Page, hs: int, he: int) -> list[_Column]:
+    """The column headings in text[hs:he], left to right (see `_column_heads`)."""
     text, p = page.text, page.fr.p
     found: list[tuple[int, _Column]] = []
     taken: list[tuple[int, int]] = []
@@ -957,13 +959,112 @@ def _cell_category(row: str, col: _Column | None) -> str:
     return row
 
 
+def _stacked(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
+    """Figures of a table laid out one cell per line, as a web table whose cells stand on lines of
+    their own comes out of the HTML: a header of one heading a line ("Region" / "Outstanding" /
+    "Good"), then rows of as many lines, a label then one number a line, rows apart by a blank
+    line or not. A row's width is read from its first row; the header is the lines just above it,
+    each below the label column's a judgement, year, total or share heading."""
+    text = page.text
+    by_start = {n.start: n for n in nums}
+    lines = [(s, e) for s, e in _line_spans(text) if text[s:e].strip()]
+    numeric = [_cell_numbers(page, s, e, by_start) for s, e in lines]
+    out: list[_Cand] = []
+    used: set[int] = set()
+    i = 1
+    while i < len(lines):
+        width = _stacked_width(numeric, i)
+        cols = _stacked_header(page, lines, numeric, i, width) if width else None
+        if cols is None:
+            i += 1
+            continue
+        measure, rows = _table_measure(page, lines[i - len(cols)][0]), []
+        while i + width <= len(lines) and _stacked_width(numeric, i) == width:
+            rows.append(i)
+            i += width
+        # As a table of rows: a judgement or a total in a row label or a heading; and more than one cell.
+        if (len(rows) < 2 and width < 3) or not (
+                any(page.category_of(text[slice(*lines[r])].strip()) for r in rows) or any(c.category for c in cols)):
+            continue
+        for r in rows:
+            label = text[slice(*lines[r])].strip()
+            cat = page.category_of(label)
+            row_period = m.group(0) if (m := page.fr.p["period_pattern"].fullmatch(label)) else ""
+            for j in range(1, width):
+                col = cols[j - 1]
+                for n in numeric[r + j] or ():
+                    if col.share and n.kind == "count":
+                        n = Number(n.start, n.end, n.value, "percentage", n.form, "", n.start)
+                    out.append(_Cand(n, lines[r + j], measure=measure, rule=TABLE_CELLS,
+                                     category=_cell_category(cat, col), period=col.period or row_period,
+                                     accepted=True))
+                    used.add(n.start)
+    return out, used
+
+
+def _line_spans(text: str) -> Iterator[tuple[int, int]]:
+    s = 0
+    for e in (m.start() for m in regex.finditer("\n", text)):
+        yield s, e
+        s = e + 1
+    yield s, len(text)
+
+
+def _cell_numbers(page: _Page, s: int, e: int, by_start: dict[int, Number]) -> tuple[Number, ...] | None:
+    """The numbers a line holds as its whole content: one ("24", "18%"), or a count and its share
+    in brackets ("24 (28%)", a percentage); else None."""
+    text = page.text
+    if (m := page.fr.p["table_cells_pattern"].fullmatch(text, s, e)) is not None:
+        count, share = by_start.get(m.start("n")), by_start.get(m.start("p"))
+        if count is not None and share is not None:
+            return count, Number(share.start, share.end, share.value, "percentage", share.form, "", share.start)
+    ls = s + len(text[s:e]) - len(text[s:e].lstrip())
+    n = by_start.get(ls)
+    return (n,) if n is not None and text[n.end:e].strip() in ("", "%") else None
+
+
+def _stacked_width(numeric: list[tuple[Number, ...] | None], i: int) -> int:
+    """The lines of a row starting at line `i`: a label line then at least one number line."""
+    if numeric[i] is not None:
+        return 0
+    j = i + 1
+    while j < len(numeric) and numeric[j] is not None:
+        j += 1
+    return j - i if j - i > 1 else 0
+
+
+def _stacked_header(page: _Page, lines: list[tuple[int, int]], numeric: list[tuple[Number, ...] | None], i: int,
+                    width: int) -> list[_Column] | None:
+    """The headings over a stacked table's cells: the `width - 1` lines above its first row (line
+    `i`), each one heading, under the label column's heading if it has one; None if they are not."""
+    above = i - (width - 1)
+    if above < 0 or any(numeric[k] is not None for k in range(above, i)):
+        return None
+    cols = []
+    for s, e in lines[above:i]:
+        heads = _heads_in(page, s, e)
+        if len(heads) != 1 or len(page.text[s:e].strip()) > 40:
+            return None
+        cols.append(heads[0])
+    return cols
+
+
+def _row_cells(text: str, start: int, end: int, nums: list[Number], starts: list[int]) -> list[Number | None]:
+    """A table row's cells, left to right: the number each holds, or None for an empty cell ("-", "n/a")."""
+    cells: list[Number | None] = []
+    for tok in _HEAD_WORD.finditer(text, start, end):
+        i = bisect_left(starts, tok.start())
+        cells.append(nums[i] if i < len(nums) and nums[i].start < tok.end() else None)
+    return cells
+
+
 def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
     """Figures of table rows ("Performs well 71 41%") and of cell lines under a
     label line ("Good" / "24 (28)"), and the number starts they used."""
     text, fr = page.text, page.fr
+    out, used = _stacked(page, nums)
+    nums = [n for n in nums if n.start not in used]
     by_start = {n.start: n for n in nums}
-    out: list[_Cand] = []
-    used: set[int] = set()
     # Both table patterns match a whole line and need a number of `nums` in it:
     # they are tried at the starts of the lines holding one, not over the page.
     starts = [n.start for n in nums]
@@ -975,8 +1076,8 @@ def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
         if m is None:
             continue
         label = m.group("label").strip()
-        cells = nums[bisect_left(starts, m.start("cells")):bisect_left(starts, m.end("cells"))]
-        if cells:
+        cells = _row_cells(text, m.start("cells"), m.end("cells"), nums, starts)
+        if any(cells):
             rows.append((m.start(), m.end(), label, page.category_of(label), cells))
     # A block of adjacent rows is a table if one of its labels is a judgement or total.
     blocks: list[list[Any]] = []
@@ -999,6 +1100,8 @@ def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
             cols = _cell_columns(heads, len(cells))
             row_period = m.group(0) if (m := fr.p["period_pattern"].fullmatch(label)) else ""
             for j, n in enumerate(cells):
+                if n is None:
+                    continue  # an empty cell ("-", "n/a") holds its column's place
                 col = cols[j] if cols else None
                 share = col.share if cols else j in shares and len(cells) == shares[-1] + 1
                 if share and n.kind == "count":
