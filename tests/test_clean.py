@@ -344,3 +344,21 @@ def test_pipe_table_without_a_regular_width_keeps_a_row_per_label():
     cells = ["Grade", "Number", "Good", "14", "24", "Inadequate", "9"]
     assert _clean_text("|\n" + "".join(f"{c}\n|\n" for c in cells)).split("\n") == [
         "Grade Number", "Good 14 24", "Inadequate 9"]
+
+
+def test_pipe_rows_become_lines_of_cells():
+    # A made-up markdown table and a table written "a | b | c" a row a line: the "|" separators
+    # become spaces, the rule line under the header goes, and each cell keeps its raw offsets.
+    text = ("Local authorities by grade\n\n| Region | Outstanding | Good |\n|---|:---:|---|\n| London | 5 | 20 |\n"
+            "| North East | 3 | 7 |\n\nRegion | Good\nLondon | 20\n")
+    d = clean.clean(RawDoc("t", "t.txt", "txt", "", text, Source("t")))
+    assert d.text.split("\n") == ["Local authorities by grade", "", "Region Outstanding Good", "London 5 20",
+                                  "North East 3 7", "", "Region Good", "London 20"]
+    for cell in ("North East", "20", "Outstanding"):
+        s = d.text.index(cell)
+        rs, re_ = d.raw_span(s, s + len(cell))
+        assert text[rs:re_] == cell
+
+
+def test_one_line_with_a_bar_is_not_a_table():
+    assert _clean_text("Home | News\nThe council was rated good.\n").split("\n")[0] == "Home | News"

@@ -214,6 +214,15 @@ def test_a_short_line_over_a_number_is_not_a_stacked_table() -> None:
     assert not [f for f in figs("Good\nKey facts\n42\n", "2019-09-01") if f.rule.startswith("table")]
 
 
+def test_markdown_table_rows_are_read_with_their_headings() -> None:
+    text = ("The number of local authorities by overall effectiveness.\n\n| Region | Outstanding | Good | Inadequate |\n"
+            "|---|---|---|---|\n| London | 5 | 20 | 2 |\n| North East | 3 | 7 | 0 |\n")
+    assert [(f.value, f.category, f.measure) for f in figs(text, "2019-09-01")] == [
+        ("5", "outstanding", "local authorities"), ("20", "good", "local authorities"),
+        ("2", "inadequate", "local authorities"), ("3", "outstanding", "local authorities"),
+        ("7", "good", "local authorities"), ("0", "inadequate", "local authorities")]
+
+
 def test_scale_legend_is_not_a_table() -> None:
     text = ("9. All judgements are made on the following four-point scale:\n\n"
             "4 Performs excellently An organisation that significantly exceeds minimum requirements\n"

@@ -172,6 +172,31 @@ _PIPE_CELL = regex.compile(r"(?m)^[^\n|]{1,80}$")
 _NUMERIC_CELL = regex.compile(r"^\s*[\d.,]+\s*%?\s*$")
 
 
+# A table written a row a line with "|" between cells ("| London | 5 | 20 |", "London | 5 | 20"):
+# two or more such lines in a row, each of at least two cells; a markdown rule line ("|---|:--:|")
+# under the header is not content.
+_PIPE_ROWS = regex.compile(r"(?m)^(?:[ \t]*\|?[^\n|]*(?:\|[^\n|]*){1,}\|?[ \t]*(?:\n|\Z)){2,}")
+_PIPE_RULE_LINE = regex.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|?)+[ \t]*(?:\n|\Z)")
+_PIPE_SEP = regex.compile(r"[ \t]*\|[ \t]*")
+_LINE = regex.compile(r"[^\n]+\n?|\n")
+
+
+def _pipe_row_edits(text: str) -> list[tuple[int, int, str]]:
+    """Edits that make a "|"-separated row a line of cells apart by spaces ("London 5 20"), the
+    rows the figures stage reads, and drop a markdown rule line; cells keep their offsets."""
+    edits: list[tuple[int, int, str]] = []
+    for block in _PIPE_ROWS.finditer(text):
+        for line in _LINE.finditer(text, block.start(), block.end()):
+            if _PIPE_RULE_LINE.fullmatch(line.group(0)):
+                edits.append((line.start(), line.end(), ""))
+                continue
+            ls, le = line.start(), line.end() - line.group(0).endswith("\n")
+            for m in _PIPE_SEP.finditer(text, ls, le):  # none at the line's ends: the cells' spaces
+                edge = not text[ls:m.start()].strip() or not text[m.end():le].strip()
+                edits.append((m.start(), m.end(), "" if edge else " "))
+    return edits
+
+
 def _pipe_row_width(cells: list[tuple[int, int, bool]], header_end: int) -> int:
     """The cells a row holds when the header names its columns: one per header cell, or one
     more when the label column has no heading ("No. | %" over "Good | 14 | 24"), if the body
@@ -675,6 +700,8 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     text, mapping = _lines(text, mapping, cr)
     if "\n|" in text:
         text, mapping = _edit(text, mapping, _pipe_table_edits(text))
+    if "|" in text:
+        text, mapping = _edit(text, mapping, _pipe_row_edits(text))
     if "  " in text:
         text, mapping = _sub(text, mapping, _SPACE_RUN, lambda m: " ")
     text, mapping = _join_lines(text, mapping, cr)
