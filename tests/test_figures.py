@@ -223,6 +223,17 @@ def test_markdown_table_rows_are_read_with_their_headings() -> None:
         ("7", "good", "local authorities"), ("0", "inadequate", "local authorities")]
 
 
+def test_a_table_of_contents_gives_page_numbers_not_figures() -> None:
+    # Made up, as a PDF's contents page comes out flattened: titles each followed by a page number.
+    text = ("Contents Summary of findings 3 What does the council need to improve? 4 Progress since the last "
+            "inspection 7 Annex: key statistics 61\n\nIn 2015, 14 councils were judged inadequate.")
+    assert [(f.value, f.category) for f in figs(text, "2015-08-01")] == [("14", "inadequate")]
+    # Numbers that go down are not a contents list: "Contents" then prose keeps its figures.
+    kept = figs("Contents of the report show 40 councils were good, 12 were inadequate and 3 outstanding.",
+                "2015-08-01")
+    assert [f.value for f in kept] == ["40", "12", "3"]
+
+
 def test_scale_legend_is_not_a_table() -> None:
     text = ("9. All judgements are made on the following four-point scale:\n\n"
             "4 Performs excellently An organisation that significantly exceeds minimum requirements\n"

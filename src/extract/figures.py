@@ -1058,11 +1058,32 @@ def _row_cells(text: str, start: int, end: int, nums: list[Number], starts: list
     return cells
 
 
+def _contents(page: _Page, nums: list[Number]) -> set[int]:
+    """The page numbers of a table of contents flattened into a line ("Contents Summary of
+    findings 3 Areas for improvement 4 ... 56"): after its heading, at least three titles each
+    followed by a number, the numbers never going down. They are not figures."""
+    p, text = page.fr.p, page.text
+    out: set[int] = set()
+    starts = [n.start for n in nums]
+    for head in page.finditer("table_contents_pattern", 0, len(text)):
+        pos, last, run = head.end(), 0.0, []
+        for n in nums[bisect_left(starts, head.end()):]:
+            if n.value < last or not p["table_contents_title_pattern"].fullmatch(text, pos, n.q_start) \
+                    or not any(ch.isalpha() for ch in text[pos:n.q_start]):
+                break
+            run.append(n.start)
+            pos, last = n.end, n.value
+        if len(run) >= 3:
+            out.update(run)
+    return out
+
+
 def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
     """Figures of table rows ("Performs well 71 41%") and of cell lines under a
     label line ("Good" / "24 (28)"), and the number starts they used."""
     text, fr = page.text, page.fr
     out, used = _stacked(page, nums)
+    used |= _contents(page, nums)
     nums = [n for n in nums if n.start not in used]
     by_start = {n.start: n for n in nums}
     # Both table patterns match a whole line and need a number of `nums` in it:
