@@ -362,3 +362,23 @@ def test_pipe_rows_become_lines_of_cells():
 
 def test_one_line_with_a_bar_is_not_a_table():
     assert _clean_text("Home | News\nThe council was rated good.\n").split("\n")[0] == "Home | News"
+
+
+def test_stacked_web_table_rows_share_a_line():
+    # A made-up web table written a cell a line comes out of the HTML a cell a line, rows apart by
+    # blank lines: each row is put on one line, so a council's name and grade share a line.
+    html = ("<html><body><p>Latest grades.</p><table><tr>\n<th>Local authority</th>\n<th>Overall effectiveness</th>\n"
+            "</tr><tr>\n<td>Bury</td>\n<td>Inadequate</td>\n</tr><tr>\n<td>Derby</td>\n<td>Outstanding</td>\n"
+            "</tr></table></body></html>")
+    d = clean.clean(RawDoc("t", "t.html", "html", "", html, Source("t")))
+    assert [ln for ln in d.text.split("\n") if ln] == [
+        "Latest grades.", "Local authority Overall effectiveness", "Bury Inadequate", "Derby Outstanding"]
+    s = d.text.index("Inadequate")
+    assert html[slice(*d.raw_span(s, s + len("Inadequate")))] == "Inadequate"
+
+
+def test_short_paragraphs_are_not_a_stacked_table():
+    # Sentences, or short lines holding no number nor grade, stay as they were.
+    for text in ("Bury was rated good.\nDerby was rated good.\n\nLeeds improved.\nWirral fell.\n\nYork held.\nHull held.",
+                 "Bury rated good\nDerby rated good\n\nLeeds improved\nWirral fell\n\nYork held\nHull held"):
+        assert _clean_text(text) == text

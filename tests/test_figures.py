@@ -187,13 +187,18 @@ North East
 
 def test_stacked_web_table_one_cell_a_line() -> None:
     # Made up: a web table whose cells stand on lines of their own, as the HTML cleaner lays out one
-    # written with a <td> a line: the headings above the first row give each cell its judgement.
+    # written with a <td> a line. Rows apart by blank lines are put on a line each by the clean stage;
+    # rows one after another are read cell line by cell line. Either way the headings above the
+    # first row give each cell its judgement.
+    grades = ["outstanding", "good", "inadequate"] * 2
     fs = figs(STACKED, "2019-09-01")
-    assert [(f.value, f.category, f.rule, f.sentence) for f in fs] == [
-        ("5", "outstanding", "table.cells", "5"), ("20", "good", "table.cells", "20"),
-        ("2", "inadequate", "table.cells", "2"), ("3", "outstanding", "table.cells", "3"),
-        ("7", "good", "table.cells", "7"), ("0", "inadequate", "table.cells", "0")]
+    assert [(f.value, f.category, f.rule) for f in fs] == [
+        (v, g, "table.row") for v, g in zip("5 20 2 3 7 0".split(), grades, strict=True)]
+    assert fs[0].sentence == "London 5 20 2"
     assert {f.measure for f in fs} == {"local authorities"}
+    fs = figs(STACKED.replace("\n\n", "\n").replace("region\n", "region\n\n"), "2019-09-01")
+    assert [(f.value, f.category, f.rule, f.sentence) for f in fs] == [
+        (v, g, "table.cells", v) for v, g in zip("5 20 2 3 7 0".split(), grades, strict=True)]
 
 
 def test_stacked_table_of_counts_and_shares_by_year() -> None:

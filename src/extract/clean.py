@@ -186,6 +186,10 @@ def _pipe_row_edits(text: str) -> list[tuple[int, int, str]]:
     rows the figures stage reads, and drop a markdown rule line; cells keep their offsets."""
     edits: list[tuple[int, int, str]] = []
     for block in _PIPE_ROWS.finditer(text):
+        lines = [ln for ln in _LINE.finditer(text, block.start(), block.end()) if not _PIPE_RULE_LINE.fullmatch(ln[0])]
+        cells = [[c for c in ln[0].strip().strip("|").split("|")] for ln in lines]
+        if len({len(c) for c in cells}) != 1 or not any(_NUMERIC_CELL.match(c) for row in cells for c in row):
+            continue  # a table's rows have as many cells, some of them numbers (not "Home | News" menus)
         for line in _LINE.finditer(text, block.start(), block.end()):
             if _PIPE_RULE_LINE.fullmatch(line.group(0)):
                 edits.append((line.start(), line.end(), ""))
@@ -194,6 +198,44 @@ def _pipe_row_edits(text: str) -> list[tuple[int, int, str]]:
             for m in _PIPE_SEP.finditer(text, ls, le):  # none at the line's ends: the cells' spaces
                 edge = not text[ls:m.start()].strip() or not text[m.end():le].strip()
                 edits.append((m.start(), m.end(), "" if edge else " "))
+    return edits
+
+
+_PARAGRAPH = regex.compile(r"[^\n]+(?:\n[^\n]+)*")
+_STACKED_CELL = regex.compile(r"[^\n]{1,60}(?<![.!?:;,])")  # a cell: short, not the end of a sentence
+
+
+def _stacked_row_edits(text: str) -> list[tuple[int, int, str]]:
+    """Edits that put each row of a table laid out one cell a line, rows apart by a blank line (a
+    web table written a cell a line comes out so: "Bury" / "Inadequate" / "2022"), on one line
+    ("Bury Inadequate 2022"), so a row's name and grade, or label and numbers, share a line.
+    A table: three or more such groups of as many lines, two or more; the first (the header) and
+    each row's first cell not a number, and each row holding a number or a grade. Only line breaks
+    change: every cell keeps its offsets."""
+    edits: list[tuple[int, int, str]] = []
+    run: list[list[regex.Match[str]]] = []
+
+    def value(cell: str) -> bool:  # a number, or a grade and nothing else ("Inadequate")
+        return bool(_NUMERIC_CELL.match(cell)) or any(j.end - j.start == len(cell) for j in scales.find(cell))
+
+    def flush() -> None:
+        if len(run) >= 3 and not any(_NUMERIC_CELL.match(c[0]) for c in run[0]) and all(
+                any(value(c[0].strip()) for c in group[1:]) for group in run[1:]):
+            for group in run:
+                edits.extend((group[k].end(), group[k + 1].start(), " ") for k in range(len(group) - 1))
+        run.clear()
+
+    last_end = -2
+    for para in _PARAGRAPH.finditer(text):
+        cells = list(regex.finditer(r"[^\n]+", text, pos=para.start(), endpos=para.end()))
+        table_like = len(cells) > 1 and all(_STACKED_CELL.fullmatch(c[0].strip()) for c in cells) \
+            and not _NUMERIC_CELL.match(cells[0][0])
+        if not table_like or (run and (para.start() - last_end != 2 or len(cells) != len(run[0]))):
+            flush()
+        if table_like:
+            run.append(cells)
+        last_end = para.end()
+    flush()
     return edits
 
 
@@ -702,6 +744,8 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
         text, mapping = _edit(text, mapping, _pipe_table_edits(text))
     if "|" in text:
         text, mapping = _edit(text, mapping, _pipe_row_edits(text))
+    if "\n\n" in text:
+        text, mapping = _edit(text, mapping, _stacked_row_edits(text))
     if "  " in text:
         text, mapping = _sub(text, mapping, _SPACE_RUN, lambda m: " ")
     text, mapping = _join_lines(text, mapping, cr)
