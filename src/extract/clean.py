@@ -227,8 +227,11 @@ def _stacked_row_edits(text: str) -> list[tuple[int, int, str]]:
 
     last_end = -2
     for para in _PARAGRAPH.finditer(text):
-        cells = list(regex.finditer(r"[^\n]+", text, pos=para.start(), endpos=para.end()))
-        table_like = len(cells) > 1 and all(_STACKED_CELL.fullmatch(c[0].strip()) for c in cells) \
+        body = para.group(0)
+        # Cheap tests first: a cell is a short line (most paragraphs are prose, or one line).
+        table_like = "\n" in body and max(map(len, body.split("\n"))) <= 60
+        cells = list(regex.finditer(r"[^\n]+", text, pos=para.start(), endpos=para.end())) if table_like else []
+        table_like = table_like and all(_STACKED_CELL.fullmatch(c[0].strip()) for c in cells) \
             and not _NUMERIC_CELL.match(cells[0][0])
         if not table_like or (run and (para.start() - last_end != 2 or len(cells) != len(run[0]))):
             flush()
