@@ -968,13 +968,7 @@ def _stacked(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
     text = page.text
     by_start = {n.start: n for n in nums}
     # Two lines holding a number and nothing else, or there is no such table: most pages stop here.
-    alone = 0
-    for n in nums:
-        s, e = _line_at(text, n.start)
-        alone += not text[s:n.start].strip() and text[n.end:e].strip() in ("", "%") or text[e - 1:e] == ")"
-        if alone > 1:
-            break
-    else:
+    if len(list(zip(range(2), _NUMBER_LINE.finditer(text), strict=False))) < 2:
         return [], set()
     lines = [(s, e) for s, e in _line_spans(text) if text[s:e].strip()]
     numeric = [_cell_numbers(page, s, e, by_start) for s, e in lines]
@@ -1009,6 +1003,9 @@ def _stacked(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
                                      accepted=True))
                     used.add(n.start)
     return out, used
+
+
+_NUMBER_LINE = regex.compile(r"(?m)^[ \t]*\d[\d,.]*%?[ \t]*(?:\(\d[\d.]*%?\)[ \t]*)?$")
 
 
 def _line_spans(text: str) -> Iterator[tuple[int, int]]:
