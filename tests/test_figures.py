@@ -239,6 +239,12 @@ def test_a_table_of_contents_gives_page_numbers_not_figures() -> None:
     assert [f.value for f in kept] == ["40", "12", "3"]
 
 
+def test_a_sentence_above_rows_heads_no_columns() -> None:
+    # Three rows of two numbers under a sentence naming two grades: the sentence is not a header.
+    page = figures._Page(doc("In 2019 councils were rated good or inadequate.\nLondon 5 20\n"), figures.load(), None)
+    assert figures._column_heads(page, page.text.index("London")) == []
+
+
 def test_scale_legend_is_not_a_table() -> None:
     text = ("9. All judgements are made on the following four-point scale:\n\n"
             "4 Performs excellently An organisation that significantly exceeds minimum requirements\n"

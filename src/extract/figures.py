@@ -906,7 +906,9 @@ def _column_heads(page: _Page, start: int) -> list[_Column]:
     judgement, year, total or share heading; words heading nothing a cell holds (the label
     column's "Region") are passed over. [] when the line heads no such column."""
     head = _header_line(page.text, start)
-    return [] if head is None else _heads_in(page, *head)
+    if head is None or page.text[head[0]:head[1]].rstrip()[-1:] in (".", "!", "?", ":"):
+        return []  # a sentence, or a caption leading into the table, heads no columns
+    return _heads_in(page, *head)
 
 
 def _heads_in(page: _Page, hs: int, he: int) -> list[_Column]:
