@@ -245,6 +245,13 @@ def test_a_sentence_above_rows_heads_no_columns() -> None:
     assert figures._column_heads(page, page.text.index("London")) == []
 
 
+def test_label_colon_value_lines_are_table_rows() -> None:
+    text = "Number of local authorities by overall effectiveness:\nOutstanding: 3\nGood: 20\nInadequate: 2\n"
+    assert [(f.value, f.measure, f.category, f.rule) for f in figs(text, "2019-09-01")] == [
+        ("3", "local authorities", "outstanding", "table.row"), ("20", "local authorities", "good", "table.row"),
+        ("2", "local authorities", "inadequate", "table.row")]
+
+
 def test_scale_legend_is_not_a_table() -> None:
     text = ("9. All judgements are made on the following four-point scale:\n\n"
             "4 Performs excellently An organisation that significantly exceeds minimum requirements\n"
