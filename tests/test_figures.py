@@ -252,6 +252,14 @@ def test_label_colon_value_lines_are_table_rows() -> None:
         ("2", "local authorities", "inadequate", "table.row")]
 
 
+def test_an_unread_heading_between_grades_keeps_its_column() -> None:
+    # "RI" is not read as a grade, but it heads a column: the grades after it stay in their columns.
+    text = "The number of councils by grade.\nRegion Outstanding Good RI Inadequate\nLondon 5 20 6 2\nNorth East 3 7 2 0\n"
+    assert [(f.value, f.category) for f in figs(text, "2019-09-01")] == [
+        ("5", "outstanding"), ("20", "good"), ("6", ""), ("2", "inadequate"),
+        ("3", "outstanding"), ("7", "good"), ("2", ""), ("0", "inadequate")]
+
+
 def test_scale_legend_is_not_a_table() -> None:
     text = ("9. All judgements are made on the following four-point scale:\n\n"
             "4 Performs excellently An organisation that significantly exceeds minimum requirements\n"

@@ -924,12 +924,24 @@ def _heads_in(page: _Page, hs: int, he: int) -> list[_Column]:
             found.append((m.start(), _Column(period=m.group(0))))
             taken.append((m.start(), m.end()))
     words = [m for m in _HEAD_WORD.finditer(text, hs, he) if not any(a < m.end() and m.start() < b for a, b in taken)]
+    known = []
     for i, m in enumerate(words):
         if p["share_heading_pattern"].fullmatch(m.group(0)):
             found.append((m.start(), _Column(share=True)))
         elif p["total_label_pattern"].match(m.group(0)) and (
                 i + 1 == len(words) or _gap_is_heads(text, m.end(), words[i + 1].start())):
             found.append((m.start(), _Column(category=TOTAL)))  # "Total", not "Overall rating"
+        else:
+            continue
+        known.append(i)
+    # Other words between two headings head a column of their own, one a run of them
+    # ("Outstanding Good RI Inadequate": "RI" heads the third column, its grade unread).
+    if len(found) > 1:
+        first, last = min(f[0] for f in found), max(f[0] for f in found)
+        for i, m in enumerate(words):
+            if i not in known and first < m.start() < last and (
+                    i == 0 or i - 1 in known or _gap_is_heads(text, words[i - 1].end(), m.start())):
+                found.append((m.start(), _Column()))
     return [c for _, c in sorted(found, key=lambda f: f[0])]
 
 
