@@ -311,3 +311,74 @@ def test_other_digits_found_are_the_non_ascii_decimal_digits_and_fullwidth_perce
     found = {c for c in range(0x20000) if not 0xD800 <= c <= 0xDFFF and clean._OTHER_DIGIT.match(chr(c))}
     assert found == {c for c in range(0x80, 0x20000) if not 0xD800 <= c <= 0xDFFF and nd.match(chr(c))} | {0xFF05}
     assert clean.clean(RawDoc("f", "f.txt", "txt", "", "\uff14\uff15\uff05 of \u0663 councils\n", Source("f"))).text == "45% of 3 councils"
+
+
+def _clean_text(text: str) -> str:
+    return clean.clean(RawDoc("t", "t.txt", "txt", "", text, Source("t"))).text
+
+
+def test_pipe_table_rows_are_as_wide_as_its_header():
+    # A made-up one-cell-per-line table whose rows end in a word cell ("4 star"): a row is as many
+    # cells as the header has, not "a label starts a row", so the word cell stays in its own row.
+    cells = ["Council", "Children", "Overall rating", "Bury", "3", "4 star", "Derby", "2", "2 star",
+             "Halton", "4", "N/A"]
+    text = "Ratings by council\n" + "".join(f"{c}\n|\n" for c in cells)
+    assert _clean_text("|\n" + "".join(f"{c}\n|\n" for c in cells)).split("\n") == [
+        "Council Children Overall rating", "Bury 3 4 star", "Derby 2 2 star", "Halton 4 N/A"]
+    # The label column's heading on the line before the first "|" joins the header line.
+    assert _clean_text(text).split("\n") == [
+        "Ratings by council", "Council Children Overall rating", "Bury 3 4 star", "Derby 2 2 star", "Halton 4 N/A"]
+
+
+def test_pipe_table_sentence_before_it_is_not_a_heading():
+    # The label column has no heading ("No. | %" over "Good | 14 | 24"); the sentence ending just
+    # before the first "|" is not taken for one.
+    cells = ["No.", "%", "Good", "14", "24", "Inadequate", "9", "15"]
+    text = "A quarter were found to be inadequate.\n|\n" + "".join(f"{c}\n|\n" for c in cells)
+    assert _clean_text(text).split("\n") == [
+        "A quarter were found to be inadequate.", "No. %", "Good 14 24", "Inadequate 9 15"]
+
+
+def test_pipe_table_without_a_regular_width_keeps_a_row_per_label():
+    # Rows of different widths: each label (a cell that is not a number) starts a row.
+    cells = ["Grade", "Number", "Good", "14", "24", "Inadequate", "9"]
+    assert _clean_text("|\n" + "".join(f"{c}\n|\n" for c in cells)).split("\n") == [
+        "Grade Number", "Good 14 24", "Inadequate 9"]
+
+
+def test_pipe_rows_become_lines_of_cells():
+    # A made-up markdown table and a table written "a | b | c" a row a line: the "|" separators
+    # become spaces, the rule line under the header goes, and each cell keeps its raw offsets.
+    text = ("Local authorities by grade\n\n| Region | Outstanding | Good |\n|---|:---:|---|\n| London | 5 | 20 |\n"
+            "| North East | 3 | 7 |\n\nRegion | Good\nLondon | 20\n")
+    d = clean.clean(RawDoc("t", "t.txt", "txt", "", text, Source("t")))
+    assert d.text.split("\n") == ["Local authorities by grade", "", "Region Outstanding Good", "London 5 20",
+                                  "North East 3 7", "", "Region Good", "London 20"]
+    for cell in ("North East", "20", "Outstanding"):
+        s = d.text.index(cell)
+        rs, re_ = d.raw_span(s, s + len(cell))
+        assert text[rs:re_] == cell
+
+
+def test_one_line_with_a_bar_is_not_a_table():
+    assert _clean_text("Home | News\nThe council was rated good.\n").split("\n")[0] == "Home | News"
+
+
+def test_stacked_web_table_rows_share_a_line():
+    # A made-up web table written a cell a line comes out of the HTML a cell a line, rows apart by
+    # blank lines: each row is put on one line, so a council's name and grade share a line.
+    html = ("<html><body><p>Latest grades.</p><table><tr>\n<th>Local authority</th>\n<th>Overall effectiveness</th>\n"
+            "</tr><tr>\n<td>Bury</td>\n<td>Inadequate</td>\n</tr><tr>\n<td>Derby</td>\n<td>Outstanding</td>\n"
+            "</tr></table></body></html>")
+    d = clean.clean(RawDoc("t", "t.html", "html", "", html, Source("t")))
+    assert [ln for ln in d.text.split("\n") if ln] == [
+        "Latest grades.", "Local authority Overall effectiveness", "Bury Inadequate", "Derby Outstanding"]
+    s = d.text.index("Inadequate")
+    assert html[slice(*d.raw_span(s, s + len("Inadequate")))] == "Inadequate"
+
+
+def test_short_paragraphs_are_not_a_stacked_table():
+    # Sentences, or short lines holding no number nor grade, stay as they were.
+    for text in ("Bury was rated good.\nDerby was rated good.\n\nLeeds improved.\nWirral fell.\n\nYork held.\nHull held.",
+                 "Bury rated good\nDerby rated good\n\nLeeds improved\nWirral fell\n\nYork held\nHull held"):
+        assert _clean_text(text) == text

@@ -106,6 +106,165 @@ def test_2011_table_rows_as_written() -> None:
     assert {f.measure for f in figs(TABLE_2011, "2011-11-08")} == {"authorities"}
 
 
+REGION_TABLE = """The number of local authorities by overall effectiveness.
+
+Region Outstanding Good Requires improvement Inadequate
+London 5 20 6 2
+North East 3 7 2 0
+Total 8 27 8 2
+"""
+
+
+def test_column_headings_give_each_cell_its_judgement() -> None:
+    # Made up: region rows under judgement columns; the "Total" row counts each column's judgement.
+    got = [(f.value, f.category, f.rule) for f in figs(REGION_TABLE, "2019-09-01")]
+    grades = ["outstanding", "good", "requires improvement", "inadequate"]
+    assert got == [(v, g, "table.row") for v, g in zip("5 20 6 2 3 7 2 0 8 27 8 2".split(), grades * 3, strict=True)]
+    assert {f.measure for f in figs(REGION_TABLE, "2019-09-01")} == {"local authorities"}
+
+
+def test_web_table_header_set_apart_by_a_blank_line() -> None:
+    # A web table's header row stands a blank line above its body, as the HTML cleaner lays it out.
+    text = REGION_TABLE.replace("Inadequate\n", "Inadequate\n\n").replace(" 2\nNorth", " 2\n\nNorth")
+    assert [f.category for f in figs(text, "2019-09-01")][:4] == ["outstanding", "good", "requires improvement",
+                                                                   "inadequate"]
+
+
+def test_year_columns_give_each_cell_its_year() -> None:
+    text = ("Councils by grade of their children's services, 2016 to 2019.\n"
+            "Grade 2016 2017 2018 2019\nOutstanding 2 4 6 9\nInadequate 20 18 15 11\n")
+    assert [(f.value, f.category, f.period) for f in figs(text, "2019-12-01")] == [
+        ("2", "outstanding", "2016"), ("4", "outstanding", "2017"), ("6", "outstanding", "2018"),
+        ("9", "outstanding", "2019"), ("20", "inadequate", "2016"), ("18", "inadequate", "2017"),
+        ("15", "inadequate", "2018"), ("11", "inadequate", "2019")]
+
+
+def test_year_rows_under_judgement_columns() -> None:
+    text = "The number of councils by judgement.\nYear Good Inadequate\n2016 30 20\n2017-18 35 18\n"
+    assert [(f.value, f.category, f.period) for f in figs(text, "2018-12-01")] == [
+        ("30", "good", "2016"), ("20", "inadequate", "2016"), ("35", "good", "2017-18"), ("18", "inadequate", "2017-18")]
+
+
+def test_a_row_of_many_cells_is_read_whole() -> None:
+    # Fourteen quarters of counts in one row: every cell is a figure of the row.
+    text = "The number of authorities judged inadequate, by quarter.\n\nInadequate " + " ".join(
+        str(n) for n in range(10, 24)) + "\n"
+    assert [(f.value, f.category) for f in figs(text, "2019-12-01")] == [(str(n), "inadequate") for n in range(10, 24)]
+
+
+def test_headings_that_do_not_line_up_or_head_one_column_make_no_table() -> None:
+    # "Overall rating" heads a column of ratings, not a total; and one heading over a row of one
+    # number ("4 star" over "Barnet 3") is not a table.
+    page = figures._Page(doc("Council Score Overall rating\nBury 3\n"), figures.load(), None)
+    assert figures._column_heads(page, page.text.index("Bury")) == []
+    assert not [f for f in figs("4 star\nBarnet 3\nBury 2\n", "2009-03-05") if f.rule == "table.row"]
+
+
+def test_empty_cells_keep_their_columns_place() -> None:
+    text = "The number of councils by judgement.\nRegion Outstanding Good Inadequate\nLondon - 20 n/a\nNorth East 3 - 1\n"
+    assert [(f.value, f.category) for f in figs(text, "2019-09-01")] == [
+        ("20", "good"), ("3", "outstanding"), ("1", "inadequate")]
+
+
+STACKED = """Local authorities by overall effectiveness, by region
+
+Region
+Outstanding
+Good
+Inadequate
+
+London
+5
+20
+2
+
+North East
+3
+7
+0
+"""
+
+
+def test_stacked_web_table_one_cell_a_line() -> None:
+    # Made up: a web table whose cells stand on lines of their own, as the HTML cleaner lays out one
+    # written with a <td> a line. Rows apart by blank lines are put on a line each by the clean stage;
+    # rows one after another are read cell line by cell line. Either way the headings above the
+    # first row give each cell its judgement.
+    grades = ["outstanding", "good", "inadequate"] * 2
+    fs = figs(STACKED, "2019-09-01")
+    assert [(f.value, f.category, f.rule) for f in fs] == [
+        (v, g, "table.row") for v, g in zip("5 20 2 3 7 0".split(), grades, strict=True)]
+    assert fs[0].sentence == "London 5 20 2"
+    assert {f.measure for f in fs} == {"local authorities"}
+    fs = figs(STACKED.replace("\n\n", "\n").replace("region\n", "region\n\n"), "2019-09-01")
+    assert [(f.value, f.category, f.rule, f.sentence) for f in fs] == [
+        (v, g, "table.cells", v) for v, g in zip("5 20 2 3 7 0".split(), grades, strict=True)]
+
+
+def test_stacked_table_of_counts_and_shares_by_year() -> None:
+    # Made up: year headings over "count (share)" cells, as an official-statistics table often is.
+    text = ("Inspections by overall judgement\nNo. (%)\n\n2010-11\n2012-13\nTotal\n"
+            "Good\n24 (28)\n7 (10)\n31 (20)\nInadequate\n19 (22)\n23 (34)\n42 (27)\n")
+    assert [(f.kind, f.value, f.category, f.period) for f in figs(text, "2014-12-27")] == [
+        ("count", "24", "good", "2010-11"), ("percentage", "28", "good", "2010-11"),
+        ("count", "7", "good", "2012-13"), ("percentage", "10", "good", "2012-13"),
+        ("count", "31", "good", ""), ("percentage", "20", "good", ""),
+        ("count", "19", "inadequate", "2010-11"), ("percentage", "22", "inadequate", "2010-11"),
+        ("count", "23", "inadequate", "2012-13"), ("percentage", "34", "inadequate", "2012-13"),
+        ("count", "42", "inadequate", ""), ("percentage", "27", "inadequate", "")]
+
+
+def test_a_short_line_over_a_number_is_not_a_stacked_table() -> None:
+    # A subheading then one number, under a line that happens to be a grade: no table.
+    assert not [f for f in figs("Good\nKey facts\n42\n", "2019-09-01") if f.rule.startswith("table")]
+
+
+def test_markdown_table_rows_are_read_with_their_headings() -> None:
+    text = ("The number of local authorities by overall effectiveness.\n\n| Region | Outstanding | Good | Inadequate |\n"
+            "|---|---|---|---|\n| London | 5 | 20 | 2 |\n| North East | 3 | 7 | 0 |\n")
+    assert [(f.value, f.category, f.measure) for f in figs(text, "2019-09-01")] == [
+        ("5", "outstanding", "local authorities"), ("20", "good", "local authorities"),
+        ("2", "inadequate", "local authorities"), ("3", "outstanding", "local authorities"),
+        ("7", "good", "local authorities"), ("0", "inadequate", "local authorities")]
+
+
+def test_a_table_of_contents_gives_page_numbers_not_figures() -> None:
+    # Made up, as a PDF's contents page comes out flattened: titles each followed by a page number.
+    text = ("Contents Summary of findings 3 What does the council need to improve? 4 Progress since the last "
+            "inspection 7 Annex: key statistics 61\n\nIn 2015, 14 councils were judged inadequate.")
+    assert [(f.value, f.category) for f in figs(text, "2015-08-01")] == [("14", "inadequate")]
+    # Numbers that go down are not a contents list: "Contents" then prose keeps its figures.
+    kept = figs("Contents of the report show 40 councils were good, 12 were inadequate and 3 outstanding.",
+                "2015-08-01")
+    assert [f.value for f in kept] == ["40", "12", "3"]
+
+
+def test_a_sentence_above_rows_heads_no_columns() -> None:
+    # Three rows of two numbers under a sentence naming two grades: the sentence is not a header.
+    page = figures._Page(doc("In 2019 councils were rated good or inadequate.\nLondon 5 20\n"), figures.load(), None)
+    assert figures._column_heads(page, page.text.index("London")) == []
+
+
+def test_label_colon_value_lines_are_table_rows() -> None:
+    text = "Number of local authorities by overall effectiveness:\nOutstanding: 3\nGood: 20\nInadequate: 2\n"
+    assert [(f.value, f.measure, f.category, f.rule) for f in figs(text, "2019-09-01")] == [
+        ("3", "local authorities", "outstanding", "table.row"), ("20", "local authorities", "good", "table.row"),
+        ("2", "local authorities", "inadequate", "table.row")]
+
+
+def test_an_unread_heading_between_grades_keeps_its_column() -> None:
+    # "Pending" is not a grade, but it heads a column: the grades after it stay in their columns.
+    text = ("The number of councils by grade.\nRegion Outstanding Good Pending Inadequate\nLondon 5 20 6 2\n"
+            "North East 3 7 2 0\n")
+    assert [(f.value, f.category) for f in figs(text, "2019-09-01")] == [
+        ("5", "outstanding"), ("20", "good"), ("6", ""), ("2", "inadequate"),
+        ("3", "outstanding"), ("7", "good"), ("2", ""), ("0", "inadequate")]
+    # "RI", the grade's abbreviation, heads its own grade's column.
+    text = "The number of councils by grade.\nRegion Outstanding Good RI Inadequate\nLondon 5 20 6 2\n"
+    assert [(f.value, f.category) for f in figs(text, "2019-09-01")] == [
+        ("5", "outstanding"), ("20", "good"), ("6", "requires improvement"), ("2", "inadequate")]
+
+
 def test_scale_legend_is_not_a_table() -> None:
     text = ("9. All judgements are made on the following four-point scale:\n\n"
             "4 Performs excellently An organisation that significantly exceeds minimum requirements\n"

@@ -172,6 +172,94 @@ _PIPE_CELL = regex.compile(r"(?m)^[^\n|]{1,80}$")
 _NUMERIC_CELL = regex.compile(r"^\s*[\d.,]+\s*%?\s*$")
 
 
+# A table written a row a line with "|" between cells ("| London | 5 | 20 |", "London | 5 | 20"):
+# two or more such lines in a row, each of at least two cells; a markdown rule line ("|---|:--:|")
+# under the header is not content.
+_PIPE_ROWS = regex.compile(r"(?m)^(?:[ \t]*\|?[^\n|]*(?:\|[^\n|]*){1,}\|?[ \t]*(?:\n|\Z)){2,}")
+_PIPE_RULE_LINE = regex.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|?)+[ \t]*(?:\n|\Z)")
+_PIPE_SEP = regex.compile(r"[ \t]*\|[ \t]*")
+_LINE = regex.compile(r"[^\n]+\n?|\n")
+
+
+def _pipe_row_edits(text: str) -> list[tuple[int, int, str]]:
+    """Edits that make a "|"-separated row a line of cells apart by spaces ("London 5 20"), the
+    rows the figures stage reads, and drop a markdown rule line; cells keep their offsets."""
+    edits: list[tuple[int, int, str]] = []
+    for block in _PIPE_ROWS.finditer(text):
+        lines = [ln for ln in _LINE.finditer(text, block.start(), block.end()) if not _PIPE_RULE_LINE.fullmatch(ln[0])]
+        cells = [[c for c in ln[0].strip().strip("|").split("|")] for ln in lines]
+        if len({len(c) for c in cells}) != 1 or not any(_NUMERIC_CELL.match(c) for row in cells for c in row):
+            continue  # a table's rows have as many cells, some of them numbers (not "Home | News" menus)
+        for line in _LINE.finditer(text, block.start(), block.end()):
+            if _PIPE_RULE_LINE.fullmatch(line.group(0)):
+                edits.append((line.start(), line.end(), ""))
+                continue
+            ls, le = line.start(), line.end() - line.group(0).endswith("\n")
+            for m in _PIPE_SEP.finditer(text, ls, le):  # none at the line's ends: the cells' spaces
+                edge = not text[ls:m.start()].strip() or not text[m.end():le].strip()
+                edits.append((m.start(), m.end(), "" if edge else " "))
+    return edits
+
+
+_PARAGRAPH = regex.compile(r"[^\n]+(?:\n[^\n]+)*")
+_STACKED_CELL = regex.compile(r"[^\n]{1,60}(?<![.!?:;,])")  # a cell: short, not the end of a sentence
+
+
+def _stacked_row_edits(text: str) -> list[tuple[int, int, str]]:
+    """Edits that put each row of a table laid out one cell a line, rows apart by a blank line (a
+    web table written a cell a line comes out so: "Bury" / "Inadequate" / "2022"), on one line
+    ("Bury Inadequate 2022"), so a row's name and grade, or label and numbers, share a line.
+    A table: three or more such groups of as many lines, two or more; the first (the header) and
+    each row's first cell not a number, and each row holding a number or a grade. Only line breaks
+    change: every cell keeps its offsets."""
+    edits: list[tuple[int, int, str]] = []
+    run: list[list[regex.Match[str]]] = []
+
+    def value(cell: str) -> bool:  # a number, or a grade and nothing else ("Inadequate")
+        return bool(_NUMERIC_CELL.match(cell)) or any(j.end - j.start == len(cell) for j in scales.find(cell))
+
+    def flush() -> None:
+        if len(run) >= 3 and not any(_NUMERIC_CELL.match(c[0]) for c in run[0]) and all(
+                any(value(c[0].strip()) for c in group[1:]) for group in run[1:]):
+            for group in run:
+                edits.extend((group[k].end(), group[k + 1].start(), " ") for k in range(len(group) - 1))
+        run.clear()
+
+    last_end = -2
+    for para in _PARAGRAPH.finditer(text):
+        body = para.group(0)
+        # Cheap tests first: a cell is a short line (most paragraphs are prose, or one line).
+        table_like = "\n" in body and max(map(len, body.split("\n"))) <= 60
+        cells = list(regex.finditer(r"[^\n]+", text, pos=para.start(), endpos=para.end())) if table_like else []
+        table_like = table_like and all(_STACKED_CELL.fullmatch(c[0].strip()) for c in cells) \
+            and not _NUMERIC_CELL.match(cells[0][0])
+        if not table_like or (run and (para.start() - last_end != 2 or len(cells) != len(run[0]))):
+            flush()
+        if table_like:
+            run.append(cells)
+        last_end = para.end()
+    flush()
+    return edits
+
+
+def _pipe_row_width(cells: list[tuple[int, int, bool]], header_end: int) -> int:
+    """The cells a row holds when the header names its columns: one per header cell, or one
+    more when the label column has no heading ("No. | %" over "Good | 14 | 24"), if the body
+    splits into such rows, each a label (not a number) then at least one number; else 0 (a row
+    may then hold a word cell after its numbers, "4 star", as a row of its own would)."""
+    body = cells[header_end:]
+    for width in (header_end, header_end + 1):
+        if width < 2 or not body or len(body) % width:
+            continue
+        rows = [body[i:i + width] for i in range(0, len(body), width)]
+        if all(not r[0][2] and any(c[2] for c in r[1:]) for r in rows):
+            return width
+    return 0
+
+
+_PIPE_HEADING = regex.compile(r"[^\n|.!?:;,]{1,40}")  # a short heading, not the end of a sentence
+
+
 def _pipe_table_edits(text: str) -> list[tuple[int, int, str]]:
     """Edits that turn a one-cell-per-line table back into rows: a header line, then
     one line per row ("Good 14 24"), so the figures stage reads it as a table.
@@ -184,9 +272,17 @@ def _pipe_table_edits(text: str) -> list[tuple[int, int, str]]:
         if first_num is None or first_num == 0:
             continue  # no numbers, or no label before them: not a table of rows
         header_end = first_num - 1  # cells before the first row's label are the header
-        edits.append((block.start(), cells[0][0], ""))
+        width, lead = _pipe_row_width(cells, header_end), block.start()
+        if width == header_end + 1 and lead > 0:  # the label column's heading may stand before the first "|"
+            ps = text.rfind("\n", 0, lead - 1) + 1
+            if _PIPE_HEADING.fullmatch(text, ps, lead - 1) and not _NUMERIC_CELL.match(text, ps, lead - 1):
+                lead -= 1
+        edits.append((lead, cells[0][0], " " if lead < block.start() else ""))
         for i in range(len(cells) - 1):
-            new_row = i + 1 == header_end or (i + 1 > header_end and not cells[i + 1][2])
+            if width:  # as many cells a row as the header has: "Bury | 3 | 4 star" is one row
+                new_row = i + 1 >= header_end and (i + 1 - header_end) % width == 0
+            else:  # else a row starts at each label: a cell that is not a number
+                new_row = i + 1 == header_end or (i + 1 > header_end and not cells[i + 1][2])
             edits.append((cells[i][1], cells[i + 1][0], "\n" if new_row else " "))
         edits.append((cells[-1][1], block.end(), "\n" if block.end() < len(text) else ""))
     return edits
@@ -649,6 +745,10 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     text, mapping = _lines(text, mapping, cr)
     if "\n|" in text:
         text, mapping = _edit(text, mapping, _pipe_table_edits(text))
+    if "|" in text:
+        text, mapping = _edit(text, mapping, _pipe_row_edits(text))
+    if "\n\n" in text:
+        text, mapping = _edit(text, mapping, _stacked_row_edits(text))
     if "  " in text:
         text, mapping = _sub(text, mapping, _SPACE_RUN, lambda m: " ")
     text, mapping = _join_lines(text, mapping, cr)

@@ -885,35 +885,257 @@ def _table_measure(page: _Page, start: int) -> str:
     return best or page.nearest_np(lo, start)
 
 
+def _header_line(text: str, start: int) -> tuple[int, int] | None:
+    """The line heading a table whose first row starts at `start`: the line just above,
+    or the one above a blank line (a web table's header row is set apart from its body)."""
+    if start == 0:
+        return None
+    hs, he = _line_at(text, start - 1)
+    if not text[hs:he].strip() and hs > 0:
+        hs, he = _line_at(text, hs - 1)
+    return (hs, he) if text[hs:he].strip() else None
+
+
 def _table_period(page: _Page, start: int) -> str:
     """The year in the header line just above a table's first row."""
-    if start == 0:
+    head = _header_line(page.text, start)
+    if head is None:
         return ""
-    hs, he = _line_at(page.text, start - 1)
-    m = page.fr.p["period_pattern"].search(page.text, hs, he)
+    m = page.fr.p["period_pattern"].search(page.text, *head)
     return m.group(0) if m else ""
 
 
 def _share_columns(page: _Page, start: int) -> list[int]:
     """Columns a table's header line, just above its first row, heads "%" or "per cent"
     ("No. %": the second column is percentages); [] without such a header."""
-    if start == 0:
+    head = _header_line(page.text, start)
+    if head is None:
         return []
-    hs, he = _line_at(page.text, start - 1)
-    heads = page.fr.p["table_header_pattern"].fullmatch(page.text, hs, he)
+    heads = page.fr.p["table_header_pattern"].fullmatch(page.text, *head)
     if heads is None:
         return []
     cols = heads.group(0).split()
     return [j for j, h in enumerate(cols) if page.fr.p["share_heading_pattern"].fullmatch(h)]
 
 
+@dataclass(frozen=True)
+class _Column:
+    """What a table's column heading says of its cells: a judgement, a year, a total or a share."""
+
+    category: str = ""
+    period: str = ""
+    share: bool = False
+
+
+_HEAD_WORD = regex.compile(r"[^\s]+")
+
+
+def _column_heads(page: _Page, start: int) -> list[_Column]:
+    """The column headings of the header line above a table, left to right ("Region Outstanding
+    Good Requires improvement Inadequate", "Judgement 2016 2017 2018", "Grade Number %"): each
+    judgement, year, total or share heading; words heading nothing a cell holds (the label
+    column's "Region") are passed over. [] when the line heads no such column."""
+    head = _header_line(page.text, start)
+    if head is None or page.text[head[0]:head[1]].rstrip()[-1:] in (".", "!", "?", ":"):
+        return []  # a sentence, or a caption leading into the table, heads no columns
+    return _heads_in(page, *head)
+
+
+def _heads_in(page: _Page, hs: int, he: int) -> list[_Column]:
+    """The column headings in text[hs:he], left to right (see `_column_heads`)."""
+    text, p = page.text, page.fr.p
+    found: list[tuple[int, _Column]] = []
+    taken: list[tuple[int, int]] = []
+    for j in scales.find(text[hs:he], page.era, page.dir):
+        found.append((hs + j.start, _Column(category=j.category)))
+        taken.append((hs + j.start, hs + j.end))
+    for m in p["period_pattern"].finditer(text, hs, he):
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            found.append((m.start(), _Column(period=m.group(0))))
+            taken.append((m.start(), m.end()))
+    words = [m for m in _HEAD_WORD.finditer(text, hs, he) if not any(a < m.end() and m.start() < b for a, b in taken)]
+    known = []
+    for i, m in enumerate(words):
+        if p["share_heading_pattern"].fullmatch(m.group(0)):
+            found.append((m.start(), _Column(share=True)))
+        elif p["total_label_pattern"].match(m.group(0)) and (
+                i + 1 == len(words) or _gap_is_heads(text, m.end(), words[i + 1].start())):
+            found.append((m.start(), _Column(category=TOTAL)))  # "Total", not "Overall rating"
+        else:
+            continue
+        known.append(i)
+    # Other words between two headings head a column of their own, one a run of them
+    # ("Outstanding Good RI Inadequate": "RI" heads the third column, its grade unread).
+    if len(found) > 1:
+        first, last = min(f[0] for f in found), max(f[0] for f in found)
+        for i, m in enumerate(words):
+            if i not in known and first < m.start() < last and (
+                    i == 0 or i - 1 in known or _gap_is_heads(text, words[i - 1].end(), m.start())):
+                found.append((m.start(), _Column()))
+    return [c for _, c in sorted(found, key=lambda f: f[0])]
+
+
+def _gap_is_heads(text: str, end: int, nxt: int) -> bool:
+    """Whether the next word of a header line (at `nxt`) is not part of the heading ending at `end`:
+    a heading (judgement, year) stands between them."""
+    return text[end:nxt].strip() != ""
+
+
+def _cell_columns(heads: list[_Column], n: int) -> list[_Column] | None:
+    """The heading over each of a row's `n` cells: one heading a cell, or one heading a pair
+    ("Good" over "14 24%"); None when the headings do not line up with the cells."""
+    if not heads:
+        return None
+    if len(heads) == n:
+        return heads
+    if 2 * len(heads) == n and not any(h.share for h in heads):
+        return [h for h in heads for _ in (0, 1)]
+    return None
+
+
+def _cell_category(row: str, col: _Column | None) -> str:
+    """A cell's category: its row label's judgement, else its column's; a "Total" row's cell
+    under a judgement counts that judgement ("Total 8 27" under "Outstanding Good")."""
+    if col is None or not col.category:
+        return row
+    if not row or (row == TOTAL and col.category != TOTAL):
+        return col.category
+    return row
+
+
+def _stacked(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
+    """Figures of a table laid out one cell per line, as a web table whose cells stand on lines of
+    their own comes out of the HTML: a header of one heading a line ("Region" / "Outstanding" /
+    "Good"), then rows of as many lines, a label then one number a line, rows apart by a blank
+    line or not. A row's width is read from its first row; the header is the lines just above it,
+    each below the label column's a judgement, year, total or share heading."""
+    text = page.text
+    by_start = {n.start: n for n in nums}
+    # Two lines holding a number and nothing else, or there is no such table: most pages stop here.
+    if len(list(zip(range(2), _NUMBER_LINE.finditer(text), strict=False))) < 2:
+        return [], set()
+    lines = [(s, e) for s, e in _line_spans(text) if text[s:e].strip()]
+    numeric = [_cell_numbers(page, s, e, by_start) for s, e in lines]
+    out: list[_Cand] = []
+    used: set[int] = set()
+    i = 1
+    while i < len(lines):
+        width = _stacked_width(numeric, i)
+        cols = _stacked_header(page, lines, numeric, i, width) if width else None
+        if cols is None:
+            i += 1
+            continue
+        measure, rows = _table_measure(page, lines[i - len(cols)][0]), []
+        while i + width <= len(lines) and _stacked_width(numeric, i) == width:
+            rows.append(i)
+            i += width
+        # As a table of rows: a judgement or a total in a row label or a heading; and more than one cell.
+        if (len(rows) < 2 and width < 3) or not (
+                any(page.category_of(text[slice(*lines[r])].strip()) for r in rows) or any(c.category for c in cols)):
+            continue
+        for r in rows:
+            label = text[slice(*lines[r])].strip()
+            cat = page.category_of(label)
+            row_period = m.group(0) if (m := page.fr.p["period_pattern"].fullmatch(label)) else ""
+            for j in range(1, width):
+                col = cols[j - 1]
+                for n in numeric[r + j] or ():
+                    if col.share and n.kind == "count":
+                        n = Number(n.start, n.end, n.value, "percentage", n.form, "", n.start)
+                    out.append(_Cand(n, lines[r + j], measure=measure, rule=TABLE_CELLS,
+                                     category=_cell_category(cat, col), period=col.period or row_period,
+                                     accepted=True))
+                    used.add(n.start)
+    return out, used
+
+
+_NUMBER_LINE = regex.compile(r"(?m)^[ \t]*\d[\d,.]*%?[ \t]*(?:\(\d[\d.]*%?\)[ \t]*)?$")
+
+
+def _line_spans(text: str) -> Iterator[tuple[int, int]]:
+    s = 0
+    for e in (m.start() for m in regex.finditer("\n", text)):
+        yield s, e
+        s = e + 1
+    yield s, len(text)
+
+
+def _cell_numbers(page: _Page, s: int, e: int, by_start: dict[int, Number]) -> tuple[Number, ...] | None:
+    """The numbers a line holds as its whole content: one ("24", "18%"), or a count and its share
+    in brackets ("24 (28%)", a percentage); else None."""
+    text = page.text
+    if (m := page.fr.p["table_cells_pattern"].fullmatch(text, s, e)) is not None:
+        count, share = by_start.get(m.start("n")), by_start.get(m.start("p"))
+        if count is not None and share is not None:
+            return count, Number(share.start, share.end, share.value, "percentage", share.form, "", share.start)
+    ls = s + len(text[s:e]) - len(text[s:e].lstrip())
+    n = by_start.get(ls)
+    return (n,) if n is not None and text[n.end:e].strip() in ("", "%") else None
+
+
+def _stacked_width(numeric: list[tuple[Number, ...] | None], i: int) -> int:
+    """The lines of a row starting at line `i`: a label line then at least one number line."""
+    if numeric[i] is not None:
+        return 0
+    j = i + 1
+    while j < len(numeric) and numeric[j] is not None:
+        j += 1
+    return j - i if j - i > 1 else 0
+
+
+def _stacked_header(page: _Page, lines: list[tuple[int, int]], numeric: list[tuple[Number, ...] | None], i: int,
+                    width: int) -> list[_Column] | None:
+    """The headings over a stacked table's cells: the `width - 1` lines above its first row (line
+    `i`), each one heading, under the label column's heading if it has one; None if they are not."""
+    above = i - (width - 1)
+    if above < 0 or any(numeric[k] is not None for k in range(above, i)):
+        return None
+    cols = []
+    for s, e in lines[above:i]:
+        heads = _heads_in(page, s, e)
+        if len(heads) != 1 or len(page.text[s:e].strip()) > 40:
+            return None
+        cols.append(heads[0])
+    return cols
+
+
+def _row_cells(text: str, start: int, end: int, nums: list[Number], starts: list[int]) -> list[Number | None]:
+    """A table row's cells, left to right: the number each holds, or None for an empty cell ("-", "n/a")."""
+    cells: list[Number | None] = []
+    for tok in _HEAD_WORD.finditer(text, start, end):
+        i = bisect_left(starts, tok.start())
+        cells.append(nums[i] if i < len(nums) and nums[i].start < tok.end() else None)
+    return cells
+
+
+def _contents(page: _Page, nums: list[Number]) -> set[int]:
+    """The page numbers of a table of contents flattened into a line ("Contents Summary of
+    findings 3 Areas for improvement 4 ... 56"): after its heading, at least three titles each
+    followed by a number, the numbers never going down. They are not figures."""
+    p, text = page.fr.p, page.text
+    out: set[int] = set()
+    starts = [n.start for n in nums]
+    for head in page.finditer("table_contents_pattern", 0, len(text)):
+        pos, last, run = head.end(), 0.0, []
+        for n in nums[bisect_left(starts, head.end()):]:
+            if n.value < last or not p["table_contents_title_pattern"].fullmatch(text, pos, n.q_start) \
+                    or not any(ch.isalpha() for ch in text[pos:n.q_start]):
+                break
+            run.append(n.start)
+            pos, last = n.end, n.value
+        if len(run) >= 3:
+            out.update(run)
+    return out
+
+
 def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
     """Figures of table rows ("Performs well 71 41%") and of cell lines under a
     label line ("Good" / "24 (28)"), and the number starts they used."""
     text, fr = page.text, page.fr
+    out, used = _stacked(page, nums)
+    used |= _contents(page, nums)
+    nums = [n for n in nums if n.start not in used]
     by_start = {n.start: n for n in nums}
-    out: list[_Cand] = []
-    used: set[int] = set()
     # Both table patterns match a whole line and need a number of `nums` in it:
     # they are tried at the starts of the lines holding one, not over the page.
     starts = [n.start for n in nums]
@@ -925,8 +1147,8 @@ def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
         if m is None:
             continue
         label = m.group("label").strip()
-        cells = nums[bisect_left(starts, m.start("cells")):bisect_left(starts, m.end("cells"))]
-        if cells:
+        cells = _row_cells(text, m.start("cells"), m.end("cells"), nums, starts)
+        if any(cells):
             rows.append((m.start(), m.end(), label, page.category_of(label), cells))
     # A block of adjacent rows is a table if one of its labels is a judgement or total.
     blocks: list[list[Any]] = []
@@ -936,15 +1158,27 @@ def _tables(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
         else:
             blocks.append([r])
     for block in blocks:
-        if not any(r[3] for r in block):
+        heads = _column_heads(page, block[0][0])
+        # A table when a row label is a judgement or a total, or when a header line of at least
+        # two headings, one a judgement or a total, stands over every row's cells.
+        if not any(r[3] for r in block) and not (
+                len(heads) > 1 and any(h.category for h in heads)
+                and all(_cell_columns(heads, len(r[4])) for r in block)):
             continue
         measure, period = _table_measure(page, block[0][0]), _table_period(page, block[0][0])
         shares = _share_columns(page, block[0][0])
-        for s, e, _label, cat, cells in block:
+        for s, e, label, cat, cells in block:
+            cols = _cell_columns(heads, len(cells))
+            row_period = m.group(0) if (m := fr.p["period_pattern"].fullmatch(label)) else ""
             for j, n in enumerate(cells):
-                if j in shares and n.kind == "count" and len(cells) == shares[-1] + 1:
+                if n is None:
+                    continue  # an empty cell ("-", "n/a") holds its column's place
+                col = cols[j] if cols else None
+                share = col.share if cols else j in shares and len(cells) == shares[-1] + 1
+                if share and n.kind == "count":
                     n = Number(n.start, n.end, n.value, "percentage", n.form, "", n.start)  # under a "%" heading
-                c = _Cand(n, (s, e), measure=measure, rule=TABLE_ROW, category=cat, period=period, accepted=True)
+                c = _Cand(n, (s, e), measure=measure, rule=TABLE_ROW, category=_cell_category(cat, col),
+                          period=(col.period if col else "") or row_period or period, accepted=True)
                 out.append(c)
                 used.add(n.start)
     for m in filter(None, (cell_line(text, ls) for ls in lines)):

@@ -288,6 +288,8 @@ class FiguresFile(_Strict):
     table_cells_pattern: Pattern
     table_label_pattern: Pattern
     table_header_pattern: Pattern
+    table_contents_pattern: Pattern
+    table_contents_title_pattern: Pattern
     share_heading_pattern: Pattern
     total_label_pattern: Pattern
     number_of_pattern: Pattern
