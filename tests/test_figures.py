@@ -391,3 +391,10 @@ def test_prefiltered_rules_are_the_full_scan(parts: list[str], sep: str) -> None
         pattern = fr.np if name == "np" else fr.np_any if name == "np_any" else fr.p[name]
         for s, e in windows:
             assert [m.span() for m in page.finditer(name, s, e)] == [m.span() for m in pattern.finditer(text, s, e)]
+
+
+def test_a_sentence_ending_in_a_number_on_a_line_of_its_own_is_not_a_table_row() -> None:
+    # Pages set one sentence a line; "... fell to 20." is read as a sentence, with its measure.
+    found = figs("The number of councils judged inadequate fell to 20.\nGood 24 16%\n", "2016-06-01")
+    assert [(f.value, f.measure, f.rule) for f in found][:1] == [("20", "councils", "count.change")]
+    assert [(f.value, f.category, f.rule) for f in found][1:] == [("24", "good", "table.row"), ("16", "good", "table.row")]
