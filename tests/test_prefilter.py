@@ -74,3 +74,42 @@ def test_lowered_answers_each_text_as_if_asked_first() -> None:
     assert prefilter.lowered(other) == "nine councils"
     assert prefilter.lowered(folding) is None  # the Kelvin sign folds to "k": no prefilter
     assert prefilter.lowered(page) == "kent judged 12 councils"
+
+
+def test_folds_simply_finds_every_character_that_expands() -> None:
+    assert prefilter.folds_simply("Kent judged 12 councils") and prefilter.folds_simply("café – 12 per cent")
+    assert not prefilter.folds_simply("Straße 12") and not prefilter.folds_simply("\ufb01ve") and not prefilter.folds_simply("\u0130")
+
+
+def test_simple_case_is_refused_where_a_pattern_could_expand() -> None:
+    plain = prefilter.simple_case(regex.compile(r"(?i)\bhalf\s+of\b", regex.V1))
+    assert plain is not None and not plain.flags & regex.FULLCASE and plain.match("HALF of")
+    assert prefilter.simple_case(regex.compile("(?i)stra\u00dfe", regex.V1)) is None  # "ß" itself
+    assert prefilter.simple_case(regex.compile(r"(?i)stra\xdfe", regex.V1)) is None  # "ß" by code
+    assert prefilter.simple_case(regex.compile("(?i)[a-z\u00e0-\u00ff]+", regex.V1)) is None  # a range over "ß"
+    assert prefilter.simple_case(regex.compile("(?i)[-\u2013]\\p{Ll}", regex.V1)) is not None  # "-" first: no range
+    assert prefilter.simple_case(regex.compile(r"(?i)strasse", regex.V1)).match("STRASSE")  # type: ignore[union-attr]
+
+
+_FOLDS = st.lists(st.one_of(
+    st.sampled_from(["ss", "SS", "\u00df", "\u1e9e", "fi", "\ufb01", "\u0130", "i\u0307", "K", "\u212a", "\u017f", "one",
+                     "Twenty-ONE", "12", "3,400", "half of", "a third", "two in FIVE", "per cent", "%", "over", " ", "\n"]),
+    st.text(max_size=3)), max_size=16)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FOLDS)
+def test_the_number_grammar_without_full_case_folding_reads_the_same(parts: list[str]) -> None:
+    """On a text that folds simply, the number reader's patterns find the same matches, groups and all, with
+    full case-folding off (what `numbers.scan` then uses) as with it."""
+    from extract import numbers
+
+    text = " ".join(parts)
+    if not prefilter.folds_simply(text):
+        return
+    g, s = numbers.grammar(), numbers._simple_grammar()
+    assert s.pattern is not g.pattern
+    for full, simple in ((g.pattern, s.pattern), (g.qualifier, s.qualifier)):
+        for i in range(len(text)):
+            a, b = full.match(text, i), simple.match(text, i)
+            assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (text, i)

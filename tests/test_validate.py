@@ -427,3 +427,37 @@ def _old_columns(figs):
 def test_table_columns_are_the_first_fit_columns(labels):
     figs = [SimpleNamespace(label=lab, id=f"F{i:03d}") for i, lab in enumerate(labels)]
     assert validate._columns(figs, True) == _old_columns(figs)
+
+
+def test_a_lone_figure_is_checked_against_nothing():
+    """`check` skips groups of one figure: working them through adds no row (here over every group of the
+    development pages, with and without the page's population as a base)."""
+    from extract import figures
+
+    cr = validate.load_rules()
+    singles = 0
+    for path in sorted((ROOT / "raw").glob("*.txt")):
+        cd = clean.clean(RawDoc(path.stem, str(path), "txt", "", path.read_text(encoding="utf-8"), Source(path.stem)))
+        figs = validate._prepare(cd, figures.extract(cd), cr)
+        population = validate._population(figs, cr)
+        for group in validate._groups(cd, figs, cr):
+            if len(group.figs) != 1:
+                continue
+            singles += 1
+            for base in (population, validate._Base(152.0, "the page's 152 local authorities", False)):
+                out = validate._Out("t")
+                validate._check_group(cd.text, group, base, cr, out)
+                assert out.rows == []
+    assert singles > 20
+
+
+def test_a_combined_category_without_parts_is_refused(tmp_path: Path):
+    import shutil
+
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    path = tmp_path / "rules" / "checks.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("two or three stars: [three stars, two stars]",
+                                                             "two or three stars: []"), encoding="utf-8")
+    validate.load_rules.cache_clear()
+    with pytest.raises(rules.RuleError, match="without parts"):
+        validate.load_rules(tmp_path / "rules")

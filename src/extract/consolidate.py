@@ -266,25 +266,19 @@ def _words(text: str) -> list[str]:
 def shingles(text: str, n: int, words: list[str] | None = None) -> Any:
     """Hashes of the word n-grams of a text, lower-cased (a numpy array): what two copies of one article share.
 
-    Each word is hashed once (CRC-32, stable across processes, unlike `hash`); an n-gram's hash combines its
-    words' as a polynomial, computed for every position at once with numpy."""
+    Each word is hashed once (CRC-32 of its UTF-8, stable across processes, unlike `hash`; computed afresh, which
+    costs less than looking it up in a cache); an n-gram's hash combines its words' as a polynomial, computed for
+    every position at once with numpy."""
     import numpy as np
 
     words = _words(text) if words is None else words
     if len(words) < n:
         return np.zeros(0, dtype=np.uint64)
-    h = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
+    h = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
     out = np.zeros(len(words) - n + 1, dtype=np.uint64)
     for j in range(n):  # uint64 arithmetic wraps: a hash modulo 2**64, folded to 32 bits below
         out = out * np.uint64(_SHINGLE_BASE) + h[j : len(h) - n + 1 + j]
     return (out ^ (out >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
-
-
-@lru_cache(maxsize=20_000)
-def _word_hash(word: str) -> int:
-    """CRC-32 of a word; a page repeats its words and pages share most of them, so the common ones are hashed once
-    (a bounded cache: a corpus's vocabulary grows with it)."""
-    return zlib.crc32(word.encode())
 
 
 _SIGNATURE_CHUNK = 4096  # shingles hashed at once: num_perm x this many uint64 (4 MB), whatever the page's size

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -109,6 +109,16 @@ def grammar(directory: Path | None = None) -> Grammar:
                    prefilter.word_finder({w for w in heads if not w.isdigit()}),
                    tuple(sorted((w for w in numerators if w not in words), key=lambda w: (len(w), w))),
                    tuple(sorted({q.split()[-1].lower() for q in quals})), slots)
+
+
+@lru_cache(maxsize=8)
+def _simple_grammar(directory: Path | None = None) -> Grammar:
+    """The grammar with full case-folding off (prefilter.simple_case), for a text
+    that `prefilter.folds_simply`: the same numbers, read about a third faster.
+    The grammar itself where its patterns do not allow it."""
+    g = grammar(directory)
+    pattern, qualifier = prefilter.simple_case(g.pattern), prefilter.simple_case(g.qualifier)
+    return g if pattern is None or qualifier is None else replace(g, pattern=pattern, qualifier=qualifier)
 
 
 _TOKEN_SEP = regex.compile(r"[\s-]+")
@@ -239,7 +249,7 @@ def _matches(text: str, g: Grammar) -> Iterator[regex.Match[str]]:
 
 def scan(text: str, directory: Path | None = None) -> list[Number]:
     """Every number expression in `text`, left to right."""
-    g = grammar(directory)
+    g = _simple_grammar(directory) if prefilter.folds_simply(text) else grammar(directory)
     out = []
     for m in _matches(text, g):
         n = _read(m, g)

@@ -78,6 +78,9 @@ def load_rules(directory: Path | None = None) -> CheckRules:
         raise rules.RuleError(rf.path, [(0, f"missing rule {rid!r}") for rid in missing])
     for s in d["scales"]:
         rules.require(s, rf.path, {"id": str, "parts": list})
+    empty = [k for k, v in d["combined"].items() if k != "__line__" and not v]
+    if empty:  # `check` relies on it: a lone figure is never checked
+        raise rules.RuleError(rf.path, [(d.get("__line__", 1), f"combined categories without parts: {empty}")])
     pop, grp, q = d["population"], d["grouping"], d["qualifiers"]
     return CheckRules(
         version=rf.version,
@@ -334,8 +337,11 @@ def check(doc: CleanDoc, figures: list[Figure], directory: Path | None = None) -
     figs = _prepare(doc, figures, cr)
     population = _population(figs, cr)
     out = _Out(doc.doc_id)
+    # A lone figure is checked against nothing: every check compares two figures or more (a sum of parts, a pair, a
+    # combined grade and its parts; a combined grade has parts, see load_rules), so its group is not worked through.
     for group in _groups(doc, figs, cr):
-        _check_group(doc.text, group, population, cr, out)
+        if len(group.figs) > 1:
+            _check_group(doc.text, group, population, cr, out)
     return out.rows
 
 
