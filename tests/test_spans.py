@@ -542,6 +542,10 @@ def test_in_need_of_a_thing_is_not_a_place_that_narrows_what_is_counted() -> Non
     # whose clause resumes after the bracket.
     ("In 2012, 35% (yes, thirty-five percent) of all authorities inspected were found to be inadequate.",
      "2013-06-01", [("35", "inadequate"), ("35", "inadequate")]),
+    # "each of the N", like "all N", is the whole group in the judgement its clause gives it, else a total.
+    ("Each of the 12 councils rated inadequate received a government commissioner.", "2019-06-01",
+     [("12", "inadequate")]),
+    ("Ofsted has inspected every one of England's 151 councils.", "2019-06-01", [("151", "total")]),
     # A change by an amount is the counted group's when the group is its subject; a state its clause reaches wins.
     ("Seven councils improved by one grade to good, and three improved by one grade.", "2015-11-30",
      [("7", "good"), ("3", "improved")]),
