@@ -737,3 +737,16 @@ def test_a_bare_count_with_its_grade_before_its_bracketed_share() -> None:
 ])
 def test_star_era_capacity_and_serving_degrees(text: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, "2003-11-20") == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # A noun in apposition with a relative clause of its own speaks of that noun, not of the figure before it.
+    ("England's 150 children's services departments performed slightly worse in 2008, a period in which the ratings "
+     "of housing services improved.", "2009-12-01", [("150", "total")]),
+    # Gapping past a verb phrase of its own: ", stayed unchanged in 53" counts councils, and is not "improved".
+    ("Services had improved in 63 councils, stayed unchanged in 53 and deteriorated in 27.", "2003-08-15",
+     [("63", "improved"), ("53", ""), ("27", "declined")]),
+])
+def test_appositive_relatives_and_gapping_past_a_verb(text: str, published: str,
+                                                       expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected

@@ -649,10 +649,10 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
 
 
 def _gapped(page: _Page, c: _Cand, cs: list[_Cand]) -> bool:
-    """A bare number after "and to", "and in" ..., where an earlier figure of its sentence followed the same
-    preposition: the clause repeats that figure's construction with its noun left out."""
+    """A bare number after "and to", "and in", ", stayed unchanged in" ..., where an earlier figure of its sentence
+    followed the same preposition: the clause repeats that figure's construction with its noun left out."""
     text = page.text
-    m = page.fr.p["gapped_pattern"].search(text, max(c.sent[0], c.n.q_start - 20), c.n.q_start)
+    m = page.fr.p["gapped_pattern"].search(text, max(c.sent[0], c.n.q_start - 48), c.n.q_start)
     if m is None:
         return False
     prep = m.group("prep").lower()
@@ -763,6 +763,12 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     seg_end = governing[0] if governing else seg_end
     indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
+    # ", stayed unchanged in 53": a gapped figure with a verb phrase of its own is judged from there on.
+    gap = p["gapped_pattern"].search(text, max(seg_start, c.n.q_start - 48), c.n.q_start) if (
+        c.rule == COUNT_ELLIPSIS and indep) else None
+    own_verb = gap is not None and len(gap.group(0).split()) > 1 + (gap.group(0).strip()[:1] != ",")
+    if own_verb:
+        seg_start = gap.start()
     category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, lo=seg_start, hi=seg_end, own=c.own)
     own_clause = c.rule == COUNT_ELLIPSIS and page.layer.verb_at(c.n.end)
     # The same statistic at another time ("that rose to eight", "down from 78%", "compared with 22%").
@@ -783,7 +789,7 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     # A coordinated clause the figure begins is not about what came before it, unless the figure is the same
     # statistic at another time ("four were inadequate, but this year that rose to eight").
     broken = not moved and page.layer.clause(c.sent, c.n.q_start, c.n.end)[0] > seg_start
-    broken = broken or own_clause  # a bare number with a verb of its own heads its own clause
+    broken = broken or own_clause or own_verb  # a bare number with a verb of its own heads its own clause
     for o in reversed([] if broken else indep):
         if o.category and o.category != TOTAL:
             c.category = o.category
