@@ -142,3 +142,16 @@ def test_prefiltered_judgements_are_the_full_scan(parts: list[str], sep: str) ->
     text = sep.join(parts)
     sc = scales.load()
     assert [m.span() for m, _ in scales._matches(text, sc)] == [m.span() for m in sc.combined.finditer(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A headline drops the article before a fraction: "Quarter of ...", "in fifth of councils".
+    ("Quarter of children's services now rated outstanding", [("proportion", 25.0)]),
+    ("Services fall short in fifth of councils", [("proportion", 20.0)]),
+    # Not an ordinal after a determiner, nor a date.
+    ("It was the third of five inspections.", [("count", 5.0)]),
+    ("The fifth of November was the date.", []),
+    ("Fifth of November fireworks were cancelled.", []),
+])
+def test_a_headline_fraction_without_its_article(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(n.kind, n.value) for n in numbers.scan(text)] == expected

@@ -107,6 +107,7 @@ class NumbersFile(_Strict):
     fraction_numerators: Values
     qualifiers: Words
     half_pattern: Pattern
+    bare_fraction_pattern: Pattern
     ratio_pattern: Pattern
     percent_pattern: Pattern
 
