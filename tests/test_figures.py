@@ -398,3 +398,10 @@ def test_a_sentence_ending_in_a_number_on_a_line_of_its_own_is_not_a_table_row()
     found = figs("The number of councils judged inadequate fell to 20.\nGood 24 16%\n", "2016-06-01")
     assert [(f.value, f.measure, f.rule) for f in found][:1] == [("20", "councils", "count.change")]
     assert [(f.value, f.category, f.rule) for f in found][1:] == [("24", "good", "table.row"), ("16", "good", "table.row")]
+
+
+def test_a_scale_point_glossed_by_its_grade_is_not_a_count() -> None:
+    # "ranging from 4 (outstanding) to 1 (inadequate)": points of the scale, each glossed by its grade.
+    found = figs("The assessment graded the council on a scale ranging from 4 (outstanding) to 1 (inadequate).",
+                 "2009-01-15")
+    assert [f.evidence for f in found] == []
