@@ -155,3 +155,13 @@ def test_prefiltered_judgements_are_the_full_scan(parts: list[str], sep: str) ->
 ])
 def test_a_headline_fraction_without_its_article(text: str, expected: list[tuple[str, float]]) -> None:
     assert [(n.kind, n.value) for n in numbers.scan(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A dozen local authorities are not meeting minimum requirements.", [("count", 12.0)]),
+    ("Half a dozen councils were rated inadequate.", [("count", 6.0)]),
+    ("Two dozen councils improved.", [("count", 24.0)]),
+    ("Dozens of councils were rated inadequate.", []),
+])
+def test_dozens(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(n.kind, n.value) for n in numbers.scan(text)] == expected

@@ -52,7 +52,7 @@ class Grammar:
     heads: re.Pattern[str]  # finds, in a lowered text, each start of a word a number can begin with
     lead: tuple[str, ...]  # numerators that are not number words ("a", "an"): they lead only a fraction
     last_quals: tuple[str, ...]  # the last words of the qualifiers
-    slots: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # `Match.groups()` -> ratio, frac, half, bare, digits, words, scale, pct
+    slots: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # `Match.groups()` -> ratio, frac, half, bare, dozen, digits, words, scale, pct
 
 
 def alternation(words: list[str] | dict[str, int]) -> str:
@@ -90,21 +90,25 @@ def grammar(directory: Path | None = None) -> Grammar:
         rf"|(?P<frac>\b(?P<fnum>{alternation(list(numerators))})[\s-]+(?P<fden>{alternation(list(fractions))})\b)"
         rf"|(?P<half>{data['half_pattern']})"
         rf"|(?P<bare>{data['bare_fraction_pattern']})"
+        rf"|(?P<dozen>{data['dozen_pattern']})"
         rf"|(?P<num>(?P<digits>{digits})|(?P<words>{wordnum}))(?:\s+(?P<scale>{s})\b)?(?P<pct>{data['percent_pattern']})?)"
     )
     before = rf"\b(?P<q>{alternation(quals)})\s+$"
     # A match begins with a digit, a number word, "half", a numerator before a
     # fraction word, or what the ratio and half patterns begin with.
     extra: set[str] = set()
-    for key in ("ratio_pattern", "half_pattern", "bare_fraction_pattern"):
+    for key in ("ratio_pattern", "half_pattern", "bare_fraction_pattern", "dozen_pattern"):
         found = prefilter.starts(str(data[key]))
         if found is None or not all(f.isalnum() or f.startswith("\x00") for f in found):
             raise rules.RuleError(rules.load("numbers", directory).path,
                                   [(data.get("__line__", 1), f"`{key}` must begin with a word")])
         extra |= {f.lstrip("\x00") for f in found}
     heads = (set(words) | set(numerators) | set(fractions) | extra) - {w for w in numerators if w not in words}
+    # "a dozen": "a" alone is no head (every "a" would be tried), so "a" with the word the pattern holds is.
+    heads |= {f"{w} {r}" for w in numerators if w not in words
+              for r in prefilter.required(str(data["dozen_pattern"])) or ()}
     compiled = rules.compile_pattern(pattern, regex.I)
-    slots = itemgetter(*(compiled.groupindex[k] - 1 for k in ("ratio", "frac", "half", "bare", "digits", "words", "scale", "pct")))
+    slots = itemgetter(*(compiled.groupindex[k] - 1 for k in ("ratio", "frac", "half", "bare", "dozen", "digits", "words", "scale", "pct")))
     return Grammar(compiled, rules.compile_pattern(before, regex.I),
                    words, scales, fractions, numerators,
                    prefilter.word_finder({w for w in heads if not w.isdigit()}),
@@ -162,7 +166,7 @@ def _read(m: regex.Match[str], g: Grammar) -> Number | None:
     if qm:
         q, q_start = " ".join(qm.group("q").lower().split()), qm.start("q")
     # One `groups()` call: `group(name)` costs more than the rest of the reading.
-    ratio, frac, half, bare, digits, words, scale, pct = g.slots(m.groups())
+    ratio, frac, half, bare, dozen, digits, words, scale, pct = g.slots(m.groups())
     if ratio:
         den = _plain(m.group("rden"), g)
         found = m.groupdict()
@@ -177,6 +181,9 @@ def _read(m: regex.Match[str], g: Grammar) -> Number | None:
         return Number(s0, m.end("frac"), 100.0 * num / den, "proportion", "fraction", q, q_start)
     if half:
         return Number(s0, m.end("half"), 50.0, "proportion", "fraction", q, q_start)
+    if dozen:
+        n = 6.0 if m.group("dhalf") else 12.0 * (g.words[m.group("dnum").lower()] if m.group("dnum") else 1)
+        return Number(s0, m.end("dozen"), n, "count", "words", q, q_start)
     if bare:  # "Quarter of children's services ...": a headline's fraction, its article dropped
         return Number(s0, m.end("bare"), 100.0 / g.fractions[m.group("bden").lower()], "proportion", "fraction", q,
                       q_start)

@@ -108,6 +108,7 @@ class NumbersFile(_Strict):
     qualifiers: Words
     half_pattern: Pattern
     bare_fraction_pattern: Pattern
+    dozen_pattern: Pattern
     ratio_pattern: Pattern
     percent_pattern: Pattern
 
