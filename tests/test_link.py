@@ -19,6 +19,7 @@ def code(name: str, date: str) -> str | None:
     ("name", "date", "gss"),
     [
         ("Bournemouth", "2008-06-01", "E06000028"),  # BCP exists only from April 2019
+        ("London Corporation", "2023-07-11", "E09000001"),  # Ofsted's inspection-outcome data name the City so
         ("Bournemouth", "2007-04", "E06000028"),
         ("BCP", "2020-01-01", "E06000058"),
         ("Bournemouth, Christchurch and Poole", "2020", "E06000058"),
