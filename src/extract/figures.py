@@ -155,11 +155,12 @@ class _Cand:
     accepted: bool = False
     own: tuple[int, int] | None = None  # the noun phrase the number quantifies, with the words before it
     restates: _Cand | None = None  # the share a bare share restates ("it was 36%"): its measure and category
+    clause_start: int | None = None  # where a gapped figure's own verb phrase begins (", stayed unchanged in 53")
 
 
 _COORDINATION = regex.compile(r"(\s+(?:and|or)\s+)")
 _COORDINATED = regex.compile(r"[ \t]+(?:and|or)[ \t]+(?=[^\W\d_])")
-_ASCII_DIGIT = re.compile("[0-9]")
+_ASCII_DIGIT = re.compile("[0-9]")  # what `str.isdigit` holds for in ASCII text
 _OR = regex.compile(r"\s+or\s+")
 _PLURAL_WORD = regex.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*[sS](?![\w'’-])|\b(?:children|people|staff)\b", regex.I)
 _WORD_BEFORE = regex.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)[ \t]+$")
@@ -169,7 +170,7 @@ _ANY_WORD = regex.compile(r"[^\W\d_][\w'’-]*")
 _MAGNITUDE = regex.compile(r".*[^\d.,\s]")  # a number with a word in it ("2.5 million", "1.5m")
 _SECOND_WORD = regex.compile(r"(\w+)\s+[\"'‘“]?")
 _APPOSED_END = regex.compile(r"[ \t]*,(?=\s+(?:of|out\s+of)\b)")
-_APPOSED_CLOSE = regex.compile(r"[ \t]*(?:,|\s-|[–—])(?=\s)")  # the comma or dash closing an apposed share  # what `str.isdigit` holds for in ASCII text
+_APPOSED_CLOSE = regex.compile(r"[ \t]*(?:,|\s-|[–—])(?=\s)")  # the comma or dash closing an apposed share
 
 
 def _measure(fr: FigureRules, np: str) -> str:
@@ -427,11 +428,16 @@ def _nf_required(rules_: tuple[tuple[str, regex.Pattern[str]], ...]) -> tuple[tu
 _MAX_PARTS = 8  # a whole is split into a few grades; looking further only costs time on a page of numbers
 
 
+def _own_counts(found: list[_Cand]) -> list[_Cand]:
+    """The counts that stand for themselves: with a measure, neither a bracketed restatement nor a denominator."""
+    return [c for c in found if c.n.kind == "count" and c.host is None and not c.is_denominator and c.measure]
+
+
 def _wholes(page: _Page, found: list[_Cand]) -> None:
     """A count in no bucket that the judged counts of its measure right after it add up to (two or more, in its
     sentence or the next two) is their total: "reviews of 139 services graded 107 as good, 28 adequate and four
     poor", "APAs for 102 authorities. ... 10 judged excellent and 76 good ... 14 adequate ... two inadequate"."""
-    counts = [c for c in found if c.n.kind == "count" and c.host is None and not c.is_denominator and c.measure]
+    counts = _own_counts(found)
     index = {id(c): page.doc.sentence_index(c.sent[0]) for c in counts}
     for i, c in enumerate(counts):
         if c.category or c.n.qualifier:
@@ -456,7 +462,7 @@ def _repeats(page: _Page, found: list[_Cand]) -> None:
     quarter ... inadequate"): pages use those for different groups alike."""
     def key(c: _Cand) -> tuple[float, str]:
         return c.n.value, c.measure.split()[-1].lower()
-    counts = [c for c in found if c.n.kind == "count" and c.host is None and not c.is_denominator and c.measure]
+    counts = _own_counts(found)
     judged = [c for c in counts if c.category and c.category != TOTAL]
     for c in counts:
         if c.category or c.n.value < 3:
@@ -659,6 +665,8 @@ def _gapped(page: _Page, c: _Cand, cs: list[_Cand]) -> bool:
     for o in cs[:cs.index(c)]:
         words = text[max(c.sent[0], o.n.q_start - 14):o.n.q_start].lower().split()
         if o.accepted and (words[-1:] == [prep] or words[-2:] == [prep, "the"]):
+            if len(m.group(0).split()) > 1 + (m.group(0).strip()[:1] != ","):  # words between it and the preposition
+                c.clause_start = m.start()
             return True
     return False
 
@@ -764,11 +772,9 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
     # ", stayed unchanged in 53": a gapped figure with a verb phrase of its own is judged from there on.
-    gap = p["gapped_pattern"].search(text, max(seg_start, c.n.q_start - 48), c.n.q_start) if (
-        c.rule == COUNT_ELLIPSIS and indep) else None
-    own_verb = gap is not None and len(gap.group(0).split()) > 1 + (gap.group(0).strip()[:1] != ",")
+    own_verb = bool(indep) and c.clause_start is not None and c.clause_start >= seg_start
     if own_verb:
-        seg_start = gap.start()
+        seg_start = c.clause_start
     category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, lo=seg_start, hi=seg_end, own=c.own)
     own_clause = c.rule == COUNT_ELLIPSIS and page.layer.verb_at(c.n.end)
     # The same statistic at another time ("that rose to eight", "down from 78%", "compared with 22%").
