@@ -420,3 +420,22 @@ def test_a_run_on_one_page_loads_neither_pandas_nor_numpy(tmp_path):
                           "--no-progress"], capture_output=True, text=True, check=True)
     assert res.stdout.split("\n")[-2] == "[]", res.stdout + res.stderr
     assert (tmp_path / "out" / "figure_series.csv").read_text(encoding="utf-8").count("\n") == 3  # header, 3 and 10
+
+
+def test_the_workers_era_wins_over_a_bound_date(tmp_path):
+    # A page dated only by a bound (its latest stated year, or its capture date) was read in the era its wording
+    # marks (scales.page_era); the tables name that framework, as the workers passed it, not the date's.
+    (tmp_path / "clean").mkdir()
+    (tmp_path / "clean" / "w1.txt").write_text("Kent was judged to be performing poorly.\n", encoding="utf-8")
+    (tmp_path / "documents.csv").write_text("doc_id,path,published,status\nw1,w1.txt,2014,ok\n", encoding="utf-8")
+    (tmp_path / "figures.csv").write_text("doc_id,figure_id,kind,value,approx,measure,category,period\n",
+                                          encoding="utf-8")
+    (tmp_path / "authorities.csv").write_text(
+        "doc_id,mention_id,authority,gss_code,judgement,sentence\n"
+        "w1,A001,Kent,E10000016,performs poorly,Kent was judged to be performing poorly.\n", encoding="utf-8")
+    consolidate.write(tmp_path, eras={"w1": "csa"})
+    [kent] = rows(tmp_path / "authority_judgements.csv")
+    assert kent["framework"] == "csa"
+    consolidate.write(tmp_path)
+    [kent] = rows(tmp_path / "authority_judgements.csv")
+    assert kent["framework"] == "sif-ilacs"  # without the workers' word, the date's era

@@ -555,12 +555,13 @@ def _judgement_rows(rows: list[list[str]], r: Rules, names: dict[str, str],
 
 
 def _framework(run: Path, doc_id: str, doc: Doc | None, directory: Path | None, eras: dict[str, str]) -> str:
-    """The judgement scale a page's words were read on: its date's era, else the era its wording suggests
-    (`eras`: as the workers guessed it, the same function on the same text)."""
-    if doc and doc.published:
-        return scales.era(doc.published, directory)
+    """The judgement scale a page's words were read on: as the workers read it where its wording had a say (`eras`:
+    undated pages, and pages dated only by a bound, scales.page_era), else its date's era, else the era its
+    wording suggests."""
     if doc_id in eras:
         return eras[doc_id]
+    if doc and doc.published:
+        return scales.era(doc.published, directory)
     path = _clean_path(run, doc_id)
     return scales.guess_era(path.read_text(encoding="utf-8"), directory) if path.is_file() else ""
 
@@ -671,7 +672,7 @@ def write(run: Path, directory: Path | None = None, safe: bool = True, dup: dict
     """Consolidate the run in folder `run`: write its two tables and `duplicate_of`, each file atomically.
 
     `dup` (doc_id -> first copy) when the caller found the near-duplicates already (a run, from the workers'
-    signatures); else they are found from the clean texts. `eras`: undated pages' eras, when known."""
+    signatures); else they are found from the clean texts. `eras`: the eras the workers read from wording, when known."""
     run = Path(run)
     r = load(directory)
     docs = documents(run)

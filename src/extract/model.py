@@ -141,7 +141,7 @@ class CleanDoc:
     sentences: list[tuple[int, int]]
     title: str = ""
     published: str = ""  # ISO date (possibly partial) from the manifest or the text
-    date_source: str = ""  # manifest | text | url | text-year | "" (unknown)
+    date_source: str = ""  # manifest | text | url | text-year | captured | "" (unknown)
     era: str = ""  # judgement-scale era (rules/scales.yaml): from the date, else guessed from the wording
 
     @property

@@ -105,8 +105,8 @@ def grammar(directory: Path | None = None) -> Grammar:
         extra |= {f.lstrip("\x00") for f in found}
     heads = (set(words) | set(numerators) | set(fractions) | extra) - {w for w in numerators if w not in words}
     # "a dozen": "a" alone is no head (every "a" would be tried), so "a" with the word the pattern holds is.
-    heads |= {f"{w} {r}" for w in numerators if w not in words
-              for r in prefilter.required(str(data["dozen_pattern"])) or ()}
+    held = prefilter.required(str(data["dozen_pattern"])) or set()
+    heads |= {f"{w} {r}" for w in numerators if w not in words for r in held}
     compiled = rules.compile_pattern(pattern, regex.I)
     slots = itemgetter(*(compiled.groupindex[k] - 1 for k in ("ratio", "frac", "half", "bare", "dozen", "digits", "words", "scale", "pct")))
     return Grammar(compiled, rules.compile_pattern(before, regex.I),

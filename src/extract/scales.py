@@ -127,7 +127,8 @@ def guess_era(text: str, directory: Path | None = None) -> str:
     """The era of an undated page: the one whose framework its opening names
     most ("annual performance assessments"), else whose marker words it uses
     most; ties and nothing found give the default era."""
-    return _marked_era(text, load(directory)) or load(directory).default_era
+    sc = load(directory)
+    return _marked_era(text, sc) or sc.default_era
 
 
 def _marked_era(text: str, sc: Scales) -> str:

@@ -225,8 +225,7 @@ class Layer:
     def __init__(self, doc: CleanDoc, directory: Path | None = None, change: frozenset[str] = frozenset()):
         self.doc, self.text, self.dir = doc, doc.text, directory
         # The era is decided once per page (by the cleaner); a bare CleanDoc gets the same decision here.
-        self.era = doc.era or (scales.era(doc.published, directory) if doc.published
-                               else scales.guess_era(doc.text, directory))
+        self.era = doc.era or scales.page_era(doc.text, doc.published, doc.date_source, directory)
         self.g = grammar(directory)
         self.change = change or frozenset({"improved", "declined"})
         self._phrases: dict[tuple[int, int], list[Phrase]] = {}

@@ -193,7 +193,7 @@ class Writer:
         self._clean: list[tuple[str, int, str]] = []
         self._shards: dict[str, list[int]] = {}
         self._near: Any = None  # consolidate.Duplicates: near-duplicates found as documents arrive
-        self._eras: dict[str, str] = {}  # undated pages' eras, guessed by the workers from the wording
+        self._eras: dict[str, str] = {}  # eras the workers read from a page's wording (undated, or a bound date)
         for name in self._tables:
             self._put(name, _header(name))
 
@@ -209,7 +209,8 @@ class Writer:
     def add(self, result: Result | Written) -> None:
         """Append one document (in doc_id order): a result, or what a worker already wrote."""
         self._compare(result.document.doc_id, result.signature)
-        if result.era and not result.document.published:
+        # The era of a page read by more than its date: undated, or dated only by a bound (scales.page_era).
+        if result.era and (not result.document.published or result.document.date_source in ("text-year", "captured")):
             self._eras[neutralise(result.document.doc_id) if self.options.neutralise_formulas
                        else result.document.doc_id] = result.era
         try:
