@@ -82,3 +82,23 @@ def test_a_grade_at_a_position_is_the_alternations_match_there(sentences) -> Non
 def test_a_date_that_only_bounds_a_page_gives_way_to_its_words(text: str, published: str, source: str,
                                                                 expected: str) -> None:
     assert scales.page_era(text, published, source) == expected
+
+
+@pytest.mark.parametrize("phrase, date, expected", [
+    # A combined grade is read before its parts ("adequate or poor" is not "adequate").
+    ("rated as adequate or poor", "2010-12-10", "performs adequately or poorly"),
+    ("rated as adequate or poor", "2007-06-01", "adequate or inadequate"),
+    # The annual rating's words while it ran (to its last round, November 2011) ...
+    ("judged good", "2011-11-08", "performs well"),
+    # ... then the four-point inspection scale until the single inspection framework, its own words kept.
+    ("judged good", "2012-06-01", "good"),
+    ("found adequate", "2012-06-01", "adequate"),
+    ("rated excellent", "2012-06-01", "outstanding"),
+    ("rated poor", "2012-06-01", "inadequate"),
+    ("performing well", "2012-06-01", "performs well"),
+    ("performing poorly", "2013-03-01", "performs poorly"),
+    ("less than good", "2013-06-01", "adequate or inadequate"),
+    ("less than good", "2014-06-01", "requires improvement or inadequate"),
+])
+def test_a_grade_word_is_read_in_the_scale_of_its_pages_era(phrase: str, date: str, expected: str) -> None:
+    assert scales.normalise(phrase, date) == expected

@@ -43,7 +43,7 @@ def _line_of(d: Path, file: str, needle: str) -> int:
     ("clean.yaml", "    action: drop_rest", "    action: drop_res", "action: drop_res", "'drop_line', 'drop_block' or 'drop_rest'"),
     ("grammar.yaml", "source_pattern: '", "source_patern: '", "source_patern", "unknown key"),
     ("scales.yaml", "literal_scale: {scale: inspection, within: csa}", "literal_scale: {scale: inspection, within: cas}",
-     "within: cas", "should be 'stars', 'apa-jar', 'csa' or 'sif-ilacs'"),
+     "within: cas", "should be 'stars', 'apa-jar', 'csa', 'sg-lac' or 'sif-ilacs'"),
     ("checks.yaml", "    severity_far: error", "    severity_far: eror", "severity_far: eror", "'info', 'warning' or 'error'"),
     ("checks.yaml", "  row_max_chars:", "  row_max_char:", "row_max_char:", "unknown key"),
     ("clean.yaml", "year_pattern: '", "year_pattern: '(", "year_pattern:", "bad regex"),

@@ -549,9 +549,11 @@ def test_in_need_of_a_thing_is_not_a_place_that_narrows_what_is_counted() -> Non
     # A change by an amount is the counted group's when the group is its subject; a state its clause reaches wins.
     ("Seven councils improved by one grade to good, and three improved by one grade.", "2015-11-30",
      [("7", "good"), ("3", "improved")]),
-    # Missing the minimum standard is below it.
-    ("One in three councils are still missing minimum standards.", "2013-06-01",
+    # Missing the minimum standard is below it: where "good" is the standard, either grade under it; where the
+    # minimum was "adequate" (the inspections of 2012-13, before the single inspection framework), the bottom grade.
+    ("One in three councils are still missing minimum standards.", "2014-06-01",
      [("33.33", "requires improvement or inadequate")]),
+    ("One in three councils are still missing minimum standards.", "2012-06-01", [("33.33", "inadequate")]),
     # A modal after a grade is not a noun the grade describes ("three stars will ...").
     ("The first eight councils to receive three stars will gain greater freedom.", "2002-05-23", [("8", "three stars")]),
 ])

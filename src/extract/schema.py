@@ -53,7 +53,7 @@ Pattern = Annotated[StrictStr, AfterValidator(_compiles)]
 IsoDate = Annotated[StrictStr, AfterValidator(_iso_date)]
 Words = list[StrictStr]
 Values = dict[str, StrictInt]  # number word -> its value
-EraId = Literal["stars", "apa-jar", "csa", "sif-ilacs"]
+EraId = Literal["stars", "apa-jar", "csa", "sg-lac", "sif-ilacs"]
 Severity = Literal["info", "warning", "error"]
 
 
@@ -195,7 +195,7 @@ class Era(_Strict):
     to: IsoDate
 
 
-ScaleId = Literal["stars", "apa-jar", "csa", "sif-ilacs", "inspection"]  # the eras, and scales named by sentences
+ScaleId = Literal["stars", "apa-jar", "csa", "sg-lac", "sif-ilacs", "inspection"]  # the eras, and scales named by sentences
 
 
 class ScaleRule(_Rule):
