@@ -32,6 +32,23 @@ def test_out_of_the_is_two_figures() -> None:
     ]
 
 
+@pytest.mark.parametrize("text, expected", [
+    # A bare number after "out of" is the whole of a count before it ...
+    ("The council was 1 of 30 local authorities to receive this judgement out of 151 that had undergone inspection.",
+     [("30", "local authorities", ""), ("151", "local authorities", "total")]),
+    ("The summary report on the 137 services inspected during 2007, out of a total of 150, found a mixed picture.",
+     [("137", "services", ""), ("150", "services", "total")]),
+    # ... and after the numerator's noun phrase it is its denominator, which does not end the numerator's clause.
+    ("South Tyneside is one of just 25 local authorities out of 161 in the country to have been rated good.",
+     [("25", "local authorities", "good"), ("161", "local authorities", "total")]),
+    # A score out of a scale's points is no whole, nor is a noun's complement a denominator.
+    ("The service scored 3 out of 4.", []),
+    ("12 inspections of 30 councils found failings.", [("12", "inspections", ""), ("30", "councils", "")]),
+])
+def test_a_whole_after_out_of(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(f.value, f.measure, f.category) for f in figs(text, "2016-06-01")] == expected
+
+
 def test_list_of_counts_each_with_its_category() -> None:
     text = ("children's services in 107 out of the 139 authorities covered by this report making a good or excellent "
             "contribution: 10 councils were rated as outstanding; 97 good; 28 adequate; 4 inadequate")

@@ -544,7 +544,9 @@ def _attach(page: _Page, cs: list[_Cand]) -> None:
             owner = next((o for o in cs if prev in o.children), prev) if prev.is_denominator else prev
             cur.host = owner
             owner.children.append(cur)
-        elif cur.n.kind == "count" and not cur.n.qualifier and p["denominator_pattern"].match(between):
+        elif cur.n.kind == "count" and not cur.n.qualifier and (p["denominator_pattern"].match(between) or (
+                prev.n.kind == "count" and (np := page.np_after(prev.n.end)) is not None
+                and p["denominator_after_np_pattern"].match(text, np[1], cur.n.q_start))):
             cur.is_denominator = True
             prev.children.append(cur)
             if prev.n.kind == "count" or prev.n.form in ("digits", "words"):
@@ -626,6 +628,10 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
         c.measure, c.rule, c.accepted = ante, COUNT_ANAPHOR, True
     elif p["there_pattern"].search(before):
         c.measure, c.rule, c.accepted = ante, COUNT_THERE, True
+    elif ante and p["bare_whole_pattern"].search(before) and any(
+            o.accepted and o.n.kind == "count" and o.n.value <= n.value for o in cs[:cs.index(c)]):
+        # "1 of 30 local authorities ... out of 151 that had undergone inspection": the whole of a count before it
+        c.measure, c.rule, c.accepted = ante, COUNT_OF, True
     elif ante and p["partitive_pattern"].search(before):
         c.measure, c.rule, c.accepted = ante, COUNT_PARTITIVE, True
     elif ante and (p["continuation_pattern"].match(text, n.end) or page.layer.verb_at(n.end)

@@ -258,6 +258,7 @@ class FiguresFile(_Strict):
     elided_grade_pattern: Pattern
     restated_pattern: Pattern
     there_pattern: Pattern
+    bare_whole_pattern: Pattern
     circumstance_pattern: Pattern
     governs_next_pattern: Pattern
     difference_pattern: Pattern
@@ -268,6 +269,7 @@ class FiguresFile(_Strict):
     whole_after_pattern: Pattern
     whole_before_pattern: Pattern
     denominator_pattern: Pattern
+    denominator_after_np_pattern: Pattern
     total_pattern: Pattern
     of_pattern: Pattern
     anaphor_pattern: Pattern
