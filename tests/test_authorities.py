@@ -581,9 +581,10 @@ def test_a_capitalised_word_before_a_name_does_not_become_part_of_it() -> None:
 def test_page_date_of_an_undated_page() -> None:
     assert authorities.page_date(doc("Kent was rated good.", "2016-03-01")) == ("2016-03-01", ())
     assert authorities.page_date(doc("Kent welcomed the inspectors.", "")) == ("", ())
-    # APA wording dates the page to 2006-08; a year the text states within that period (further down than
-    # the opening lines, where the clean stage would take it as the date) narrows it; one outside it does not.
+    # APA wording dates the page to its era (November 2005 to 2008); a year the text states within that period
+    # (further down than the opening lines, where the clean stage would take it as the date) narrows it; one outside
+    # it does not.
     apa = "Kent scored four in its annual performance assessment.\n\n" + "Inspectors met staff and families. " * 40
-    assert authorities.page_date(doc(apa, "")) == ("2006-01-01/2008-12-31", ("era-dated",))
+    assert authorities.page_date(doc(apa, "")) == ("2005-11-01/2008-12-31", ("era-dated",))
     assert authorities.page_date(doc(apa + "The 2007 results were published.", "")) == ("2007-01-01/2008-12-31", ("era-dated",))
-    assert authorities.page_date(doc(apa + "Its 2015 plan.", "")) == ("2006-01-01/2008-12-31", ("era-dated",))
+    assert authorities.page_date(doc(apa + "Its 2015 plan.", "")) == ("2005-11-01/2008-12-31", ("era-dated",))

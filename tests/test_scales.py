@@ -78,6 +78,12 @@ def test_a_grade_at_a_position_is_the_alternations_match_there(sentences) -> Non
     ("In 2014 the APA's annual performance assessments were long gone.", "2014", "text-year", "sif-ilacs"),
     # No date: the page's words.
     ("The annual performance assessments rated ten councils outstanding.", "", "", "apa-jar"),
+    # A date when two frameworks ran side by side (the first APA grades and the last star ratings, November 2005):
+    # the one the page's words name, else the earlier.
+    ("The first annual performance assessment put most councils in the top two grades.", "2005-11-30", "text",
+     "apa-jar"),
+    ("The star ratings put most councils in the top two grades.", "2005-11-30", "text", "stars"),
+    ("Most councils were in the top two grades.", "2005-11-30", "text", "stars"),
 ])
 def test_a_date_that_only_bounds_a_page_gives_way_to_its_words(text: str, published: str, source: str,
                                                                 expected: str) -> None:

@@ -752,3 +752,14 @@ def test_star_era_capacity_and_serving_degrees(text: str, expected: list[tuple[s
 def test_appositive_relatives_and_gapping_past_a_verb(text: str, published: str,
                                                        expected: list[tuple[str, str]]) -> None:
     assert categories(text, published) == expected
+
+
+def test_grade_points_of_a_points_era_judge_the_councils_that_scored_them() -> None:
+    # APA grades were points 1-4: "scored 3 in both categories" is good, "scoring 4" outstanding.
+    text = ("Knowsley was the best performer, scoring 4 for both performance and capacity, while Essex and West "
+            "Sussex all scored 3 in both categories.")
+    assert judgements(text, "2007-06-01") == {"Knowsley": "outstanding", "Essex": "good", "West Sussex": "good"}
+    # "a 1 in 5" is a proportion, not a grade point.
+    assert judgements("Wigan had a 1 in 5 rate of repeat referrals.", "2007-06-01") == {"Wigan": ""}
+    assert categories("Ofsted said 76 per cent of councils were scoring a grade 3 or 4.", "2007-06-01") == [
+        ("76", "good or outstanding")]

@@ -144,16 +144,22 @@ def _marked_era(text: str, sc: Scales) -> str:
 
 
 def page_era(text: str, published: str, source: str, directory: Path | None = None) -> str:
-    """The era of a page: its date's, else its words' (`guess_era`). A date that only bounds the page gives way to
+    """The era of a page: its date's, else its words' (`guess_era`); on a date when two eras' frameworks ran side
+    by side, the one its words mark. A date that only bounds the page gives way to
     the era its words mark on the bound's side: a year its text states (`text-year`: the page is no older) to a
     later era ("requires improvement" on a page whose latest year is 2012), the capture date (`captured`: the page
     is no newer) to an earlier one."""
     if not published:
         return guess_era(text, directory)
     dated = era(published, directory)
+    sc = load(directory)
+    d = (published + "-01-01")[:10] if len(published) < 10 else published[:10]
+    live = [eid for eid, start, end in sc.eras if start <= d <= end]
+    if len(live) > 1:  # a date when two frameworks ran side by side: the one the page's words mark, else the first
+        marked = _marked_era(text, sc)
+        return marked if marked in live else live[0]
     if source not in ("text-year", "captured"):
         return dated
-    sc = load(directory)
     order = [e[0] for e in sc.eras]
     marked = _marked_era(text, sc)
     if marked in order and dated in order and (order.index(marked) - order.index(dated)) * (
