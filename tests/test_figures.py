@@ -306,12 +306,21 @@ def test_scale_legend_is_not_a_table() -> None:
         "Just over 400,000 children are in the social care system at any one time.",
         "Aviation House 125 Kingsway London WC2B 6SE",
         "Of the 65 LAs that received more than 1 inspection, most improved.",
+        "The councillor said the authority had failed in one area - child protection - but had improved in others.",
+        "We have one service, child protection, that is now improving.",
     ],
 )
 def test_not_figures(text: str) -> None:
     bad = {"0300", "123", "1231", "00:01", "4", "16", "2007/08", "2007", "four", "three", "3", "19", "12", "50",
            "1", "25", "two", "one", "125"}
     assert not [f.evidence for f in figs(text, "2011-11-08") if f.evidence in bad]
+
+
+def test_one_named_by_a_proper_name_or_described_is_still_a_count() -> None:
+    assert rows("Only one council, Birmingham, was rated inadequate.", "2016-01-05") == [
+        ("count", "1", "councils", "inadequate")]
+    assert rows("Only one council, rated inadequate last year, improved.", "2016-01-05") == [
+        ("count", "1", "councils", "improved")]
 
 
 def test_bare_numbers_without_a_measure_are_not_counts() -> None:

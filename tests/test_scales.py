@@ -93,6 +93,9 @@ def test_a_date_that_only_bounds_a_page_gives_way_to_its_words(text: str, publis
 @pytest.mark.parametrize("phrase, date, expected", [
     # A combined grade is read before its parts ("adequate or poor" is not "adequate").
     ("rated as adequate or poor", "2010-12-10", "performs adequately or poorly"),
+    # The stars given, of the scale's most.
+    ("given two out of three stars", "2004-11-30", "two stars"),
+    ("awarded one of a possible three stars", "2004-11-30", "one star"),
     ("rated as adequate or poor", "2007-06-01", "adequate or inadequate"),
     # The annual rating's words while it ran (to its last round, November 2011) ...
     ("judged good", "2011-11-08", "performs well"),
