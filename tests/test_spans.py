@@ -763,3 +763,9 @@ def test_grade_points_of_a_points_era_judge_the_councils_that_scored_them() -> N
     assert judgements("Wigan had a 1 in 5 rate of repeat referrals.", "2007-06-01") == {"Wigan": ""}
     assert categories("Ofsted said 76 per cent of councils were scoring a grade 3 or 4.", "2007-06-01") == [
         ("76", "good or outstanding")]
+
+
+def test_a_councils_own_best_is_not_the_top_grade() -> None:
+    text = "Barnet's social services department has received its best rating from inspectors since 2001."
+    assert judgements(text, "2004-06-01") == {"Barnet": ""}
+    assert judgements("Barnet received the best rating possible.", "2004-06-01") == {"Barnet": "three stars"}
