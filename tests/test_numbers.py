@@ -64,6 +64,11 @@ def test_fractions(text: str, value: float) -> None:
 def test_half_only_as_a_share() -> None:
     assert read("half of looked after children") == [("half", 50, "proportion", "")]
     assert read("on behalf of the council") == []
+    # ... or as the subject of a clause: after a conjunction or at a sentence's start, before a verb.
+    assert read("a quarter were inadequate, while half required improvement") == [
+        ("a quarter", 25, "proportion", ""), ("half", 50, "proportion", "")]
+    assert read("Half were rated good.") == [("Half", 50, "proportion", "")]
+    assert read("It ended, and half an hour later, the half-term began; half need help.") == []
 
 
 def test_ordinals_are_not_fractions() -> None:

@@ -769,3 +769,8 @@ def test_a_councils_own_best_is_not_the_top_grade() -> None:
     text = "Barnet's social services department has received its best rating from inspectors since 2001."
     assert judgements(text, "2004-06-01") == {"Barnet": ""}
     assert judgements("Barnet received the best rating possible.", "2004-06-01") == {"Barnet": "three stars"}
+
+
+def test_a_grade_the_counted_group_had_before_is_not_its_own() -> None:
+    assert categories("Half of councils previously judged to require improvement have declined to inadequate.",
+                      "2019-06-01") == [("50", "inadequate")]
