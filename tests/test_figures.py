@@ -323,6 +323,20 @@ def test_one_named_by_a_proper_name_or_described_is_still_a_count() -> None:
         ("count", "1", "councils", "improved")]
 
 
+def test_a_star_rating_between_a_count_and_its_noun_is_the_counted_group_s_grade() -> None:
+    assert [(f.value, f.measure, f.category) for f in figs(
+        "There are now 26 three-star councils, up from 20 last year, and 14 zero-star councils.", "2004-11-30")] == [
+        ("26", "councils", "three stars"), ("20", "councils", "three stars"), ("14", "councils", "zero stars")]
+    # Not across a line: a table's cells are no noun phrase ("Dorset 3 3 star" over "Dudley ...").
+    assert [f.measure for f in figs("Council Score Rating\nDorset 3 3 star\nDudley 3 4 star\n", "2008-03-01")
+            if f.measure.lower() in ("dorset", "dudley")] == []
+
+
+def test_a_count_stated_by_numbered() -> None:
+    assert rows("Councils judged inadequate numbered 22 at the end of March.", "2016-11-30") == [
+        ("count", "22", "councils", "inadequate")]
+
+
 def test_bare_numbers_without_a_measure_are_not_counts() -> None:
     assert figs("Inspectors found strengths in meeting the five outcomes; it is in three Blocks.") == []
 
