@@ -337,6 +337,14 @@ def test_a_count_stated_by_numbered() -> None:
         ("count", "22", "councils", "inadequate")]
 
 
+def test_a_part_with_a_verb_of_its_own_takes_no_judgement_from_the_part_before() -> None:
+    assert [(f.value, f.category) for f in figs(
+        "Of the 35 local authorities inspected this year, 11 improved their grade, 17 stayed the same and seven "
+        "declined.", "2019-06-01")] == [("35", "total"), ("11", "improved"), ("17", ""), ("7", "declined")]
+    assert rows("The number of outstanding local authorities has doubled to 14.", "2019-06-01") == [
+        ("count", "14", "local authorities", "outstanding")]
+
+
 def test_bare_numbers_without_a_measure_are_not_counts() -> None:
     assert figs("Inspectors found strengths in meeting the five outcomes; it is in three Blocks.") == []
 

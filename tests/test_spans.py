@@ -34,6 +34,10 @@ def judgements(text: str, published: str = "2016-01-05") -> dict[str, str]:
     ("Last year 12 councils face intervention from the minister.", [("12", "councils")]),
     ("152 local authorities' children's services were inspected.", [("152", "local authorities")]),
     ("This year, 66 monitoring visits have been carried out.", [("66", "monitoring visits")]),
+    # A participle before the plural noun that ends the phrase modifies it; a verb of the lexicon does not.
+    ("We carried out 97 inspections and 65 focused visits to local authorities.",
+     [("97", "inspections"), ("65", "focused visits")]),
+    ("There were 40 inspections and 12 received visits.", [("40", "inspections"), ("12", "inspections")]),
 ])
 def test_open_vocabulary_measures(text: str, expected: list[tuple[str, str]]) -> None:
     assert measures(text) == expected

@@ -169,7 +169,8 @@ def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_w
                 break
         words.append((m.start("w"), m.end("w"), lw))
         p = m.end()
-    if not words or (words[0][2].endswith(("ed", "ing")) and (not participle or len(words) == 1)):
+    if not words or (words[0][2].endswith(("ed", "ing")) and (not participle or len(words) == 1)
+                     and not _adjectival(g, words)):
         return None  # "40 offering services", "68 rated": a verb, the number is a clause's subject
     if singular:
         end = 0
@@ -195,6 +196,13 @@ def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_w
             words.pop()  # "71% of the provision inspected"
         return words[0][0], words[-1][1]
     return None
+
+
+def _adjectival(g: Grammar, words: list[tuple[int, int, str]]) -> bool:
+    """A first word in -ed that modifies the plural noun after it, which ends the phrase ("65 focused visits to
+    ..."): an adjective, not a verb with its object ("40 offering services" is in -ing)."""
+    return (len(words) == 2 and words[0][2].endswith("ed") and words[0][2] not in g.verbs
+            and looks_plural(g, words[1][2]))
 
 
 def _possessive_plural(word: str) -> bool:
