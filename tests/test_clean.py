@@ -129,6 +129,18 @@ def test_mojibake_repaired_with_offsets():
     assert raw_text[a:b] == "services"
 
 
+def test_words_a_pdf_ran_together_are_split_with_offsets_kept():
+    raw_text = ("A quarter were judged inadequatefor the SIF, a fall of threepercentage points; athird of "
+                "children'sservices were good. O'sullivan visited Tenby.\n")
+    doc = clean.clean(RawDoc("g", "g.txt", "txt", "", raw_text, Source("g")))
+    assert doc.text == ("A quarter were judged inadequate for the SIF, a fall of three percentage points; a third of "
+                        "children's services were good. O'sullivan visited Tenby.")
+    for word in ("inadequate", "for", "percentage", "third", "services"):
+        start = doc.text.index(word)
+        a, b = doc.raw_span(start, start + len(word))
+        assert raw_text[a:b] == word
+
+
 def test_sentences_do_not_split_decimals_or_abbreviations(seed_docs):
     doc = clean.clean(RawDoc("s", "s.txt", "txt", "", "Of these, 23.7 per cent were inadequate, e.g. Kent. Next one.\n", Source("s")))
     sents = [doc.text[a:b] for a, b in doc.sentences]

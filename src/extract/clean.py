@@ -116,6 +116,7 @@ class CleanRules:
     abbreviations: frozenset[str]
     date_rules: tuple[tuple[str, regex.Pattern[str]], ...]
     year: regex.Pattern[str]
+    unglue: regex.Pattern[str]  # where a PDF extract lost a space between two words
     chrome: tuple[_Chrome, ...] = ()  # archive banners and toolbars in HTML
     # A line's first characters -> whether a match of `anchored` can begin with them (see `_may_start`).
     heads: dict[str, bool] = field(default_factory=dict, compare=False)
@@ -150,6 +151,7 @@ def load_rules(directory: Path | None = None) -> CleanRules:
         _words(rf, "abbreviations"),
         tuple((r["id"], rules.compile_pattern(r["pattern"], regex.I | regex.M)) for r in d["date_rules"]),
         rules.compile_pattern(d["year_pattern"]),
+        rules.compile_pattern(d["unglue_pattern"]),
         tuple(_Chrome(c["id"], tuple(c.get("elements") or ()),
                       rules.compile_pattern(c["starts_pattern"], regex.I) if c.get("starts_pattern") else None,
                       int(c.get("max_chars") or 1000)) for c in d.get("archive_chrome") or ()),
@@ -752,6 +754,8 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     if "  " in text:
         text, mapping = _sub(text, mapping, _SPACE_RUN, lambda m: " ")
     text, mapping = _join_lines(text, mapping, cr)
+    # "goodfor" -> "good for": the glued word's last character is written again with the missing space after it.
+    text, mapping = _edit(text, mapping, [(m.end() - 1, m.end(), text[m.end() - 1] + " ") for m in cr.unglue.finditer(text)])
     published, source = raw.source.published, "manifest" if raw.source.published else ""
     if not published:
         published, source = find_date(text, raw.source.url, cr)

@@ -89,6 +89,7 @@ class CleanFile(_Strict):
     version: StrictInt
     rules: list[CleanLineRule]
     bullet_pattern: Pattern
+    unglue_pattern: Pattern
     join_after_words: Words
     keep_hyphen_after: Words
     abbreviations: Words
