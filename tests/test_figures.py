@@ -345,6 +345,14 @@ def test_a_part_with_a_verb_of_its_own_takes_no_judgement_from_the_part_before()
         ("count", "14", "local authorities", "outstanding")]
 
 
+def test_all_n_after_a_judged_count_of_n_is_that_group() -> None:
+    fs = figs("Ten social services departments were awarded zero stars. Teams will be sent into four of the councils "
+              "with a zero rating, while all 10 must meet the chief inspector. All 150 councils were rated.",
+              "2002-05-23")
+    assert [(f.value, f.category) for f in fs] == [("10", "zero stars"), ("4", "zero stars"), ("10", "zero stars"),
+                                                   ("150", "total")]
+
+
 def test_bare_numbers_without_a_measure_are_not_counts() -> None:
     assert figs("Inspectors found strengths in meeting the five outcomes; it is in three Blocks.") == []
 

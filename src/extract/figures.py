@@ -156,6 +156,7 @@ class _Cand:
     own: tuple[int, int] | None = None  # the noun phrase the number quantifies, with the words before it
     restates: _Cand | None = None  # the share a bare share restates ("it was 36%"): its measure and category
     clause_start: int | None = None  # where a gapped figure's own verb phrase begins (", stayed unchanged in 53")
+    whole_group: bool = False  # "all 10 must ...": the whole of a group, a total unless a judged count names it
 
 
 _COORDINATION = regex.compile(r"(\s+(?:and|or)\s+)")
@@ -458,17 +459,20 @@ def _wholes(page: _Page, found: list[_Cand]) -> None:
 def _repeats(page: _Page, found: list[_Cand]) -> None:
     """A count in no bucket that states again, within two sentences, the same number of the same thing as a judged
     count is that statistic: a headline and its first line ("DCSF intervenes in nine councils" / "... intervening
-    in nine councils judged to be inadequate"). Not for one or two, nor for shares ("a quarter ... good", "one
+    in nine councils judged to be inadequate"), and "all N" after a judged count of N. Not for one or two, nor for shares ("a quarter ... good", "one
     quarter ... inadequate"): pages use those for different groups alike."""
     def key(c: _Cand) -> tuple[float, str]:
         return c.n.value, c.measure.split()[-1].lower()
     counts = _own_counts(found)
     judged = [c for c in counts if c.category and c.category != TOTAL]
     for c in counts:
-        if c.category or c.n.value < 3:
+        if (c.category and not c.whole_group) or c.n.value < 3:
             continue
         k = page.doc.sentence_index(c.sent[0])
-        same = {o.category for o in judged if o is not c and key(o) == key(c)
+        # "Ten ... were awarded zero stars. ... while all 10 must meet ...": "all" names a group counted before,
+        # whatever noun it was counted with.
+        same = {o.category for o in judged if o is not c and (key(o) == key(c) if not c.whole_group else (
+                    o.n.value == c.n.value and 0 <= k - page.doc.sentence_index(o.sent[0]) <= 2))
                 and abs(page.doc.sentence_index(o.sent[0]) - k) <= 2}
         if len(same) == 1:
             c.category = same.pop()
@@ -756,6 +760,7 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
                     and not _compared(page, c.own[1] if c.own else c.n.end, o.n.q_start)), None)
         category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, hi=nxt, own=c.own)
         c.category = category if rule == "judg.after" and category else TOTAL
+        c.whole_group = c.category == TOTAL and not t.group("all").lower().startswith("a total")
         return
     if c.is_denominator or t is not None:
         c.category = TOTAL
