@@ -308,6 +308,7 @@ def test_scale_legend_is_not_a_table() -> None:
         "Of the 65 LAs that received more than 1 inspection, most improved.",
         "The councillor said the authority had failed in one area - child protection - but had improved in others.",
         "We have one service, child protection, that is now improving.",
+        "The council was judged inadequate in three of the four key judgements.",
     ],
 )
 def test_not_figures(text: str) -> None:

@@ -610,6 +610,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
         den = next((ch for ch in c.children if ch.is_denominator), None)
         if den is not None and (found := page.np_after(den.n.end)):
             (explicit, tail), c.rule = found, c.rule or COUNT_OF
+        elif den is not None and n.kind == "count" and _descriptive_after(page, den.n):
+            return  # "inadequate in three of the four key judgements": parts of an argument, as its whole is
         for at in dict.fromkeys((n.end, pos)):
             m = p["of_pattern"].match(text, at) if not explicit else None
             if m and m.end() > at and (found := page.np_after(m.end() - 1, mass=n.kind != "count")):
