@@ -765,6 +765,9 @@ def test_grade_points_of_a_points_era_judge_the_councils_that_scored_them() -> N
     assert judgements(text, "2007-06-01") == {"Knowsley": "outstanding", "Essex": "good", "West Sussex": "good"}
     # "a 1 in 5" is a proportion, not a grade point.
     assert judgements("Wigan had a 1 in 5 rate of repeat referrals.", "2007-06-01") == {"Wigan": ""}
+    # A sentence naming the councils' CPA (scored 1-4 on a scale of its own) reads no APA points.
+    assert judgements("Coventry and Salford all scored three in their new assessments and the overall CPA score "
+                      "has risen.", "2007-06-01") == {"Coventry": "", "Salford": ""}
     assert categories("Ofsted said 76 per cent of councils were scoring a grade 3 or 4.", "2007-06-01") == [
         ("76", "good or outstanding")]
 

@@ -54,6 +54,7 @@ class Scales:
     # of them to match is the one the whole alternation finds.
     by_first: dict[str, tuple[regex.Pattern[str], tuple[tuple[int, int], ...]]]
     parts: regex.Pattern[str] | None  # labels that are one part of an overall grade ("serving most children well")
+    points_not_with: regex.Pattern[str] | None = None  # a sentence naming another scored scale reads no era points
 
 
 @lru_cache(maxsize=8)
@@ -104,8 +105,9 @@ def load(directory: Path | None = None) -> Scales:
     top_beyond = tuple((rules.compile_pattern(t["pattern"], regex.I), str(t["top"]), str(t["becomes"]))
                        for t in data.get("top_beyond") or [])
     parts = rules.compile_pattern(data["part_labels"], regex.I) if data.get("part_labels") else None
+    not_with = rules.compile_pattern(data["points_not_with"], regex.I) if data.get("points_not_with") else None
     return Scales(eras, data["default_era"], tuple(terms), stars, points, top_beyond, combined, markers, frameworks,
-                  str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups, by_first, parts)
+                  str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups, by_first, parts, not_with)
 
 
 @lru_cache(maxsize=1024)

@@ -230,6 +230,7 @@ class ScalesFile(_Strict):
     default_era: EraId
     rules: list[ScaleRule]
     points: dict[EraId, dict[StrictInt, StrictStr]] = {}
+    points_not_with: Pattern | None = None
     top_beyond: list[TopBeyond] = []
     part_labels: Pattern | None = None
     stars: dict[str, StrictStr]

@@ -239,6 +239,7 @@ class Layer:
         self._phrases: dict[tuple[int, int], list[Phrase]] = {}
         self._breaks: dict[tuple[int, int], list[int]] = {}
         self._legend: dict[int, str] | None = None
+        self._legend_stated = False  # whether the page states its legend (else the era's points, if any)
         self._tops: dict[str, str] | None = None
         self._rating: bool | None = None
         self._low = prefilter.lowered(self.text)
@@ -252,13 +253,13 @@ class Layer:
     def legend(self) -> dict[int, str]:
         """The page's grade points and their words, from a legend it states ("four means very good, three good")."""
         if self._legend is None:
-            g, self._legend = self.g, {}
+            g, self._legend, self._legend_stated = self.g, {}, False
             for m in g.legend.finditer(self.text):
                 items = [(m.group("n"), m.group("label"))]
                 items += [(i.group("n"), i.group("label")) for i in g.legend_item.finditer(m.group("rest"))]
                 found = {self._point(n): " ".join(label.lower().split()) for n, label in items}
                 if len(found) >= 2 and all(k is not None and scales.find(v, self.era, self.dir) for k, v in found.items()):
-                    self._legend = found  # type: ignore[assignment]
+                    self._legend, self._legend_stated = found, True  # type: ignore[assignment]
                     break
             else:
                 self._legend = dict(scales.load(self.dir).points.get(self.era, {}))
@@ -318,6 +319,9 @@ class Layer:
             # A legend matters only to a sentence naming a top or bottom grade or a grade point.
             pointed = any(p.rule in ("scale.top-grade", "scale.bottom-grade") for p in out) or (
                 self.g.grade_point.search(text, s, e) is not None)
+            if pointed and self.legend() and not self._legend_stated and (
+                    nw := scales.load(self.dir).points_not_with) is not None and nw.search(text, s, e):
+                pointed = False  # "scored three ... the overall CPA score": another scored scale, not the era's points
             self._phrases[sent] = self._with_legend(sent, out) if pointed and self.legend() else out
         return self._phrases[sent]
 
