@@ -108,6 +108,9 @@ def test_a_date_that_only_bounds_a_page_gives_way_to_its_words(text: str, publis
     ("performing poorly", "2013-03-01", "performs poorly"),
     ("less than good", "2013-06-01", "adequate or inadequate"),
     ("less than good", "2014-06-01", "requires improvement or inadequate"),
+    # Below the minimum: the annual rating's "performs poorly" was defined as not delivering minimum requirements.
+    ("are not meeting minimum requirements", "2009-12-09", "performs poorly"),
+    ("are not meeting minimum requirements", "2016-06-01", "requires improvement or inadequate"),
 ])
 def test_a_grade_word_is_read_in_the_scale_of_its_pages_era(phrase: str, date: str, expected: str) -> None:
     assert scales.normalise(phrase, date) == expected
