@@ -459,8 +459,8 @@ def _wholes(page: _Page, found: list[_Cand]) -> None:
 def _repeats(page: _Page, found: list[_Cand]) -> None:
     """A count in no bucket that states again, within two sentences, the same number of the same thing as a judged
     count is that statistic: a headline and its first line ("DCSF intervenes in nine councils" / "... intervening
-    in nine councils judged to be inadequate"), and "all N" after a judged count of N. Not for one or two, nor for shares ("a quarter ... good", "one
-    quarter ... inadequate"): pages use those for different groups alike."""
+    in nine councils judged to be inadequate"), and "all N" after a judged count of N. Not for one or two, nor for
+    shares ("a quarter ... good", "one quarter ... inadequate"): pages use those for different groups alike."""
     def key(c: _Cand) -> tuple[float, str]:
         return c.n.value, c.measure.split()[-1].lower()
     counts = _own_counts(found)
@@ -468,12 +468,12 @@ def _repeats(page: _Page, found: list[_Cand]) -> None:
     for c in counts:
         if (c.category and not c.whole_group) or c.n.value < 3:
             continue
-        k = page.doc.sentence_index(c.sent[0])
-        # "Ten ... were awarded zero stars. ... while all 10 must meet ...": "all" names a group counted before,
-        # whatever noun it was counted with.
-        same = {o.category for o in judged if o is not c and (key(o) == key(c) if not c.whole_group else (
-                    o.n.value == c.n.value and 0 <= k - page.doc.sentence_index(o.sent[0]) <= 2))
-                and abs(page.doc.sentence_index(o.sent[0]) - k) <= 2}
+        k, at = page.doc.sentence_index(c.sent[0]), page.doc.sentence_index
+        if c.whole_group:  # "Ten ... were awarded zero stars. ... while all 10 must meet ...": a group counted
+            # before it, whatever noun it was counted with
+            same = {o.category for o in judged if o.n.value == c.n.value and 0 <= k - at(o.sent[0]) <= 2}
+        else:
+            same = {o.category for o in judged if o is not c and key(o) == key(c) and abs(k - at(o.sent[0])) <= 2}
         if len(same) == 1:
             c.category = same.pop()
 
