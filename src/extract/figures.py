@@ -549,7 +549,9 @@ def _attach(page: _Page, cs: list[_Cand]) -> None:
             cur.host = owner
             owner.children.append(cur)
         elif cur.n.kind == "count" and not cur.n.qualifier and (p["denominator_pattern"].match(between) or (
-                prev.n.kind == "count" and (np := page.np_after(prev.n.end)) is not None
+                # (the noun phrase is read only where the text before the next count ends in "out of")
+                prev.n.kind == "count" and p["denominator_after_np_pattern"].search(between)
+                and (np := page.np_after(prev.n.end)) is not None
                 and p["denominator_after_np_pattern"].match(text, np[1], cur.n.q_start))):
             cur.is_denominator = True
             prev.children.append(cur)

@@ -118,11 +118,13 @@ def era(date: str | None, directory: Path | None = None) -> str:
         return sc.default_era
     if any(date == e[0] for e in sc.eras) or any(date == f[0] for f in sc.frameworks) or date == sc.literal_scale:
         return date
+    return next(iter(_eras_on(date, sc)), sc.default_era)
+
+
+def _eras_on(date: str, sc: Scales) -> list[str]:
+    """The eras whose span holds an ISO date (possibly partial), in file order: two where frameworks overlapped."""
     d = (date + "-01-01")[:10] if len(date) < 10 else date[:10]
-    for eid, start, end in sc.eras:
-        if start <= d <= end:
-            return eid
-    return sc.default_era
+    return [eid for eid, start, end in sc.eras if start <= d <= end]
 
 
 def guess_era(text: str, directory: Path | None = None) -> str:
@@ -155,8 +157,7 @@ def page_era(text: str, published: str, source: str, directory: Path | None = No
         return guess_era(text, directory)
     dated = era(published, directory)
     sc = load(directory)
-    d = (published + "-01-01")[:10] if len(published) < 10 else published[:10]
-    live = [eid for eid, start, end in sc.eras if start <= d <= end]
+    live = _eras_on(published, sc)
     if len(live) > 1:  # a date when two frameworks ran side by side: the one the page's words mark, else the first
         marked = _marked_era(text, sc)
         return marked if marked in live else live[0]
