@@ -588,3 +588,10 @@ def test_page_date_of_an_undated_page() -> None:
     assert authorities.page_date(doc(apa, "")) == ("2005-11-01/2008-12-31", ("era-dated",))
     assert authorities.page_date(doc(apa + "The 2007 results were published.", "")) == ("2007-01-01/2008-12-31", ("era-dated",))
     assert authorities.page_date(doc(apa + "Its 2015 plan.", "")) == ("2005-11-01/2008-12-31", ("era-dated",))
+
+
+def test_heading_of_a_judgement_before_its_noun() -> None:
+    # A fact box's heading puts the grade before the noun ("Zero star councils") over its names.
+    rows = found("Cumbria was given a zero star rating.\n\nZero star councils\nWaltham Forest\n\nThe ratings were "
+                 "published today.", "2003-11-13")
+    assert [(m.authority, m.judgement) for m in rows] == [("Cumbria", "zero stars"), ("Waltham Forest", "zero stars")]

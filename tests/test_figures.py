@@ -462,3 +462,10 @@ def test_a_scale_point_glossed_by_its_grade_is_not_a_count() -> None:
     found = figs("The assessment graded the council on a scale ranging from 4 (outstanding) to 1 (inadequate).",
                  "2009-01-15")
     assert [f.evidence for f in found] == []
+
+
+def test_one_of_a_possessive_is_a_pronoun() -> None:
+    # "One of Ofsted's central roles": "one" picks a member of a group the possessive names, as "one of the" does.
+    assert figs("One of Ofsted's central roles is to help providers improve.", "2016-06-01") == []
+    assert [(f.value, f.category) for f in figs("Leeds is one of England’s 152 councils.", "2016-06-01")] == [
+        ("152", "total")]

@@ -781,3 +781,27 @@ def test_a_councils_own_best_is_not_the_top_grade() -> None:
 def test_a_grade_the_counted_group_had_before_is_not_its_own() -> None:
     assert categories("Half of councils previously judged to require improvement have declined to inadequate.",
                       "2019-06-01") == [("50", "inadequate")]
+
+
+@pytest.mark.parametrize("text", [
+    # A list of keys and values run into one line: the judgement labels the number after its colon or comma.
+    "Of the 152 councils, the outcomes were: outstanding, 9 (6%); good, 54 (36%); inadequate, 29 (19%).",
+    "Outstanding: 9 councils (6%). Good: 54 (36%). Inadequate: 29 (19%).",
+])
+def test_a_judgement_labels_the_number_of_its_list_item(text: str) -> None:
+    assert [c for c in categories(text, "2018-06-01") if c[0] != "152"] == [
+        ("9", "outstanding"), ("6", "outstanding"), ("54", "good"), ("36", "good"), ("29", "inadequate"),
+        ("19", "inadequate")]
+
+
+def test_a_judgement_in_a_clause_before_is_no_label() -> None:
+    # "rated good, 12 months after": the grade ends its clause; it does not label what follows the comma.
+    assert categories("Leeds was rated good, 12 councils were rated inadequate.", "2018-06-01") == [("12", "inadequate")]
+    assert measures("The council was rated good, 12 months after its last inspection.", "2018-06-01") == []
+
+
+def test_a_verb_after_a_singular_subject_is_not_a_measure() -> None:
+    # "the world looks a very different place": "looks" is the verb, so the shares count the councils before.
+    text = ("In 2008, 9% of councils were outstanding. Today the world looks a very different place: none were "
+            "outstanding and 28% inadequate.")
+    assert measures(text, "2016-06-01") == [("9", "councils"), ("28", "councils")]

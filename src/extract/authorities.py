@@ -787,7 +787,7 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
             category, rule, used = spans.attribute(layer, span, h.start, h.end, lo=lo, hi=hi, changes=False)
             if rule == "judg.after":
                 taken = max(taken, used)
-            elif rule in ("judg.before", "judg.place"):
+            elif rule in ("judg.before", "judg.place", "judg.label"):
                 taken = sent.start  # the rest of its list looks back to the same phrase
             if not category and i and sent.hits[i - 1].judgement and _LIST_JOIN.fullmatch(
                     layer.text, sent.hits[i - 1].end, h.start):

@@ -741,10 +741,11 @@ def _judgement_follows(page: _Page, c: _Cand) -> bool:
 
 
 def _placed_after_grade(page: _Page, c: _Cand) -> bool:
-    """ "judged excellent in 28 councils, good in 65": a bare number that is the place of a judgement before it."""
+    """ "judged excellent in 28 councils, good in 65": a bare number that is the place of a judgement before it;
+    "good, 54 (36%); inadequate, 29": one a judgement labels."""
     g = page.layer.g
     return any(g.grade_place.fullmatch(page.text, j.end, c.n.q_start) for j in page.layer.phrases(c.sent)
-               if j.end <= c.n.q_start)
+               if j.end <= c.n.q_start) or spans.labelled(page.layer, c.sent, c.n.q_start) is not None
 
 
 def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[_Cand]) -> None:

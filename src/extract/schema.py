@@ -416,6 +416,8 @@ class GrammarFile(_Strict):
     given_to_other_pattern: Pattern
     coordinated_pattern: Pattern
     grade_place_pattern: Pattern
+    grade_label_pattern: Pattern
+    label_lead_pattern: Pattern
     no_judgement: list[PatternRule]
 
 

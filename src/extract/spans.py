@@ -63,6 +63,8 @@ class Grammar:
     points: dict[str, int]  # number words and their values, for grade points
     given_to_other: regex.Pattern[str]
     grade_place: regex.Pattern[str]
+    grade_label: regex.Pattern[str]
+    label_lead: regex.Pattern[str]
     coordinated: regex.Pattern[str]
     anaphora: regex.Pattern[str]
     subject: regex.Pattern[str]
@@ -105,6 +107,8 @@ def grammar(directory: Path | None = None) -> Grammar:
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
         given_to_other=rules.compile_pattern(d["given_to_other_pattern"]),
         grade_place=rules.compile_pattern(d["grade_place_pattern"]),
+        grade_label=rules.compile_pattern(d["grade_label_pattern"]),
+        label_lead=rules.compile_pattern(d["label_lead_pattern"]),
         coordinated=rules.compile_pattern(d["coordinated_pattern"]),
         council_subject=rules.compile_pattern(d["council_subject_pattern"]),
         legend=rules.compile_pattern(d["legend_pattern"].replace("{number}", words)),
@@ -405,6 +409,8 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     if placed:  # "judged excellent in 28 councils, good in 65": the grade whose place the target is
         p = placed[-1]
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.place", p.end)
+    if label := labelled(layer, sent, start):  # "good, 54 (36%); inadequate, 29"
+        return ("", "judg.negated", label.end) if label.negated else (label.category, "judg.label", label.end)
     after = [p for p in usable if end <= p.start < hi and not layer.g.given_to_other.search(layer.text, end, p.start)]
     # "two thirds of inadequate local authorities improve": the group's own grade gives way to its change.
     if own is not None and changes and after and after[0].end <= own[1] and not after[0].change:
@@ -428,6 +434,17 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
         p = (states or before)[-1]
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.before", p.end)
     return "", "", -1
+
+
+def labelled(layer: Layer, sent: tuple[int, int], start: int) -> Phrase | None:
+    """The judgement that labels the number at `start` as a key labels its value ("Good: 54", "; good, 54 (36%)"):
+    it opens its sentence or list item, and only a colon, comma or dash stands between them."""
+    g, text = layer.g, layer.text
+    for p in layer.phrases(sent):
+        if p.end <= start and g.grade_label.fullmatch(text, p.end, start) and not p.source and (
+                not text[sent[0]:p.start].strip() or g.label_lead.search(text, max(sent[0], p.start - 12), p.start)):
+            return p
+    return None
 
 
 def sentence_judgement(layer: Layer, sent: tuple[int, int]) -> tuple[str, str]:
