@@ -805,3 +805,37 @@ def test_a_verb_after_a_singular_subject_is_not_a_measure() -> None:
     text = ("In 2008, 9% of councils were outstanding. Today the world looks a very different place: none were "
             "outstanding and 28% inadequate.")
     assert measures(text, "2016-06-01") == [("9", "councils"), ("28", "councils")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A bracketed share between a count and its noun: "11 (7%) local authorities".
+    ("Ofsted said that 11 (7%) local authorities were outstanding and 24 (16%) inadequate.",
+     [("11", "local authorities"), ("7", "local authorities"), ("24", "local authorities"), ("16", "local authorities")]),
+    # A share "of the total" is a share of what its sentence counts; "number" as a verb states a count.
+    ("Inadequate councils now number 25, or 17% of the total.", [("25", "councils"), ("17", "councils")]),
+    # "rose in number from 22 to 25": both ends are counts.
+    ("Three-star councils rose in number from 22 to 25.", [("22", "councils"), ("25", "councils")]),
+    # A run of events is not a count: "for two inspections in a row", "three successive inspections".
+    ("Four councils have been rated inadequate for two inspections in a row.", [("4", "councils")]),
+    ("Leeds has been outstanding in three successive inspections.", []),
+    # "one of best systems", in minutes that drop the article, is a pronoun as "one of the best" is.
+    ("In one of best child protection systems in world, two thirds of local authorities are inadequate.",
+     [("66.67", "local authorities")]),
+])
+def test_measures_of_counts_and_shares_in_more_shapes(text: str, expected: list[tuple[str, str]]) -> None:
+    assert measures(text, "2018-06-01") == expected
+
+
+def test_a_bare_count_moved_to_a_grade() -> None:
+    # "upgraded nine to good": the object of a coordinated verb, moved to the grade after "to".
+    assert categories("Ofsted has downgraded six councils to inadequate and upgraded nine to good.", "2018-06-01") == [
+        ("6", "inadequate"), ("9", "good")]
+
+
+def test_a_grade_an_authority_came_from_is_not_its_own() -> None:
+    # An authority takes no judgement from where it came from, even when its clause states no other ...
+    assert judgements("It was the first inspection of services in Darlington since 2018 when services were found to "
+                      "require improvement.", "2022-11-20") == {"Darlington": ""}
+    assert judgements("York jumped two grades from requires improvement.", "2019-06-01") == {"York": ""}
+    # ... while a figure keeps it: "five were previously rated good" counts councils once good.
+    assert categories("Five of these authorities were previously rated good.", "2019-06-01") == [("5", "good")]

@@ -784,7 +784,8 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
             hi = next((o.start for o in sent.hits[i + 1:] if layer.has_phrase(span, h.end, o.start)), None)
             cut = _PUNCT.search(layer.text, taken, h.start) and not layer.g.continues.search(layer.text, taken, h.start)
             lo = taken if cut else None
-            category, rule, used = spans.attribute(layer, span, h.start, h.end, lo=lo, hi=hi, changes=False)
+            category, rule, used = spans.attribute(layer, span, h.start, h.end, lo=lo, hi=hi, changes=False,
+                                                  origins=False)
             if rule == "judg.after":
                 taken = max(taken, used)
             elif rule in ("judg.before", "judg.place", "judg.label"):
@@ -868,7 +869,7 @@ def _judge_subject(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) ->
         if k in named or span[0] < hits[0].start or layer.no_judgement(span):
             continue
         for m in layer.g.subject.finditer(layer.text, span[0], span[1]):
-            category, rule, _ = spans.attribute(layer, span, m.start(), m.end(), changes=False)
+            category, rule, _ = spans.attribute(layer, span, m.start(), m.end(), changes=False, origins=False)
             if category:
                 for h in hits:
                     if h.authority is hits[0].authority:

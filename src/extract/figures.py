@@ -52,6 +52,7 @@ class FigureRules:
     np_any: regex.Pattern[str]  # the same, singular heads too
     skip: regex.Pattern[str]  # words between a number and its noun phrase that are not part of it
     descriptive: frozenset[str]  # heads that count parts of an argument, not things in the world
+    wholes: frozenset[str]  # heads that name the whole of what the sentence counts ("17% of the total")
     canon: regex.Pattern[str]  # surface forms whose label differs ("LAs")
     labels: dict[str, str]
     p: dict[str, regex.Pattern[str]]  # the named single patterns
@@ -129,6 +130,7 @@ def load(directory: Path | None = None) -> FigureRules:
         np_any=np_any,
         skip=rules.compile_pattern(rf"[ \t]+{skip}", regex.I),
         descriptive=frozenset(w.lower() for w in _strs(d["descriptive_heads"])),
+        wholes=frozenset(w.lower() for w in _strs(d["whole_heads"])),
         canon=rules.compile_pattern(rf"\b(?:{numbers.alternation(list(labels))})\b", regex.I),
         labels=labels,
         p=single,
@@ -610,7 +612,9 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
     if not explicit:
         pos = _after_children(page, c)
         den = next((ch for ch in c.children if ch.is_denominator), None)
-        if den is not None and (found := page.np_after(den.n.end)):
+        if n.kind == "count" and pos > n.end and den is None and (found := page.np_after(pos, singular=n.value == 1)):
+            (explicit, tail), c.rule = found, c.rule or COUNT_NOUN  # "11 (7%) local authorities were outstanding"
+        elif den is not None and (found := page.np_after(den.n.end)):
             (explicit, tail), c.rule = found, c.rule or COUNT_OF
         elif den is not None and n.kind == "count" and _descriptive_after(page, den.n):
             return  # "inadequate in three of the four key judgements": parts of an argument, as its whole is
@@ -618,6 +622,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
             m = p["of_pattern"].match(text, at) if not explicit else None
             if m and m.end() > at and (found := page.np_after(m.end() - 1, mass=n.kind != "count")):
                 (explicit, tail), c.rule = found, c.rule or COUNT_OF
+    if explicit and explicit.rsplit(None, 1)[-1].lower() in fr.wholes and n.kind != "count":
+        explicit = ""  # "25 councils, 17% of the total": a share of what its sentence counts
     if explicit:
         c.measure, c.accepted, c.own = _measure(fr, explicit) + _post(page, tail), True, (n.end, tail)
         return

@@ -287,6 +287,7 @@ class FiguresFile(_Strict):
     judgement_lead_pattern: Pattern
     partitive_pattern: Pattern
     descriptive_heads: Words
+    whole_heads: Words
     change_categories: Words
     period_pattern: Pattern
     period_cue_pattern: Pattern

@@ -227,6 +227,7 @@ class Phrase:
     negated: bool  # "not rated good"
     attributive: bool  # "good practice": praise in passing, no judgement
     source: bool  # "from inadequate (to good)", "inadequate in 2016": where something was, not is
+    origin: bool  # of those, one it came from ("from inadequate", "previously rated", "since 2018 when ...")
     change: bool  # improved / declined
     quantity: bool  # a change of a number ("rose from 345 to 368"), not of what is counted
 
@@ -308,7 +309,8 @@ class Layer:
                     a, b, j.category, j.rule,
                     negated=g.negation.search(lead) is not None,
                     attributive=attributive,
-                    source=g.source.search(lead) is not None or g.past.match(text, b, e) is not None,
+                    source=(origin := g.source.search(lead) is not None) or g.past.match(text, b, e) is not None,
+                    origin=origin,
                     change=change,
                     quantity=change and g.quantity_change.match(text, b, e) is not None,
                 ))
@@ -339,7 +341,7 @@ class Layer:
             label = legend.get(self._point(m.group("n")) or -1)
             if label and not any(p.start < m.end() and m.start() < p.end for p in out):
                 out.append(Phrase(m.start(), m.end(), label, "scale.legend-point", negated=False, attributive=False,
-                                  source=False, change=False, quantity=False))
+                                  source=False, origin=False, change=False, quantity=False))
         return sorted(out, key=lambda p: p.start)
 
     def clause(self, sent: tuple[int, int], start: int, end: int) -> tuple[int, int]:
@@ -379,7 +381,7 @@ class Layer:
 
 def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
               lo: int | None = None, hi: int | None = None, own: tuple[int, int] | None = None,
-              changes: bool = True) -> tuple[str, str, int]:
+              changes: bool = True, origins: bool = True) -> tuple[str, str, int]:
     """(category, rule id, end of the phrase) of the judgement `[start, end)` takes in its sentence.
 
     The search stays in the target's clause, narrowed to `[lo, hi)` when the
@@ -391,6 +393,10 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     ("from inadequate") are passed over. `own` is the target's own phrase,
     where a judgement word is always its category ("24 inadequate LAs").
     `changes=False`: "improved"/"declined" are not judgements of the target.
+    A judgement of the past ("inadequate in 2015") is taken only when its
+    clause states no other; `origins=False`: nor is one the target came from
+    ("up from requires improvement", "since 2018 when services were found
+    to ...") then.
     """
     cs, ce = layer.clause(sent, start, end)
     lo = cs if lo is None else max(lo, cs)
@@ -421,14 +427,14 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     # "improved to good": the state reached, not the change.
     after = [p for i, p in enumerate(after)
              if not (p.change and i + 1 < len(after) and _TO.fullmatch(layer.text, p.end, after[i + 1].start))]
-    later = [p for p in after if not p.source] or after
+    later = [p for p in after if not p.source] or [p for p in after if origins or not p.origin]
     # "escaped red flags, despite being rated poor": a denied judgement gives way to a stated one after it.
     later = [p for p in later if not p.negated] or later[:1]
     if later:
         p = later[0]
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.after", p.end)
     before = [p for p in usable if lo <= p.start and p.end <= start]
-    before = [p for p in before if not p.source] or before
+    before = [p for p in before if not p.source] or [p for p in before if origins or not p.origin]
     if before:
         states = [p for p in before if not p.change]
         p = (states or before)[-1]
