@@ -595,3 +595,22 @@ def test_heading_of_a_judgement_before_its_noun() -> None:
     rows = found("Cumbria was given a zero star rating.\n\nZero star councils\nWaltham Forest\n\nThe ratings were "
                  "published today.", "2003-11-13")
     assert [(m.authority, m.judgement) for m in rows] == [("Cumbria", "zero stars"), ("Waltham Forest", "zero stars")]
+
+
+def test_the_only_council_a_page_names_by_its_fourth_sentence_is_its_subject() -> None:
+    # A headline and standfirst judge "children's services" before the page names its one council.
+    text = ("Improvement notice issued to 'inadequate' children's services\n\nInspectors said relationships had "
+            "broken down.\n\nThe Department for Education has issued an improvement notice to a council.\n\n"
+            "Ofsted inspectors gave a damning verdict of Gloucestershire county council's children's services in "
+            "June.")
+    assert [(m.authority, m.judgement) for m in found(text, "2017-08-15")] == [("Gloucestershire", "inadequate")]
+    # With another council named, the page has no one subject.
+    other = text.replace("in June.", "in June, as Ofsted had of Sandwell's.")
+    assert [(m.authority, m.judgement) for m in found(other, "2017-08-15")] == [
+        ("Gloucestershire", ""), ("Sandwell", "")]
+
+
+def test_a_list_of_a_scales_grades_names_the_scale_and_judges_no_one() -> None:
+    text = ("Leeds was inspected in May. Ofsted has four levels of ranking for local authority children's services "
+            "– Outstanding, Good, Requires Improvement and Inadequate.")
+    assert [(m.authority, m.judgement) for m in found(text, "2016-01-01")] == [("Leeds", "")]

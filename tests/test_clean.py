@@ -394,3 +394,24 @@ def test_short_paragraphs_are_not_a_stacked_table():
     for text in ("Bury was rated good.\nDerby was rated good.\n\nLeeds improved.\nWirral fell.\n\nYork held.\nHull held.",
                  "Bury rated good\nDerby rated good\n\nLeeds improved\nWirral fell\n\nYork held\nHull held"):
         assert _clean_text(text) == text
+
+
+def _cleaned(raw_text: str) -> str:
+    return clean.clean(RawDoc("t", "t.txt", "txt", "", raw_text, Source("t"))).text
+
+
+def test_a_teaser_heading_over_prose_goes_alone_and_over_headlines_takes_the_rest():
+    body = ("The DCSF had carried out a diagnostic review of safeguarding in Doncaster, after a damning annual "
+            "performance assessment in which Ofsted graded Doncaster as inadequate.")
+    # The box's links are gone and the article goes on: only the heading is dropped.
+    assert _cleaned(f"Doncaster was told to improve.\n\nLatest articles\n\n{body}\n") == (
+        f"Doncaster was told to improve.\n\n{body}")
+    # Headlines follow: the article is over.
+    assert _cleaned("Doncaster was told to improve.\n\nLatest articles\n\n10 things to know about locum work\n\n"
+                    f"{body}\n") == "Doncaster was told to improve."
+
+
+def test_single_teaser_and_photo_credit_lines_are_dropped():
+    text = _cleaned("Durham was rated good.\n\nRead more: Darlington council accused of sweeping away its plan\n\n"
+                    "Photo: adam121/Fotolia\n\nThe council welcomed the report.\n")
+    assert text == "Durham was rated good.\n\nThe council welcomed the report."

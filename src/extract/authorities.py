@@ -861,12 +861,20 @@ def _judge_subject(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) ->
     hits = [h for s in sents for h in s.hits if h.authority is not None]
     if not hits or any(h.judgement for h in hits if h.authority is hits[0].authority):
         return
-    lead = doc.sentences[1][1] if len(doc.sentences) > 1 else len(doc.text)
-    if hits[0].start >= lead:
-        return  # the first two sentences name no council: the page has no one subject
+    def ends(k: int) -> int:
+        return doc.sentences[k][1] if len(doc.sentences) > k else len(doc.text)
+
+    # The page's subject: the council its first two sentences name, or the only council it names, by its fourth
+    # (a headline and standfirst about "an 'inadequate' council" before the name): then the sentences before count.
+    if hits[0].start < ends(1):
+        since = hits[0].start
+    elif hits[0].start < ends(3) and all(h.authority is hits[0].authority for h in hits):
+        since = 0
+    else:
+        return
     named = {s.index for s in sents if s.hits}
     for k, span in enumerate(doc.sentences):
-        if k in named or span[0] < hits[0].start or layer.no_judgement(span):
+        if k in named or span[0] < since or layer.no_judgement(span):
             continue
         for m in layer.g.subject.finditer(layer.text, span[0], span[1]):
             category, rule, _ = spans.attribute(layer, span, m.start(), m.end(), changes=False, origins=False)

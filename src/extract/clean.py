@@ -117,6 +117,7 @@ class CleanRules:
     date_rules: tuple[tuple[str, regex.Pattern[str]], ...]
     year: regex.Pattern[str]
     unglue: regex.Pattern[str]  # where a PDF extract lost a space between two words
+    prose: regex.Pattern[str]  # a line of running prose: after a teaser heading, the article goes on
     chrome: tuple[_Chrome, ...] = ()  # archive banners and toolbars in HTML
     # A line's first characters -> whether a match of `anchored` can begin with them (see `_may_start`).
     heads: dict[str, bool] = field(default_factory=dict, compare=False)
@@ -152,6 +153,7 @@ def load_rules(directory: Path | None = None) -> CleanRules:
         tuple((r["id"], rules.compile_pattern(r["pattern"], regex.I | regex.M)) for r in d["date_rules"]),
         rules.compile_pattern(d["year_pattern"]),
         rules.compile_pattern(d["unglue_pattern"]),
+        rules.compile_pattern(d["prose_line_pattern"]),
         tuple(_Chrome(c["id"], tuple(c.get("elements") or ()),
                       rules.compile_pattern(c["starts_pattern"], regex.I) if c.get("starts_pattern") else None,
                       int(c.get("max_chars") or 1000)) for c in d.get("archive_chrome") or ()),
@@ -524,9 +526,11 @@ def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMa
                  and r.pattern.search(stripped, timeout=rules.MATCH_TIMEOUT)),
                 "",
             )
-            if action == "drop_rest":
+            if action == "drop_rest" and not _prose_follows(text, nxt, cr):
                 edits.append((ls, n, ""))
                 break
+            if action == "drop_rest":  # a box of links only, set inside the article, which goes on
+                action = "drop_line"
             if action:
                 dropping_block = action == "drop_block"
                 edits.append((ls, nxt, ""))
@@ -558,6 +562,16 @@ def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMa
 
 _HEAD = 3  # a line's first characters, tried as a partial match of an anchored pattern once per distinct head
 _HEADS_MAX = 100_000  # distinct heads kept per pattern (a few hundred in 300 pages)
+
+
+def _prose_follows(text: str, pos: int, cr: CleanRules) -> bool:
+    """Whether the first line with text at or after `pos` is running prose (a teaser heading over it heads a box
+    whose links are gone, inside an article that goes on), not a teaser's headline."""
+    m = _NEXT_LINE.match(text, pos)
+    return m is not None and cr.prose.fullmatch(m.group(1)) is not None
+
+
+_NEXT_LINE = regex.compile(r"\s*([^\n]*)")
 
 
 def _may_start(line: str, pattern: regex.Pattern[str], heads: dict[str, bool]) -> bool:

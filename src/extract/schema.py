@@ -90,6 +90,7 @@ class CleanFile(_Strict):
     rules: list[CleanLineRule]
     bullet_pattern: Pattern
     unglue_pattern: Pattern
+    prose_line_pattern: Pattern
     join_after_words: Words
     keep_hyphen_after: Words
     abbreviations: Words
@@ -418,6 +419,7 @@ class GrammarFile(_Strict):
     coordinated_pattern: Pattern
     grade_place_pattern: Pattern
     grade_label_pattern: Pattern
+    scale_list_gap_pattern: Pattern
     label_lead_pattern: Pattern
     no_judgement: list[PatternRule]
 

@@ -64,6 +64,7 @@ class Grammar:
     given_to_other: regex.Pattern[str]
     grade_place: regex.Pattern[str]
     grade_label: regex.Pattern[str]
+    scale_list_gap: regex.Pattern[str]
     label_lead: regex.Pattern[str]
     coordinated: regex.Pattern[str]
     anaphora: regex.Pattern[str]
@@ -108,6 +109,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         given_to_other=rules.compile_pattern(d["given_to_other_pattern"]),
         grade_place=rules.compile_pattern(d["grade_place_pattern"]),
         grade_label=rules.compile_pattern(d["grade_label_pattern"]),
+        scale_list_gap=rules.compile_pattern(d["scale_list_gap_pattern"]),
         label_lead=rules.compile_pattern(d["label_lead_pattern"]),
         coordinated=rules.compile_pattern(d["coordinated_pattern"]),
         council_subject=rules.compile_pattern(d["council_subject_pattern"]),
@@ -316,6 +318,7 @@ class Layer:
                 ))
             # "one star, for 'inadequate'": a gloss is the same judgement, in the first's words.
             out = [p for i, p in enumerate(out) if not (i and g.gloss.fullmatch(text, out[i - 1].end, p.start))]
+            out = self._scale_named(out)
             for i in range(len(out) - 2, -1, -1):  # "'good' and 'excellent' in 2008": both in the past
                 if out[i + 1].source and not out[i].source and g.coordinated.fullmatch(text, out[i].end, out[i + 1].start):
                     out[i] = replace(out[i], source=True)
@@ -330,6 +333,18 @@ class Layer:
                 pointed = False  # "scored three ... the overall CPA score": another scored scale, not the era's points
             self._phrases[sent] = self._with_legend(sent, out) if pointed and self.legend() else out
         return self._phrases[sent]
+
+    def _scale_named(self, out: list[Phrase]) -> list[Phrase]:
+        """A list of three or more different grades with nothing but list punctuation between them names the scale
+        ("four levels - Outstanding, Good, Requires Improvement and Inadequate"): none of them is a judgement."""
+        runs: list[list[int]] = []
+        for i, p in enumerate(out):
+            if runs and runs[-1][-1] == i - 1 and self.g.scale_list_gap.fullmatch(self.text, out[i - 1].end, p.start):
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        named = {i for run in runs if len({out[i].category for i in run}) >= 3 for i in run}
+        return [replace(p, attributive=True) if i in named else p for i, p in enumerate(out)]
 
     def _with_legend(self, sent: tuple[int, int], out: list[Phrase]) -> list[Phrase]:
         """On a page with a legend: its top and bottom grades, and grade points named ("gained a three")."""
