@@ -839,3 +839,22 @@ def test_a_grade_an_authority_came_from_is_not_its_own() -> None:
     assert judgements("York jumped two grades from requires improvement.", "2019-06-01") == {"York": ""}
     # ... while a figure keeps it: "five were previously rated good" counts councils once good.
     assert categories("Five of these authorities were previously rated good.", "2019-06-01") == [("5", "good")]
+
+
+def test_not_applicable_is_no_grade_point() -> None:
+    # "N/A 2" in a table of scores: the "A" of "N/A" is not the article of "a 2".
+    assert judgements("Hackney + well 2 2 3 3 2 3 2 2 N/A 2", "2007-02-15") == {"Hackney": ""}
+    assert judgements("Hackney scored a 2 for its children's services.", "2007-02-15") == {"Hackney": "adequate"}
+
+
+def test_a_rise_stated_without_its_verb_is_a_share_of_its_subject() -> None:
+    # "care proceedings up by a staggering 130%": a headline-style clause, its verb left out.
+    assert measures("More than 400,000 children in need; care proceedings up by a staggering 130% since 2008.",
+                    "2019-01-17") == [("400000", "children in need"), ("130", "care proceedings")]
+
+
+def test_a_grade_shed_is_where_an_authority_came_from() -> None:
+    text = ("Stoke-on-Trent has shed its 'inadequate' status, Ofsted said. Following a full inspection in October, "
+            "Stoke has been rated requires improvement.")
+    found = authorities.extract(doc(text, "2022-12-02"))
+    assert [(m.mention, m.judgement) for m in found] == [("Stoke-on-Trent", ""), ("Stoke", "requires improvement")]
