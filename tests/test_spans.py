@@ -858,3 +858,21 @@ def test_a_grade_shed_is_where_an_authority_came_from() -> None:
             "Stoke has been rated requires improvement.")
     found = authorities.extract(doc(text, "2022-12-02"))
     assert [(m.mention, m.judgement) for m in found] == [("Stoke-on-Trent", ""), ("Stoke", "requires improvement")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # An -ly word with more of its noun phrase after it is an adjective ("early", "family", "weekly").
+    ("The council runs 10 family centres and 20 weekly clinics.", [("10", "family centres"), ("20", "weekly clinics")]),
+    # A capitalised plural inside a name is not the head; the name's acronym in brackets is part of the phrase.
+    ("Ofsted carried out 3,600 full Early Years Register (EYR) inspections.",
+     [("3600", "full early years register (eyr) inspections")]),
+    ("12 Local Authorities Rated Good", [("12", "local authorities")]),
+    # "youth" is a modifier here, not an irregular plural head.
+    ("Of the 26 youth offending services inspected, 10 were good.",
+     [("26", "youth offending services"), ("10", "youth offending services")]),
+    # An adverb before the verb of a bare count's clause: "12 quickly improved".
+    ("Of the 40 councils, 12 quickly improved and 20 rapidly declined.",
+     [("40", "councils"), ("12", "councils"), ("20", "councils")]),
+])
+def test_noun_phrases_past_adjectives_in_ly_names_and_acronyms(text: str, expected: list[tuple[str, str]]) -> None:
+    assert measures(text, "2019-12-31") == expected

@@ -27,6 +27,7 @@ _QUOTES = "\"'‘’“”"
 # One word of a noun phrase: letters (with inner apostrophes, hyphens, dots), optionally quoted.
 _WORD = regex.compile(r"[ \t]+[\"'‘’“”]?(?P<w>[^\W\d_](?:[\w'’.-]*[\w'’])?)[\"'‘’“”]?")
 _FIRST_WORD = regex.compile(r"[ \t]*[\"'‘’“”]?(?P<w>[^\W\d_](?:[\w'’.-]*[\w'’])?)[\"'‘’“”]?")
+_ACRONYM_GLOSS = regex.compile(r"[ \t]+\((?-i:[A-Z][A-Za-z]{1,7})\)")  # "Early Years Register (EYR) inspections"
 _TO = regex.compile(r"\s+to\s+(?:be\s+)?[\"'‘“]?")
 _AFTER_WORD = regex.compile(r"[\s\"'‘’“”]*(?P<w>[^\W\d_][\w'’-]*)?")
 
@@ -170,11 +171,15 @@ def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_w
             if nxt is None or nxt.group("w").lower() in g.closed:
                 break  # ... but "the most affluent boroughs": a superlative modifier
         if lw.endswith("ly") and lw not in g.plural and len(lw) > 4:
-            nxt = _WORD.match(text, m.end())  # "80 randomly selected case files": an adverb of a participle stays
-            if nxt is None or not nxt.group("w").lower().endswith(("ed", "ing")):
+            # "80 randomly selected case files", "3,600 early years inspections", "10 family centres": an -ly word
+            # with more of the phrase after it stays; one before a closed-class word or the end is an adverb.
+            nxt = _WORD.match(text, m.end())
+            if nxt is None or nxt.group("w").lower() in g.closed:
                 break
         words.append((m.start("w"), m.end("w"), lw))
         p = m.end()
+        if w[0].isupper() and (gloss := _ACRONYM_GLOSS.match(text, p)):
+            p = gloss.end()  # a name's acronym in brackets is part of the phrase, not its end
     if not words or (words[0][2].endswith(("ed", "ing")) and (not participle or len(words) == 1)
                      and not _adjectival(g, words)):
         return None  # "40 offering services", "68 rated": a verb, the number is a clause's subject
@@ -192,7 +197,7 @@ def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_w
     for i, (_s, e, lw) in enumerate(words):
         if _possessive_plural(lw):
             return words[0][0], e - 1  # "152 local authorities' services": the authorities are counted
-        if looks_plural(g, lw):
+        if looks_plural(g, lw) and not _inside_name(text, words, i):
             j = i
             while j + 1 < len(words) and looks_plural(g, words[j + 1][2]):
                 j += 1
@@ -202,6 +207,15 @@ def noun_phrase(g: Grammar, text: str, pos: int, *, singular: bool = False, at_w
             words.pop()  # "71% of the provision inspected"
         return words[0][0], words[-1][1]
     return None
+
+
+def _inside_name(text: str, words: list[tuple[int, int, str]], i: int) -> bool:
+    """A capitalised plural-looking word that a capitalised noun follows is inside a name ("Early Years Register
+    inspections"), not the head; a participle or plural after it ("Local Authorities Rated Good") leaves it one."""
+    if i + 1 >= len(words) or not text[words[i][0]].isupper():
+        return False
+    s, _e, nxt = words[i + 1]
+    return text[s].isupper() and not nxt.endswith(("ed", "ing", "s"))
 
 
 def _adjectival(g: Grammar, words: list[tuple[int, int, str]]) -> bool:
