@@ -469,3 +469,10 @@ def test_one_of_a_possessive_is_a_pronoun() -> None:
     assert figs("One of Ofsted's central roles is to help providers improve.", "2016-06-01") == []
     assert [(f.value, f.category) for f in figs("Leeds is one of England’s 152 councils.", "2016-06-01")] == [
         ("152", "total")]
+
+
+def test_an_age_in_commas_after_a_name_is_not_a_count() -> None:
+    found = figs("Keanu Williams, two, died in 2011 after being found with 37 injuries.", "2014-06-01")
+    assert [(f.value, f.measure) for f in found] == [("37", "injuries")]
+    # Not after a full name: "Kent, Surrey, two, were rated good" keeps its count.
+    assert [f.value for f in figs("Of the councils, Kent, Surrey, two, were rated good.", "2014-06-01")] == ["2"]

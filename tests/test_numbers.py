@@ -170,3 +170,16 @@ def test_a_headline_fraction_without_its_article(text: str, expected: list[tuple
 ])
 def test_dozens(text: str, expected: list[tuple[str, float]]) -> None:
     assert [(n.kind, n.value) for n in numbers.scan(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A count per a round base is a share of the base; the base is no number of its own.
+    ("Blackpool had 184 children in care per 10,000, the highest rate.", [(1.84, "proportion", "184")]),
+    ("For every 10,000 youngsters in the resort last year, 184 were in care.", [(1.84, "proportion", "184")]),
+    ("Councils handled 500 referrals per 1,000 children.", [(50.0, "proportion", "500")]),
+    # Not a round base, or no "per": counts as they were.
+    ("There were 184 children in care and 10,000 referrals.", [(184.0, "count", "184"), (10000.0, "count", "10,000")]),
+    ("Each team had 12 cases per 30 workers.", [(12.0, "count", "12"), (30.0, "count", "30")]),
+])
+def test_a_count_per_a_round_base_is_a_rate(text: str, expected: list[tuple[float, str, str]]) -> None:
+    assert [(round(n.value, 2), n.kind, text[n.start:n.end]) for n in numbers.scan(text)] == expected

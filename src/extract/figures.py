@@ -600,9 +600,9 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
         c.rule = PERCENTAGE if n.kind == "percentage" else PROPORTION
         c.accepted = True
     explicit, tail = "", n.end
-    if n.kind == "count" and n.form != "ratio" and n.value != int(n.value) and not _MAGNITUDE.match(text, n.start, n.end):
+    if n.kind == "count" and n.value != int(n.value) and not _MAGNITUDE.match(text, n.start, n.end):
         return  # a count is whole: "2.2", "19.5" with no "million" after are sections, averages, ratios
-    if n.kind == "count" or n.form == "ratio":
+    if n.kind == "count" or n.form in ("ratio", "rate"):
         # After a figure that named its measure, "40 offering services" is a clause, not "offering services".
         found = page.np_after(n.end, singular=n.value == 1, participle=not named)
         if found:

@@ -35,7 +35,7 @@ class Number:
     end: int
     value: float
     kind: str  # count | percentage | proportion
-    form: str  # digits | words | fraction | ratio
+    form: str  # digits | words | fraction | ratio | rate
     qualifier: str = ""
     q_start: int = -1
 
@@ -53,6 +53,9 @@ class Grammar:
     lead: tuple[str, ...]  # numerators that are not number words ("a", "an"): they lead only a fraction
     last_quals: tuple[str, ...]  # the last words of the qualifiers
     slots: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # `Match.groups()` -> ratio, frac, half, bare, dozen, digits, words, scale, pct
+    rate_per: regex.Pattern[str]  # between a count and the base of its rate ("184 children in care per 10,000")
+    rate_every: regex.Pattern[str]  # before a rate's base that leads its clause ("for every 10,000 children, 184 ...")
+    rate_bases: frozenset[float]
 
 
 def alternation(words: list[str] | dict[str, int]) -> str:
@@ -113,7 +116,10 @@ def grammar(directory: Path | None = None) -> Grammar:
                    words, scales, fractions, numerators,
                    prefilter.word_finder({w for w in heads if not w.isdigit()}),
                    tuple(sorted((w for w in numerators if w not in words), key=lambda w: (len(w), w))),
-                   tuple(sorted({q.split()[-1].lower() for q in quals})), slots)
+                   tuple(sorted({q.split()[-1].lower() for q in quals})), slots,
+                   rules.compile_pattern(data["rate_per_pattern"], regex.I),
+                   rules.compile_pattern(data["rate_every_pattern"], regex.I),
+                   frozenset(float(b) for b in data["rate_bases"]))
 
 
 @lru_cache(maxsize=8)
@@ -266,7 +272,31 @@ def scan(text: str, directory: Path | None = None) -> list[Number]:
         n = _read(m, g)
         if n is not None:
             out.append(n)
-    return out
+    return _rates(text, out, g) if len(out) > 1 else out
+
+
+def _rates(text: str, nums: list[Number], g: Grammar) -> list[Number]:
+    """A count per a round base is a rate, a share of the base: "184 children in care per 10,000" and "for every
+    10,000 youngsters, 184 were in care" are 1.84%; the base is no number of its own."""
+    bases: set[int] = set()
+    rated: dict[int, Number] = {}
+    for i, n in enumerate(nums):
+        if n.kind != "count" or n.value not in g.rate_bases:
+            continue
+        if i and nums[i - 1].kind == "count" and g.rate_per.fullmatch(text, nums[i - 1].end, n.q_start):
+            k = i - 1  # "184 children in care per 10,000"
+        elif g.rate_every.search(text, max(0, n.q_start - 16), n.q_start) and i + 1 < len(nums) \
+                and nums[i + 1].kind == "count" and _RATE_GAP.fullmatch(text, n.end, nums[i + 1].q_start):
+            k = i + 1  # "for every 10,000 youngsters in the resort last year, 184 were in care"
+        else:
+            continue
+        if nums[k].value < n.value:
+            bases.add(i)
+            rated[k] = replace(nums[k], value=100.0 * nums[k].value / n.value, kind="proportion", form="rate")
+    return [rated.get(i, n) for i, n in enumerate(nums) if i not in bases]
+
+
+_RATE_GAP = regex.compile(r"[^.;:!?\d]{1,80}?,\s*")  # the rest of the "for every" phrase, to the comma
 
 
 def parse(phrase: str, directory: Path | None = None) -> Number | None:

@@ -113,6 +113,9 @@ class NumbersFile(_Strict):
     dozen_pattern: Pattern
     ratio_pattern: Pattern
     percent_pattern: Pattern
+    rate_per_pattern: Pattern
+    rate_every_pattern: Pattern
+    rate_bases: list[StrictInt]
 
 
 # --- checks.yaml --------------------------------------------------------------------------------------------------
