@@ -614,3 +614,9 @@ def test_a_list_of_a_scales_grades_names_the_scale_and_judges_no_one() -> None:
     text = ("Leeds was inspected in May. Ofsted has four levels of ranking for local authority children's services "
             "– Outstanding, Good, Requires Improvement and Inadequate.")
     assert [(m.authority, m.judgement) for m in found(text, "2016-01-01")] == [("Leeds", "")]
+
+
+def test_a_newspapers_masthead_is_not_the_authority() -> None:
+    rows = found("Shropshire Star\n\nTelford and Wrekin requires improvement, the Birmingham Post and the Yorkshire "
+                 "Post reported.", "2016-01-01")
+    assert [(m.authority, m.judgement) for m in rows] == [("Telford and Wrekin", "requires improvement")]

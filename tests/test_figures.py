@@ -476,3 +476,17 @@ def test_an_age_in_commas_after_a_name_is_not_a_count() -> None:
     assert [(f.value, f.measure) for f in found] == [("37", "injuries")]
     # Not after a full name: "Kent, Surrey, two, were rated good" keeps its count.
     assert [f.value for f in figs("Of the councils, Kent, Surrey, two, were rated good.", "2014-06-01")] == ["2"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "a third" before a singular noun is an ordinal, another one; "a third were", "a third of" are shares.
+    ("A third education department is judged 'unsatisfactory' in Wales.", []),
+    ("A third were inadequate, and a third of councils were good.", ["A third", "a third"]),
+    # How many grades a scale has, and parts of a framework, are not counts.
+    ("There are now four possible Ofsted ratings – outstanding, good, requires improvement or inadequate.", []),
+    ("Seven councils were weak in at least one of four HMIE quality indicators.", ["Seven"]),
+    # "one being": a pronoun.
+    ("The council uses two systems, one being Mosaic.", ["two"]),
+])
+def test_ordinals_scale_sizes_and_pronouns_are_not_figures(text: str, expected: list[str]) -> None:
+    assert [f.evidence for f in figs(text, "2014-06-01")] == expected

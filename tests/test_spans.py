@@ -876,3 +876,8 @@ def test_a_grade_shed_is_where_an_authority_came_from() -> None:
 ])
 def test_noun_phrases_past_adjectives_in_ly_names_and_acronyms(text: str, expected: list[tuple[str, str]]) -> None:
     assert measures(text, "2019-12-31") == expected
+
+
+def test_a_verb_in_s_is_not_the_measure_of_the_counts_after_it() -> None:
+    text = "Of the 32 local authorities, a quarter were weak. The report also shows seven were weak at helping children."
+    assert measures(text, "2009-06-01")[-1] == ("7", "local authorities")
