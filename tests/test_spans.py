@@ -881,3 +881,20 @@ def test_noun_phrases_past_adjectives_in_ly_names_and_acronyms(text: str, expect
 def test_a_verb_in_s_is_not_the_measure_of_the_counts_after_it() -> None:
     text = "Of the 32 local authorities, a quarter were weak. The report also shows seven were weak at helping children."
     assert measures(text, "2009-06-01")[-1] == ("7", "local authorities")
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # A copula gives a bare number to "the number of" what it names.
+    ("The number of councils rated inadequate was 22 in March.", "2017-12-09", [("22", "councils", "inadequate")]),
+    # "ranging from N ... to M": a range of counts of what the sentence names.
+    ("Serious incidents varied by region, ranging from 56 serious incidents in the North West to 17 in the East.",
+     "2009-01-01", [("56", "serious incidents", ""), ("17", "serious incidents", "")]),
+    # "underperforming" is the bottom of the page's scale, as "failing" is.
+    ("The number of underperforming children's services has increased from the eight identified last year.",
+     "2009-12-09", [("8", "children's services", "performs poorly")]),
+    # "two and a half years" is a duration; "one is a review" a pronoun.
+    ("Over two and a half years, Ofsted carried out two inspections. One is a review of social care.", "2016-06-01",
+     [("2", "inspections", "")]),
+])
+def test_named_counts_ranges_and_durations(text: str, published: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(f.value, f.measure, f.category) for f in figures.extract(doc(text, published))] == expected

@@ -31,7 +31,7 @@ from .numbers import Number
 # Ids of the rules (listed under `produces` in rules/figures.yaml) that make rows.
 COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE = "count.noun", "count.of", "count.paren", "count.there"
 COUNT_ELLIPSIS, COUNT_COMPARE, COUNT_ANAPHOR = "count.ellipsis", "count.compare", "count.anaphor"
-COUNT_CHANGE, COUNT_PARTITIVE = "count.change", "count.partitive"
+COUNT_CHANGE, COUNT_PARTITIVE, COUNT_NAMED = "count.change", "count.partitive", "count.named"
 PERCENTAGE, PROPORTION, TABLE_ROW, TABLE_CELLS = "share.percentage", "share.proportion", "table.row", "table.cells"
 RULE_IDS = (COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE, COUNT_ELLIPSIS, COUNT_COMPARE, COUNT_CHANGE, COUNT_ANAPHOR,
             COUNT_PARTITIVE,
@@ -652,13 +652,15 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
                    or (c.children and page.layer.verb_at(_after_children(page, c)))
                    or _judgement_follows(page, c) or _placed_after_grade(page, c)):
         c.measure, c.rule, c.accepted = ante + _post(page, n.end), COUNT_ELLIPSIS, True
-    elif ante and (m := p["change_pattern"].search(before)) and not p["rate_of_pattern"].search(
-            text, c.sent[0], n.q_start):
-        verb = n.q_start - len(before) + m.start()
+    elif ante and (m := p["change_pattern"].search(text, max(c.sent[0], n.q_start - 90), n.q_start)) and not \
+            p["rate_of_pattern"].search(text, c.sent[0], n.q_start):
+        verb = m.start()  # (a wider window: "ranging from 56 serious incidents in the North West to 17")
         heads = [o.own[1] if o.own else o.n.end for o in cs[:cs.index(c)] if o.accepted and o.n.kind == "count"]
         if any(h <= verb and page.layer.g.change_subject.fullmatch(text, h, verb) for h in heads):
             return  # "four of these went down from three to two": the grades a counted group moved between
         c.measure, c.rule, c.accepted = ante, COUNT_CHANGE, True
+    elif p["copula_pattern"].search(before) and (named := _named_measure(page, c)):
+        c.measure, c.rule, c.accepted = named, COUNT_NAMED, True  # "The number of councils rated inadequate was 22"
     elif p["compare_pattern"].search(before) and any(o.accepted for o in cs[:cs.index(c)]):
         c.measure, c.rule, c.accepted = ante, COUNT_COMPARE, True
     elif ante and p["dated_pattern"].match(text, n.end) and not p["elided_grade_pattern"].search(

@@ -304,6 +304,7 @@ class FiguresFile(_Strict):
     share_heading_pattern: Pattern
     total_label_pattern: Pattern
     number_of_pattern: Pattern
+    copula_pattern: Pattern
     share_of_pattern: Pattern
     growth_subject_pattern: Pattern
     table_context_chars: StrictInt
