@@ -898,3 +898,32 @@ def test_a_verb_in_s_is_not_the_measure_of_the_counts_after_it() -> None:
 ])
 def test_named_counts_ranges_and_durations(text: str, published: str, expected: list[tuple[str, str, str]]) -> None:
     assert [(f.value, f.measure, f.category) for f in figures.extract(doc(text, published))] == expected
+
+
+def test_apposed_counts_do_not_end_their_hosts_clause() -> None:
+    # "– 10 of 23 –" in dashes: the share before them and the count itself take the judgement after.
+    text = "Fewer than half of councils in the North West – 10 of 23 – were good or better in 2018."
+    assert categories(text, "2018-06-01") == [("50", "good or outstanding"), ("10", "good or outstanding"),
+                                              ("23", "total")]
+
+
+def test_a_possessive_whole() -> None:
+    assert categories("Northumberland's services were rated adequate, and 2 of its 5 children's homes were judged "
+                      "outstanding.", "2012-06-01") == [("2", "outstanding"), ("5", "total")]
+
+
+def test_an_overall_grade_overrides_a_part_stated_before_it_in_its_clause() -> None:
+    text = ("Devon social services were judged to be serving most children well with promising prospects, earning "
+            "two stars; Norfolk, serving some children well, kept one star.")
+    assert judgements(text, "2003-11-20") == {"Devon": "two stars", "Norfolk": "one star"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kent and Surrey were judged good and inadequate respectively for safeguarding, while Hampshire was outstanding.",
+     {"Kent": "good", "Surrey": "inadequate", "Hampshire": "outstanding"}),
+    # Three grades so listed name no scale when "respectively" hands them out.
+    ("Leeds, Bradford and Wakefield were rated good, outstanding and inadequate respectively.",
+     {"Leeds": "good", "Bradford": "outstanding", "Wakefield": "inadequate"}),
+])
+def test_respectively_hands_the_nth_grade_to_the_nth_name(text: str, expected: dict[str, str]) -> None:
+    assert judgements(text, "2016-06-01") == expected

@@ -796,6 +796,9 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
                 category, rule = sent.hits[i - 1].judgement, sent.hits[i - 1].judgement_rule
             if category and h not in apart:
                 h.judgement, h.judgement_rule = category, rule
+        # "Kent and Surrey were judged good and inadequate respectively": the n-th name takes the n-th grade.
+        for k, (category, rule) in spans.respectively(layer, span, [(h.start, h.end) for h in sent.hits]).items():
+            sent.hits[k].judgement, sent.hits[k].judgement_rule = category, rule
         # "Both Halton, in the north west, and Hull were given ...": a list's judgement after its last name is
         # every earlier name's too.
         for h, nxt in reversed(list(pairwise(sent.hits))):

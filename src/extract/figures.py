@@ -786,7 +786,9 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         return
     # A group the figure is counted in ("two councils are among only three ...") does not end its clause.
     # Nor does the figure it is compared with ("15 as opposed to 11 - dropped a star"): both share the predicate.
+    # Nor do its own apposed counts and their wholes ("Fewer than half of councils - 10 of 23 - were good").
     later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c and o.rule != COUNT_PARTITIVE
+             and not any(o in ch.children for ch in c.children if ch.host is c)
              and not _compared(page, c.n.end, o.n.q_start)]
     seg_end = later[0].n.q_start if later else c.sent[1]
     # "improved for 24 councils and deteriorated for 15": the second judgement governs the next figure.

@@ -424,6 +424,7 @@ class GrammarFile(_Strict):
     grade_place_pattern: Pattern
     grade_label_pattern: Pattern
     scale_list_gap_pattern: Pattern
+    respectively_pattern: Pattern
     label_lead_pattern: Pattern
     no_judgement: list[PatternRule]
 

@@ -66,6 +66,7 @@ class Grammar:
     grade_place: regex.Pattern[str]
     grade_label: regex.Pattern[str]
     scale_list_gap: regex.Pattern[str]
+    respectively: regex.Pattern[str]
     label_lead: regex.Pattern[str]
     coordinated: regex.Pattern[str]
     anaphora: regex.Pattern[str]
@@ -111,6 +112,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         grade_place=rules.compile_pattern(d["grade_place_pattern"]),
         grade_label=rules.compile_pattern(d["grade_label_pattern"]),
         scale_list_gap=rules.compile_pattern(d["scale_list_gap_pattern"]),
+        respectively=rules.compile_pattern(d["respectively_pattern"]),
         label_lead=rules.compile_pattern(d["label_lead_pattern"]),
         coordinated=rules.compile_pattern(d["coordinated_pattern"]),
         council_subject=rules.compile_pattern(d["council_subject_pattern"]),
@@ -357,7 +359,8 @@ class Layer:
                 runs[-1].append(i)
             else:
                 runs.append([i])
-        named = {i for run in runs if len({out[i].category for i in run}) >= 3 for i in run}
+        named = {i for run in runs if len({out[i].category for i in run}) >= 3
+                 and not self.g.respectively.match(self.text, out[run[-1]].end) for i in run}
         return [replace(p, attributive=True) if i in named else p for i, p in enumerate(out)]
 
     def _with_legend(self, sent: tuple[int, int], out: list[Phrase]) -> list[Phrase]:
@@ -459,6 +462,10 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     later = [p for p in after if not p.source] or [p for p in after if origins or not p.origin]
     # "escaped red flags, despite being rated poor": a denied judgement gives way to a stated one after it.
     later = [p for p in later if not p.negated] or later[:1]
+    # "serving most children well with promising prospects, earning two stars": a part of an overall grade gives
+    # way to the overall grade its clause goes on to state.
+    if later and scales.is_part(later[0].category, layer.dir):
+        later = [p for p in later if not p.change and not scales.is_part(p.category, layer.dir)][:1] or later
     if later:
         p = later[0]
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.after", p.end)
@@ -480,6 +487,27 @@ def labelled(layer: Layer, sent: tuple[int, int], start: int) -> Phrase | None:
                 not text[sent[0]:p.start].strip() or g.label_lead.search(text, max(sent[0], p.start - 12), p.start)):
             return p
     return None
+
+
+def respectively(layer: Layer, sent: tuple[int, int], targets: list[tuple[int, int]]) -> dict[int, tuple[str, str]]:
+    """ "Kent and Surrey were judged good and inadequate respectively": with "respectively" right after a list of
+    grades, and as many targets (two or more) before the list, the n-th of them takes the n-th grade: {index of the
+    target: (category, rule)}; else {}."""
+    g, text = layer.g, layer.text
+    ps = layer.phrases(sent)
+    for m in g.respectively.finditer(text, sent[0], sent[1]):
+        last = next((i for i, p in enumerate(ps) if p.end == m.start()), None)
+        if last is None:
+            continue
+        first = last
+        while first and g.scale_list_gap.fullmatch(text, ps[first - 1].end, ps[first].start):
+            first -= 1
+        grades = ps[first:last + 1]
+        before = [i for i, t in enumerate(targets) if t[1] <= grades[0].start]
+        if len(grades) >= 2 and len(before) == len(grades):
+            return {i: ("", "judg.negated") if p.negated else (p.category, "judg.respectively")
+                    for i, p in zip(before, grades, strict=True)}
+    return {}
 
 
 def sentence_judgement(layer: Layer, sent: tuple[int, int]) -> tuple[str, str]:
