@@ -417,3 +417,10 @@ def test_single_teaser_and_photo_credit_lines_are_dropped():
                     "• Free access to 4 subscriber-only articles per month\n\n"
                     "The council welcomed the report.\n")
     assert text == "Durham was rated good.\n\nThe council welcomed the report."
+
+
+def test_navigation_link_rows_go_and_out_of_hours_services_stay():
+    text = _cleaned("Leeds was rated good.\n\nSee the results for councils R-Z | See the results for councils A-G | Top 10 "
+                    "performers\n\nLeeds | 12 | 34%\n\nThe councils share an out-of-hours social work team.\n\n"
+                    "Out of hours: 07700 900123\n")
+    assert text == "Leeds was rated good.\n\nLeeds | 12 | 34%\n\nThe councils share an out-of-hours social work team."

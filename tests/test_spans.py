@@ -927,3 +927,29 @@ def test_an_overall_grade_overrides_a_part_stated_before_it_in_its_clause() -> N
 ])
 def test_respectively_hands_the_nth_grade_to_the_nth_name(text: str, expected: dict[str, str]) -> None:
     assert judgements(text, "2016-06-01") == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # A count in brackets right after its grade, wherever the grade stands.
+    ("More councils were rated requires improvement (41) than good (35).", "2016-06-01",
+     [("41", "requires improvement"), ("35", "good")]),
+    # "has doubled, from three to six": a comma before "from".
+    ("The number of councils rated outstanding has doubled, from three to six.", "2016-06-01",
+     [("3", "outstanding"), ("6", "outstanding")]),
+    # "of the council's 6": a possessive whole.
+    ("Members noted that 4 of the council's 6 children's homes were now rated good.", "2016-06-01",
+     [("4", "good"), ("6", "total")]),
+    # "respectively" after a list of figures hands them the grades listed before them.
+    ("The proportions of councils judged to be serving most children well and serving some children well were 38% "
+     "and 49% respectively.", "2003-06-01", [("38", "serving most children well"), ("49", "serving some children well")]),
+])
+def test_bracketed_labels_possessive_wholes_and_respectively_for_figures(
+        text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected
+
+
+def test_a_grade_made_one_names_adjective_is_that_names_alone() -> None:
+    text = ("Inadequate-rated Sandwell will see its children's services moved into a trust, the fourth council to do "
+            "so after Doncaster, Slough and Birmingham.")
+    assert judgements(text, "2016-06-01") == {"Sandwell": "inadequate", "Doncaster": "", "Slough": "",
+                                              "Birmingham": ""}

@@ -762,6 +762,7 @@ def _intro(rec: Recogniser, layer: spans.Layer, span: tuple[int, int]) -> tuple[
 
 
 _LIST_JOIN = regex.compile(r"\s*,\s*(?:and|or)\s+")  # the comma before a list's last item
+_RATED_JOIN = regex.compile(r"[\"'’”]?[-‐–][ \t]*rated[ \t]+", regex.I)  # "inadequate-rated Sandwell"
 # Between two names of one list: a comma or "and"/"or", and a place after a name ("Halton, in the north west, and").
 _LIST_GAP = regex.compile(r"(?:\s*,\s*(?:in|of|near)\s+[^,;.:()]{1,40})?\s*,?\s*(?:(?:and|or)\s+)?")
 
@@ -788,6 +789,8 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
                                                   origins=False)
             if rule == "judg.after":
                 taken = max(taken, used)
+            elif rule == "judg.before" and _RATED_JOIN.fullmatch(layer.text, used, h.start):
+                taken = h.end  # "Inadequate-rated Sandwell": a grade made one name's adjective is that name's alone
             elif rule in ("judg.before", "judg.place", "judg.label"):
                 taken = sent.start  # the rest of its list looks back to the same phrase
             if not category and i and sent.hits[i - 1].judgement and _LIST_JOIN.fullmatch(

@@ -504,6 +504,9 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
         for i, c in enumerate(acc):
             _categorise(page, c, i, acc, previous)
             _period(page, c, i, acc, dates)
+        # "... were 38% and 49% respectively": the n-th figure of the list takes the n-th grade before it.
+        for k, (category, _rule) in spans.respectively(page.layer, sent, [(c.n.q_start, c.n.end) for c in acc]).items():
+            acc[k].category = category
         if acc:
             previous = (previous + acc)[-12:]
         out += acc

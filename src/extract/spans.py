@@ -480,33 +480,45 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
 
 def labelled(layer: Layer, sent: tuple[int, int], start: int) -> Phrase | None:
     """The judgement that labels the number at `start` as a key labels its value ("Good: 54", "; good, 54 (36%)"):
-    it opens its sentence or list item, and only a colon, comma or dash stands between them."""
+    it opens its sentence or list item, and only a colon, comma or dash stands between them; or the number is
+    bracketed right after it ("requires improvement (41) than good (35)")."""
     g, text = layer.g, layer.text
     for p in layer.phrases(sent):
         if p.end <= start and g.grade_label.fullmatch(text, p.end, start) and not p.source and (
-                not text[sent[0]:p.start].strip() or g.label_lead.search(text, max(sent[0], p.start - 12), p.start)):
+                ("(" in text[p.end:start] and ")" in text[start:start + 16]) or not text[sent[0]:p.start].strip()
+                or g.label_lead.search(text, max(sent[0], p.start - 12), p.start)):
             return p
     return None
 
 
 def respectively(layer: Layer, sent: tuple[int, int], targets: list[tuple[int, int]]) -> dict[int, tuple[str, str]]:
-    """ "Kent and Surrey were judged good and inadequate respectively": with "respectively" right after a list of
-    grades, and as many targets (two or more) before the list, the n-th of them takes the n-th grade: {index of the
-    target: (category, rule)}; else {}."""
+    """ "Kent and Surrey were judged good and inadequate respectively", "serving most children well and serving some
+    children well were 38% and 49% respectively": with "respectively" right after a list of grades (or of targets),
+    and as many targets (two or more) before it (or grades before them), the n-th target takes the n-th grade:
+    {index of the target: (category, rule)}; else {}."""
     g, text = layer.g, layer.text
     ps = layer.phrases(sent)
-    for m in g.respectively.finditer(text, sent[0], sent[1]):
-        last = next((i for i, p in enumerate(ps) if p.end == m.start()), None)
-        if last is None:
-            continue
+
+    def run_back(items: list[tuple[int, int]], last: int) -> int:
         first = last
-        while first and g.scale_list_gap.fullmatch(text, ps[first - 1].end, ps[first].start):
+        while first and g.scale_list_gap.fullmatch(text, items[first - 1][1], items[first][0]):
             first -= 1
-        grades = ps[first:last + 1]
-        before = [i for i, t in enumerate(targets) if t[1] <= grades[0].start]
-        if len(grades) >= 2 and len(before) == len(grades):
+        return first
+
+    spans_of = [(p.start, p.end) for p in ps]
+    for m in g.respectively.finditer(text, sent[0], sent[1]):
+        if (last := next((i for i, p in enumerate(ps) if p.end == m.start()), None)) is not None:
+            grades = ps[run_back(spans_of, last):last + 1]
+            chosen = [i for i, t in enumerate(targets) if t[1] <= grades[0].start]
+        elif (last := next((i for i, t in enumerate(targets) if t[1] == m.start()), None)) is not None:
+            chosen = list(range(run_back(targets, last), last + 1))
+            before = [i for i, p in enumerate(ps) if p.end <= targets[chosen[0]][0]]
+            grades = ps[run_back(spans_of, before[-1]):before[-1] + 1] if before else []
+        else:
+            continue
+        if len(grades) >= 2 and len(chosen) == len(grades):
             return {i: ("", "judg.negated") if p.negated else (p.category, "judg.respectively")
-                    for i, p in zip(before, grades, strict=True)}
+                    for i, p in zip(chosen, grades, strict=True)}
     return {}
 
 
