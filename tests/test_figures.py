@@ -490,3 +490,19 @@ def test_an_age_in_commas_after_a_name_is_not_a_count() -> None:
 ])
 def test_ordinals_scale_sizes_and_pronouns_are_not_figures(text: str, expected: list[str]) -> None:
     assert [f.evidence for f in figs(text, "2014-06-01")] == expected
+
+
+def test_a_tables_labels_speak_the_scale_of_its_page() -> None:
+    # An inspections table on an annual-rating-era page that never uses the rating's words: the inspections' grades.
+    text = ("Table 4: Overall effectiveness of safeguarding services, inspections June 2009 to March 2011 (n=143)\n"
+            "Outstanding 9 6%\nGood 61 43%\nInadequate 13 9%\n")
+    assert [(f.value, f.category) for f in figs(text, "2011-11-22")][:3] == [("9", "outstanding"), ("6", "outstanding"),
+                                                                          ("61", "good")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("In a third report published on the same day, Cheshire East was found adequate.", []),
+    ("Ofsted has confirmed that a sixth council, Medway, was also rated inadequate.", []),
+])
+def test_a_fraction_word_before_a_singular_noun_is_an_ordinal(text: str, expected: list[str]) -> None:
+    assert [f.evidence for f in figs(text, "2023-11-03")] == expected

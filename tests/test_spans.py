@@ -953,3 +953,9 @@ def test_a_grade_made_one_names_adjective_is_that_names_alone() -> None:
             "so after Doncaster, Slough and Birmingham.")
     assert judgements(text, "2016-06-01") == {"Sandwell": "inadequate", "Doncaster": "", "Slough": "",
                                               "Birmingham": ""}
+
+
+def test_a_comma_between_a_bare_count_and_its_grade() -> None:
+    text = "Of the 150 councils assessed, 20 were outstanding; 83, good; 42, adequate; and five, inadequate."
+    assert categories(text, "2007-12-01") == [("150", "total"), ("20", "outstanding"), ("83", "good"),
+                                              ("42", "adequate"), ("5", "inadequate")]

@@ -248,7 +248,7 @@ class _Page:
             if self.fr.p["total_label_pattern"].match(label):
                 self._categories[label] = TOTAL
             else:
-                found = scales.find(label, self.era, self.dir)
+                found = scales.find(label, self.layer.scale_of(label), self.dir)
                 self._categories[label] = found[0].category if found else ""
         return self._categories[label]
 

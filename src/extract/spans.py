@@ -299,15 +299,20 @@ class Layer:
     def _point(self, word: str) -> int | None:
         return int(word) if word.isdigit() else self.g.points.get(word.lower())
 
+    def scale_of(self, words: str) -> str:
+        """The scale a sentence (or a table's label) speaks: a framework it names, else the page's era, or on an
+        annual-rating page that uses none of the rating's words, the inspections' scale beside it."""
+        if self._rating is None:
+            self._rating = scales.rating_page(self.text, self.era, self.dir)
+        return (scales.framework_era(words, self.era, self.dir)
+                or scales.sentence_scale(words, self.era, self.dir, self._rating))
+
     def phrases(self, sent: tuple[int, int]) -> list[Phrase]:
         if sent not in self._phrases:
             s, e = sent
             text, g = self.text, self.g
             out = []
-            if self._rating is None:
-                self._rating = scales.rating_page(text, self.era, self.dir)
-            era = (scales.framework_era(text[s:e], self.era, self.dir)
-                   or scales.sentence_scale(text[s:e], self.era, self.dir, self._rating))
+            era = self.scale_of(text[s:e])
             for j in scales.find(text[s:e], era, self.dir):
                 a, b = j.start + s, j.end + s
                 lead = text[max(s, a - 60):a]
