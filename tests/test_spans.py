@@ -959,3 +959,16 @@ def test_a_comma_between_a_bare_count_and_its_grade() -> None:
     text = "Of the 150 councils assessed, 20 were outstanding; 83, good; 42, adequate; and five, inadequate."
     assert categories(text, "2007-12-01") == [("150", "total"), ("20", "outstanding"), ("83", "good"),
                                               ("42", "adequate"), ("5", "inadequate")]
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # "one of the N X judged Y": the group the pronoun "one" belongs to takes the judgement of its participle ...
+    ("Leeds was one of the 80 councils judged to perform well.", "2009-12-09", [("80", "performs well")]),
+    ("Leeds is one of the 10 councils that are rated outstanding.", "2016-12-09", [("10", "outstanding")]),
+    # ... but a finite verb after the group is the one's: the group is the whole.
+    ("The quality of care in one of the four secure training centres inspected was inadequate.", "2009-12-09",
+     [("4", "total")]),
+    ("Leeds is one of the 152 councils in England.", "2016-12-09", [("152", "total")]),
+])
+def test_the_group_one_belongs_to(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected

@@ -168,6 +168,9 @@ _OR = regex.compile(r"\s+or\s+")
 _PLURAL_WORD = regex.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*[sS](?![\w'’-])|\b(?:children|people|staff)\b", regex.I)
 _WORD_BEFORE = regex.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)[ \t]+$")
 _OF_AFTER = regex.compile(r"\s+of\b", regex.I)
+_ONE_OF = regex.compile(r"\bone\s+of\s+(?:the\s+)?$", regex.I)  # "one of the 80 councils judged ..."
+# A finite verb not in a relative clause ("that are rated", "which was judged" are the group's own).
+_FINITE = regex.compile(r"(?<!\b(?:that|which|who)\s+(?:\w+\s+)?)\b(?:is|are|was|were|has|have|had|will|would)\b", regex.I)
 _ACRONYM = regex.compile(r"[A-Z]{2,}s?")
 _ANY_WORD = regex.compile(r"[^\W\d_][\w'’-]*")
 _MAGNITUDE = regex.compile(r".*[^\d.,\s]")  # a number with a word in it ("2.5 million", "1.5m")
@@ -768,15 +771,19 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     t = None if c.n.qualifier else p["total_pattern"].search(text[max(c.sent[0], c.n.start - 30):c.n.start])
     if t is not None and t.group("all") and _OF_AFTER.match(text, c.n.end):
         t = None  # "all 15 of the LAs": a part, not the whole
-    if t is not None and t.group("all") and not c.is_denominator:
-        # "All five were given zero-star ratings": the whole of a group, in the judgement its clause gives it.
+    one_of = t is not None and _ONE_OF.search(text, max(c.sent[0], c.n.q_start - 16), c.n.q_start) is not None
+    if t is not None and (t.group("all") or one_of) and not c.is_denominator:
+        # "All five were given zero-star ratings": the whole of a group, in the judgement its clause gives it;
+        # "one of the 80 councils judged to perform well": the group the pronoun "one" is a member of, likewise.
         # Not past the next figure: "Across all 63 authorities, one-third were rated good" is a total.
         # Nor is a figure it is compared with ("A total of 31 councils, up from 24, now have ...") a next figure.
         nxt = next((o.n.q_start for o in acc[i + 1:] if o not in c.children and o.host is not c
                     and not _compared(page, c.own[1] if c.own else c.n.end, o.n.q_start)), None)
-        category, rule, _ = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, hi=nxt, own=c.own)
+        category, rule, used = spans.attribute(page.layer, c.sent, c.n.q_start, c.n.end, hi=nxt, own=c.own)
+        if one_of and _FINITE.search(text, c.own[1] if c.own else c.n.end, max(used, c.n.end)):
+            category = ""  # "one of the four centres inspected was inadequate": the judgement is the one's, not the four's
         c.category = category if rule == "judg.after" and category else TOTAL
-        c.whole_group = c.category == TOTAL and not t.group("all").lower().startswith("a total")
+        c.whole_group = c.category == TOTAL and not one_of and not t.group("all").lower().startswith("a total")
         return
     if c.is_denominator or t is not None:
         c.category = TOTAL
