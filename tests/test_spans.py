@@ -972,3 +972,14 @@ def test_a_comma_between_a_bare_count_and_its_grade() -> None:
 ])
 def test_the_group_one_belongs_to(text: str, published: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, published) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A possessive whole: "Of the region's 15 councils".
+    ("Of the region's 15 councils, fewer than half - seven - are good.", [("15", "total"), ("50", "good"), ("7", "good")]),
+    # A prepositional phrase between a count and the relative clause that divides it.
+    ("Ofsted has now published 61 reports under its single inspection framework, of which 15 have found services "
+     "inadequate.", [("61", "total"), ("15", "inadequate")]),
+])
+def test_wholes_named_by_a_possessive_or_divided_past_a_phrase(text: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, "2016-12-09") == expected
