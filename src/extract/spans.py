@@ -358,12 +358,7 @@ class Layer:
     def _scale_named(self, out: list[Phrase]) -> list[Phrase]:
         """A list of three or more different grades with nothing but list punctuation between them names the scale
         ("four levels - Outstanding, Good, Requires Improvement and Inadequate"): none of them is a judgement."""
-        runs: list[list[int]] = []
-        for i, p in enumerate(out):
-            if runs and runs[-1][-1] == i - 1 and self.g.scale_list_gap.fullmatch(self.text, out[i - 1].end, p.start):
-                runs[-1].append(i)
-            else:
-                runs.append([i])
+        runs = _list_runs(self.g, self.text, [(p.start, p.end) for p in out])
         named = {i for run in runs if len({out[i].category for i in run}) >= 3
                  and not self.g.respectively.match(self.text, out[run[-1]].end) for i in run}
         return [replace(p, attributive=True) if i in named else p for i, p in enumerate(out)]
@@ -503,28 +498,38 @@ def respectively(layer: Layer, sent: tuple[int, int], targets: list[tuple[int, i
     {index of the target: (category, rule)}; else {}."""
     g, text = layer.g, layer.text
     ps = layer.phrases(sent)
+    grade_runs = _list_runs(g, text, [(p.start, p.end) for p in ps])
+    target_runs = _list_runs(g, text, targets)
 
-    def run_back(items: list[tuple[int, int]], last: int) -> int:
-        first = last
-        while first and g.scale_list_gap.fullmatch(text, items[first - 1][1], items[first][0]):
-            first -= 1
-        return first
+    def run_to(runs: list[list[int]], last: int) -> list[int]:  # the list an item ends, up to the item
+        run = next(r for r in runs if last in r)
+        return run[:run.index(last) + 1]
 
-    spans_of = [(p.start, p.end) for p in ps]
     for m in g.respectively.finditer(text, sent[0], sent[1]):
         if (last := next((i for i, p in enumerate(ps) if p.end == m.start()), None)) is not None:
-            grades = ps[run_back(spans_of, last):last + 1]
+            grades = [ps[i] for i in run_to(grade_runs, last)]
             chosen = [i for i, t in enumerate(targets) if t[1] <= grades[0].start]
         elif (last := next((i for i, t in enumerate(targets) if t[1] == m.start()), None)) is not None:
-            chosen = list(range(run_back(targets, last), last + 1))
+            chosen = run_to(target_runs, last)
             before = [i for i, p in enumerate(ps) if p.end <= targets[chosen[0]][0]]
-            grades = ps[run_back(spans_of, before[-1]):before[-1] + 1] if before else []
+            grades = [ps[i] for i in run_to(grade_runs, before[-1])] if before else []
         else:
             continue
         if len(grades) >= 2 and len(chosen) == len(grades):
             return {i: ("", "judg.negated") if p.negated else (p.category, "judg.respectively")
                     for i, p in zip(chosen, grades, strict=True)}
     return {}
+
+
+def _list_runs(g: Grammar, text: str, items: list[tuple[int, int]]) -> list[list[int]]:
+    """Consecutive items (spans, in text order) with nothing but list punctuation between them, as runs of indexes."""
+    runs: list[list[int]] = []
+    for i, (start, _end) in enumerate(items):
+        if runs and g.scale_list_gap.fullmatch(text, items[i - 1][1], start):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def sentence_judgement(layer: Layer, sent: tuple[int, int]) -> tuple[str, str]:
