@@ -358,6 +358,8 @@ class Layer:
     def _scale_named(self, out: list[Phrase]) -> list[Phrase]:
         """A list of three or more different grades with nothing but list punctuation between them names the scale
         ("four levels - Outstanding, Good, Requires Improvement and Inadequate"): none of them is a judgement."""
+        if len(out) < 3:
+            return out
         runs = _list_runs(self.g, self.text, [(p.start, p.end) for p in out])
         named = {i for run in runs if len({out[i].category for i in run}) >= 3
                  and not self.g.respectively.match(self.text, out[run[-1]].end) for i in run}
@@ -497,6 +499,8 @@ def respectively(layer: Layer, sent: tuple[int, int], targets: list[tuple[int, i
     and as many targets (two or more) before it (or grades before them), the n-th target takes the n-th grade:
     {index of the target: (category, rule)}; else {}."""
     g, text = layer.g, layer.text
+    if len(targets) < 2 or g.respectively.search(text, sent[0], sent[1]) is None:
+        return {}  # the common case, before any list is read
     ps = layer.phrases(sent)
     grade_runs = _list_runs(g, text, [(p.start, p.end) for p in ps])
     target_runs = _list_runs(g, text, targets)
