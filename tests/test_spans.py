@@ -983,3 +983,27 @@ def test_the_group_one_belongs_to(text: str, published: str, expected: list[tupl
 ])
 def test_wholes_named_by_a_possessive_or_divided_past_a_phrase(text: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, "2016-12-09") == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # A whole a place or body has, with or without "of" before it.
+    ("Half of Wales's 22 local authorities have now been visited by inspectors.", "2012-03-01",
+     [("50", ""), ("22", "total")]),
+    ("Latest judgements for the region's 15 councils:\n- Leeds (good, 2018)\n- Bradford (inadequate, 2018)\n",
+     "2018-10-02", [("15", "total")]),
+    # "and in 31 of them": a later part of the same sentence divides the count.
+    ("Inspectors looked at 45 case files, and in 31 of them oversight was effective.", "2016-04-20",
+     [("45", "total"), ("31", "")]),
+    # Parts that add up to a count in their own sentence, though they count another noun.
+    ("In the latest batch of 20 inspections, 12 councils were found to require improvement, 5 inadequate and 3 "
+     "good.", "2015-03-01", [("20", "total"), ("12", "requires improvement"), ("5", "inadequate"), ("3", "good")]),
+    # A headline restating a total the body states.
+    ("Ofsted Inspected 40 Councils In A Year\n\nOfsted inspected 40 councils in the year to March 2014. Of these, "
+     "12 were judged good.", "2015-03-01", [("40", "total"), ("40", "total"), ("12", "good")]),
+    # "one of the eight" after eight were judged: the group is that statistic, not a whole.
+    ("Of the 150 councils assessed, 16 were awarded three stars and eight were given zero stars. Bromley, one of "
+     "the eight, said it was disappointed.", "2003-12-01",
+     [("150", "total"), ("16", "three stars"), ("8", "zero stars"), ("8", "zero stars")]),
+])
+def test_wholes_and_the_groups_that_restate_them(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected

@@ -452,8 +452,8 @@ def _wholes(page: _Page, found: list[_Cand]) -> None:
         for o in counts[i + 1:i + 1 + _MAX_PARTS]:
             if index[id(o)] - index[id(c)] > 2 or not o.category or o.category == TOTAL:
                 break
-            if o.measure.split()[-1] != head:
-                continue
+            if o.measure.split()[-1] != head and o.sent != c.sent:
+                continue  # "In the latest batch of 20 inspections, 12 councils were ..., 5 inadequate and 3 good"
             total, parts = total + o.n.value, parts + 1
             if total >= c.n.value:
                 break
@@ -463,13 +463,14 @@ def _wholes(page: _Page, found: list[_Cand]) -> None:
 
 def _repeats(page: _Page, found: list[_Cand]) -> None:
     """A count in no bucket that states again, within two sentences, the same number of the same thing as a judged
-    count is that statistic: a headline and its first line ("DCSF intervenes in nine councils" / "... intervening
+    or total count is that statistic: a headline and its first line ("DCSF intervenes in nine councils" / "... intervening
     in nine councils judged to be inadequate"), and "all N" after a judged count of N. Not for one or two, nor for
     shares ("a quarter ... good", "one quarter ... inadequate"): pages use those for different groups alike."""
     def key(c: _Cand) -> tuple[float, str]:
         return c.n.value, c.measure.split()[-1].lower()
     counts = _own_counts(found)
-    judged = [c for c in counts if c.category and c.category != TOTAL]
+    named = [c for c in counts if c.category and not c.whole_group]  # not "one of the six": a group, not a total
+    judged = [c for c in named if c.category != TOTAL]
     for c in counts:
         if (c.category and not c.whole_group) or c.n.value < 3:
             continue
@@ -478,7 +479,7 @@ def _repeats(page: _Page, found: list[_Cand]) -> None:
             # before it, whatever noun it was counted with
             same = {o.category for o in judged if o.n.value == c.n.value and 0 <= k - at(o.sent[0]) <= 2}
         else:
-            same = {o.category for o in judged if o is not c and key(o) == key(c) and abs(k - at(o.sent[0])) <= 2}
+            same = {o.category for o in named if o is not c and key(o) == key(c) and abs(k - at(o.sent[0])) <= 2}
         if len(same) == 1:
             c.category = same.pop()
 
@@ -783,7 +784,7 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         if one_of and _FINITE.search(text, c.own[1] if c.own else c.n.end, max(used, c.n.end)):
             category = ""  # "one of the four centres inspected was inadequate": the judgement is the one's, not the four's
         c.category = category if rule == "judg.after" and category else TOTAL
-        c.whole_group = c.category == TOTAL and not one_of and not t.group("all").lower().startswith("a total")
+        c.whole_group = c.category == TOTAL and not (t.group("all") or "").lower().startswith("a total")
         return
     if c.is_denominator or t is not None:
         c.category = TOTAL
