@@ -506,3 +506,48 @@ def test_a_tables_labels_speak_the_scale_of_its_page() -> None:
 ])
 def test_a_fraction_word_before_a_singular_noun_is_an_ordinal(text: str, expected: list[str]) -> None:
     assert [f.evidence for f in figs(text, "2023-11-03")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A grade beside a count of people is the council's, not theirs.
+    ("Birmingham and Sandwell were both found inadequate in 2015; between them they look after more than 3,000 "
+     "children in care.", [("3000", "")]),
+    ("The service, rated inadequate in 2016, supports 412 children in care and employs 180 social workers.",
+     [("412", ""), ("180", "")]),
+    # ... while a count of services keeps it.
+    ("Birmingham and Sandwell were both found inadequate in 2015, as were 12 other councils.", [("12", "inadequate")]),
+])
+def test_a_grade_never_rates_the_people_a_figure_counts(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2016-06-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The rating's adverbs alone, their verb gapped, after a count or a list break.
+    ("Of the 152 councils, 28 performed excellently, 88 well and 32 adequately.",
+     [("152", "total"), ("28", "performs excellently"), ("88", "performs well"), ("32", "performs adequately")]),
+    ("Annual rating of councils, December 2010\nPerforming excellently: 16; well: 96; poorly: 7.",
+     [("16", "performs excellently"), ("96", "performs well"), ("7", "performs poorly")]),
+    # Counts a grade labels under a heading that names what they count.
+    ("Ofsted inspections, January to March 2020\nOutstanding (2): Lincolnshire, West Berkshire\nGood (4): Leeds, "
+     "Redbridge, Stockport, Darlington\n", [("2", "outstanding"), ("4", "good")]),
+])
+def test_gapped_grades_and_labels_under_a_heading(text: str, expected: list[tuple[str, str]]) -> None:
+    published = "2020-04-01" if "2020" in text else "2010-12-09"
+    assert [(f.value, f.category) for f in figs(text, published)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Ratings are on a four-point scale: performs excellently (4), well (3), adequately (2), poorly (1).",
+    "The Assistant Director explained that caseloads averaged 19 children per worker.",
+    "The average home had four places.",
+    "RESOLVED (8 votes to 2): that the report be noted.",
+    "19 March 2013 | By Jo Smith | 3 comments",
+    "Eleven councils were given the top grade of 4, excellent.",
+])
+def test_scale_points_averages_votes_and_comment_counts_are_not_figures(text: str) -> None:
+    assert [f.evidence for f in figs(text, "2010-12-09")] == (["Eleven"] if text.startswith("Eleven") else [])
+
+
+def test_an_average_of_things_still_counts_them() -> None:
+    text = "Local authorities have children in care from an average of 27 other council areas."
+    assert [(f.value, f.measure) for f in figs(text, "2015-06-01")] == [("27", "council areas")]

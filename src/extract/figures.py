@@ -53,6 +53,7 @@ class FigureRules:
     skip: regex.Pattern[str]  # words between a number and its noun phrase that are not part of it
     descriptive: frozenset[str]  # heads that count parts of an argument, not things in the world
     wholes: frozenset[str]  # heads that name the whole of what the sentence counts ("17% of the total")
+    people: frozenset[str]  # heads no inspection grade rates ("children", "social workers")
     canon: regex.Pattern[str]  # surface forms whose label differs ("LAs")
     labels: dict[str, str]
     p: dict[str, regex.Pattern[str]]  # the named single patterns
@@ -131,6 +132,7 @@ def load(directory: Path | None = None) -> FigureRules:
         skip=rules.compile_pattern(rf"[ \t]+{skip}", regex.I),
         descriptive=frozenset(w.lower() for w in _strs(d["descriptive_heads"])),
         wholes=frozenset(w.lower() for w in _strs(d["whole_heads"])),
+        people=frozenset(w.lower() for w in _strs(d["person_heads"])),
         canon=rules.compile_pattern(rf"\b(?:{numbers.alternation(list(labels))})\b", regex.I),
         labels=labels,
         p=single,
@@ -171,6 +173,7 @@ _OF_AFTER = regex.compile(r"\s+of\b", regex.I)
 _ONE_OF = regex.compile(r"\bone\s+of\s+(?:the\s+)?$", regex.I)  # "one of the 80 councils judged ..."
 # A finite verb not in a relative clause ("that are rated", "which was judged" are the group's own).
 _FINITE = regex.compile(r"(?<!\b(?:that|which|who)\s+(?:\w+\s+)?)\b(?:is|are|was|were|has|have|had|will|would)\b", regex.I)
+_OPENERS = " \t\n\"'‘“(•*–-"  # what may stand before a sentence's first word
 _ACRONYM = regex.compile(r"[A-Z]{2,}s?")
 _ANY_WORD = regex.compile(r"[^\W\d_][\w'’-]*")
 _MAGNITUDE = regex.compile(r".*[^\d.,\s]")  # a number with a word in it ("2.5 million", "1.5m")
@@ -300,8 +303,11 @@ class _Page:
             w = m.group(0).lower()
             if w in g.closed or not spans.looks_plural(g, w) or w in self.fr.descriptive:
                 continue
-            if m.group(0)[0].isupper() and not titled and not _ACRONYM.fullmatch(m.group(0)):
+            if m.group(0)[0].isupper() and not titled and not _ACRONYM.fullmatch(m.group(0)) and (
+                    text[start:m.start()].strip(_OPENERS) or regex.search(rf"\b{regex.escape(w)}\b", text) is None):
                 continue  # "Tower Hamlets", "Kensington and Chelsea Hospitals": a name, not what is counted
+                # (a sentence's first word is capitalised whatever it is: "Councils performing excellently: 16",
+                # where the page writes "councils" elsewhere too; "Leeds was among the 11" never "leeds")
             s = m.start()
             while (p := _WORD_BEFORE.search(text, start, s)) is not None and not _ends_modifiers(g, p.group(1)):
                 s = p.start(1)
@@ -349,6 +355,9 @@ def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejecte
     found.sort(key=lambda c: (c.n.start, c.n.end))
     _wholes(page, found)
     _repeats(page, found)
+    for c in found:
+        if c.category and c.category != TOTAL and _head(c.measure, page.layer.g.closed) in fr.people:
+            c.category = ""  # "looks after 3,000 children in care": a grade rates a service, not the people counted
     out = []
     for i, c in enumerate(found, 1):
         s, e = c.sent
@@ -459,6 +468,16 @@ def _wholes(page: _Page, found: list[_Cand]) -> None:
                 break
         if parts >= 2 and total == c.n.value:
             c.category = TOTAL
+
+
+def _head(measure: str, closed: frozenset[str]) -> str:
+    """The head noun of a measure: its last word before a closed-class word ("children in care" -> "children")."""
+    words = measure.lower().split()
+    for i, w in enumerate(words):
+        if i and w in closed:
+            words = words[:i]
+            break
+    return words[-1] if words else ""
 
 
 def _repeats(page: _Page, found: list[_Cand]) -> None:
@@ -596,6 +615,11 @@ def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], n
     for o in reversed(previous):
         if o.measure:
             return o.measure
+    k = page.doc.sentence_index(c.sent[0]) - 1
+    if k >= 0 and spans.labelled(page.layer, c.sent, c.n.q_start) is not None:
+        # "Ofsted ILACS inspections, January to March 2020 / Outstanding (2): ...": a heading names what the
+        # counts its grades label count
+        return page.plural_np(*page.doc.sentences[k])
     return ""
 
 

@@ -292,6 +292,7 @@ class FiguresFile(_Strict):
     partitive_pattern: Pattern
     descriptive_heads: Words
     whole_heads: Words
+    person_heads: Words
     change_categories: Words
     period_pattern: Pattern
     period_cue_pattern: Pattern
