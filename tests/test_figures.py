@@ -551,3 +551,12 @@ def test_scale_points_averages_votes_and_comment_counts_are_not_figures(text: st
 def test_an_average_of_things_still_counts_them() -> None:
     text = "Local authorities have children in care from an average of 27 other council areas."
     assert [(f.value, f.measure) for f in figs(text, "2015-06-01")] == [("27", "council areas")]
+
+
+@pytest.mark.parametrize("text", [
+    "Leeds was among the 11; Calderdale was rated as serving some children well.",
+    "Among the five was Haringey.",
+    "The next four reports are due to be published by March.",
+])
+def test_membership_and_items_to_come_are_not_figures(text: str) -> None:
+    assert [f.evidence for f in figs(text, "2004-12-01")] == []

@@ -1007,3 +1007,23 @@ def test_wholes_named_by_a_possessive_or_divided_past_a_phrase(text: str, expect
 ])
 def test_wholes_and_the_groups_that_restate_them(text: str, published: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, published) == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # Names in brackets right after a judgement are what it was given to, whatever the next clause says.
+    ("In the North West four are rated inadequate (Knowsley, Tameside, Wirral and Blackpool), 11 require "
+     "improvement and eight are good.", "2015-03-20",
+     {"Knowsley": "inadequate", "Tameside": "inadequate", "Wirral": "inadequate", "Blackpool": "inadequate"}),
+    # A judgement fronted after a semicolon is the predicate of what follows it, not of the names before.
+    ("Rated inadequate were Birmingham and Sandwell; rated good was Hampshire.", "2015-03-20",
+     {"Birmingham": "inadequate", "Sandwell": "inadequate", "Hampshire": "good"}),
+    ("Outstanding: none; good: Trafford and Islington; requires improvement: Bexley, Southwark.", "2017-03-20",
+     {"Trafford": "good", "Islington": "good", "Bexley": "requires improvement", "Southwark": "requires improvement"}),
+    # "a year ago" puts a grade in the past.
+    ("Blackpool, rated zero stars a year ago, has climbed to two stars.", "2003-11-20", {"Blackpool": "two stars"}),
+    # The rating's adverb with its verb gapped, in a "respectively" list.
+    ("Darlington and Hartlepool were rated as performing excellently and well respectively.", "2009-12-09",
+     {"Darlington": "performs excellently", "Hartlepool": "performs well"}),
+])
+def test_brackets_fronted_judgements_and_gapped_adverbs(text: str, published: str, expected: dict[str, str]) -> None:
+    assert judgements(text, published) == expected

@@ -427,6 +427,8 @@ class GrammarFile(_Strict):
     scale_list_gap_pattern: Pattern
     respectively_pattern: Pattern
     label_lead_pattern: Pattern
+    bracketed_pattern: Pattern
+    fronted_pattern: Pattern
     no_judgement: list[PatternRule]
 
 

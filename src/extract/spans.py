@@ -68,6 +68,8 @@ class Grammar:
     scale_list_gap: regex.Pattern[str]
     respectively: regex.Pattern[str]
     label_lead: regex.Pattern[str]
+    bracketed: regex.Pattern[str]  # from a judgement to a target in brackets right after it
+    fronted: regex.Pattern[str]  # from a semicolon to a judgement that opens the clause after it
     coordinated: regex.Pattern[str]
     anaphora: regex.Pattern[str]
     subject: regex.Pattern[str]
@@ -114,6 +116,8 @@ def grammar(directory: Path | None = None) -> Grammar:
         scale_list_gap=rules.compile_pattern(d["scale_list_gap_pattern"]),
         respectively=rules.compile_pattern(d["respectively_pattern"]),
         label_lead=rules.compile_pattern(d["label_lead_pattern"]),
+        bracketed=rules.compile_pattern(d["bracketed_pattern"]),
+        fronted=rules.compile_pattern(d["fronted_pattern"]),
         coordinated=rules.compile_pattern(d["coordinated_pattern"]),
         council_subject=rules.compile_pattern(d["council_subject_pattern"]),
         legend=rules.compile_pattern(d["legend_pattern"].replace("{number}", words)),
@@ -451,7 +455,13 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.place", p.end)
     if label := labelled(layer, sent, start):  # "good, 54 (36%); inadequate, 29"
         return ("", "judg.negated", label.end) if label.negated else (label.category, "judg.label", label.end)
-    after = [p for p in usable if end <= p.start < hi and not layer.g.given_to_other.search(layer.text, end, p.start)]
+    bracketed = [p for p in usable if lo <= p.start and p.end <= start and not p.source
+                 and layer.g.bracketed.fullmatch(layer.text, p.end, start)]
+    if bracketed:  # "four are rated inadequate (Knowsley, Tameside, ...), 11 require improvement"
+        p = bracketed[-1]
+        return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.before", p.end)
+    after = [p for p in usable if end <= p.start < hi and not layer.g.given_to_other.search(layer.text, end, p.start)
+             and not _fronted(layer, end, p.start)]
     # "two thirds of inadequate local authorities improve": the group's own grade gives way to its change.
     if own is not None and changes and after and after[0].end <= own[1] and not after[0].change:
         after = [p for p in after if p.change and p.start >= own[1]][:1] or after
@@ -478,6 +488,12 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
         p = (states or before)[-1]
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.before", p.end)
     return "", "", -1
+
+
+def _fronted(layer: Layer, end: int, start: int) -> bool:
+    """Whether the judgement at `start` opens a clause after a semicolon past `end` ("...; rated good was C")."""
+    semi = layer.text.rfind(";", end, start)
+    return semi >= 0 and layer.g.fronted.fullmatch(layer.text, semi, start) is not None
 
 
 def labelled(layer: Layer, sent: tuple[int, int], start: int) -> Phrase | None:
