@@ -246,9 +246,9 @@ def test_an_abbreviated_measure_is_kept_as_the_page_writes_it() -> None:
     ("Five councils were named. All five were given zero-star ratings.", "2004-11-18",
      [("5", "zero stars"), ("5", "zero stars")]),
     ("All 150 councils were given star ratings this year.", "2004-11-18", [("150", "total")]),
-    # The size of a change is in no bucket.
+    # The size of a change is in no bucket (and the homes "90% of them" divides are their total).
     ("There were 2,460 homes, 90% of them judged good. This was a 7% increase in the number of homes.", "2020-03-31",
-     [("2460", ""), ("90", "good"), ("7", "")]),
+     [("2460", "total"), ("90", "good"), ("7", "")]),
     # A bare number with a verb of its own heads its own clause.
     ("Ten departments were given zero stars and four face intervention.", "2002-05-23",
      [("10", "zero stars"), ("4", "")]),
@@ -1027,3 +1027,25 @@ def test_wholes_and_the_groups_that_restate_them(text: str, published: str, expe
 ])
 def test_brackets_fronted_judgements_and_gapped_adverbs(text: str, published: str, expected: dict[str, str]) -> None:
     assert judgements(text, published) == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # What a report or a table covers is the whole ...
+    ("Source: Ofsted, 31 August 2021. The table covers 151 councils.", "2021-09-01", [("151", "total")]),
+    ("Inspectors published an annual report covering inspections of 26 youth offending services.", "2021-09-01",
+     [("26", "total")]),
+    # ... but not a part of a whole it names.
+    ("The results covered 102 of the 150 English authorities.", "2006-12-01", [("102", ""), ("150", "total")]),
+    # A count divided past its prepositional phrases, by a count or a share "of which".
+    ("Ofsted published 16 inspection reports on councils in June, of which five rated the council inadequate.",
+     "2019-07-01", [("16", "total"), ("5", "inadequate")]),
+    ("Ofsted carried out 1,100 inspections of children's homes in the quarter, a fifth of which found the home "
+     "inadequate.", "2019-07-01", [("1100", "total"), ("20", "inadequate")]),
+    # "The 59 inspections" after "Of the 59 ...": that count, not the judgement of the figure just before.
+    ("Of the 59 councils inspected, 14 were outstanding and 15 inadequate. The 59 inspections involved reviews of "
+     "2,360 case files.", "2020-03-01",
+     [("59", "total"), ("14", "outstanding"), ("15", "inadequate"), ("59", "total"), ("2360", "")]),
+])
+def test_what_a_report_covers_and_counts_divided_later(text: str, published: str,
+                                                       expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected

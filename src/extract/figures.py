@@ -872,6 +872,9 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         # judgement, else earlier figures.
         k = page.doc.sentence_index(c.sent[0]) - 1
         before = page.doc.sentences[k] if k >= 0 else None
+        if definite and (same := [o for o in previous if o.n.kind == "count" and o.n.value == c.n.value]):
+            c.category = same[-1].category  # "Of the 59 ... inspected, ... The 59 inspections involved ...": that count
+            return
         near = [o for o in previous if o.sent == before]
         for o in reversed(near):
             if o.category and o.category != TOTAL:
@@ -889,14 +892,15 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     if whole is not None and (whole.group("sum") or text[max(c.sent[0], c.n.q_start - 4):c.n.q_start].lower() == "the "):
         c.category = TOTAL
         return
-    if c.n.kind == "count" and not c.n.qualifier and p["whole_before_pattern"].search(
-            text, max(c.sent[0], c.n.q_start - 30), c.n.q_start):
+    if c.n.kind == "count" and not c.n.qualifier and not _OF_AFTER.match(text, c.n.end) and p[
+            "whole_before_pattern"].search(text, max(c.sent[0], c.n.q_start - 30), c.n.q_start):
         c.category = TOTAL
         return
     # "There are 152 departments. Of these three are rated outstanding": the whole the next sentence divides.
     # "visits to 18 local authorities, nine of which were ...": the whole the relative clause after it divides.
-    if c.n.kind == "count" and later and later[0].n.kind == "count" and (
-            d := p["divided_after_pattern"].fullmatch(text, tail, later[0].n.q_start)) and (
+    # A share divides it too ("1,100 inspections in the quarter, a fifth of which found ...").
+    if c.n.kind == "count" and later and (later[0].n.kind == "count" or p["divided_of_pattern"].match(
+            text, later[0].n.end)) and (d := p["divided_after_pattern"].fullmatch(text, tail, later[0].n.q_start)) and (
             d.group("of") or p["divided_of_pattern"].match(text, later[0].n.end)):
         c.category = TOTAL
         return
