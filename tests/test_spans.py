@@ -1049,3 +1049,25 @@ def test_brackets_fronted_judgements_and_gapped_adverbs(text: str, published: st
 def test_what_a_report_covers_and_counts_divided_later(text: str, published: str,
                                                        expected: list[tuple[str, str]]) -> None:
     assert categories(text, published) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A star count with "stars" left out, after a verb of keeping or moving, in a sentence about stars.
+    ("Of the 22 councils in the region, seven kept three stars and nine held on to two.",
+     [("22", "total"), ("7", "three stars"), ("9", "two stars")]),
+    # Any pair of star counts; a grade given "to" a count.
+    ("The ratings awarded three stars to 14 councils. Of the 150 councils, 127 got one or two stars.",
+     [("14", "three stars"), ("150", "total"), ("127", "one or two stars")]),
+])
+def test_star_counts_elided_paired_and_given_to(text: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, "2003-11-20") == expected
+
+
+def test_a_star_count_with_its_noun_left_out_is_a_grade_not_a_figure() -> None:
+    text = ("But the three councils that received only one star for children's services in 2006 - Bristol, Sandwell and "
+            "Stoke-on-Trent - all "
+            "received two under the new ratings. Leicester kept its two stars; Nottingham dropped to one.")
+    assert judgements(text, "2007-11-20") == {"Bristol, City of": "two stars", "Sandwell": "two stars",
+                                              "Stoke-on-Trent": "two stars", "Leicester": "two stars",
+                                              "Nottingham": "one star"}
+    assert categories(text, "2007-11-20") == [("3", "one star")]

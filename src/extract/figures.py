@@ -515,6 +515,16 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
     previous: list[_Cand] = []  # accepted figures of the last two sentences with any
     for sent in sorted(by_sent):
         cs = by_sent[sent]
+        # A number that is a star grade's own count ("Nottingham dropped to one", stars left out) is no figure.
+        grades = [(p.start, p.end) for p in page.layer.phrases(sent) if p.category.endswith((" star", " stars"))]
+        if grades and (inside := [c for c in cs if any(s <= c.n.start and c.n.end <= e for s, e in grades)]):
+            if rejected is not None:
+                rejected.extend(Rejected(page.doc.doc_id, c.n.start, c.n.end, page.text[c.n.start:c.n.end],
+                                         "count.star-grade", "the count of a star grade, not of things")
+                                for c in inside)
+            cs = [c for c in cs if c not in inside]
+            if not cs:
+                continue
         _attach(page, cs)
         named_end = None  # where the first figure so far that named its measure ends
         for c in cs:
@@ -782,8 +792,7 @@ def _judgement_follows(page: _Page, c: _Cand) -> bool:
 def _placed_after_grade(page: _Page, c: _Cand) -> bool:
     """ "judged excellent in 28 councils, good in 65": a bare number that is the place of a judgement before it;
     "good, 54 (36%); inadequate, 29": one a judgement labels."""
-    g = page.layer.g
-    return any(g.grade_place.fullmatch(page.text, j.end, c.n.q_start) for j in page.layer.phrases(c.sent)
+    return any(page.layer.placed(j, c.n.q_start) for j in page.layer.phrases(c.sent)
                if j.end <= c.n.q_start) or spans.labelled(page.layer, c.sent, c.n.q_start) is not None
 
 

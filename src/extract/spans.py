@@ -271,6 +271,12 @@ class Layer:
         self._rating: bool | None = None
         self._low = prefilter.lowered(self.text)
 
+    def placed(self, p: Phrase, start: int) -> bool:
+        """Whether the target at `start` is the place of judgement `p` ("good in 65", "three stars to 14"); a
+        change's "to" is where it went ("fell to 20"), not whom it was given to."""
+        m = self.g.grade_place.fullmatch(self.text, p.end, start)
+        return m is not None and not (p.change and m.group("to"))
+
     def tops(self) -> dict[str, str]:
         """The usual top grades this page's scale reaches beyond ("four-star" on a CPA page): usual -> its top."""
         if self._tops is None:
@@ -449,7 +455,7 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
             continue
         usable.append(p)
     placed = [p for p in usable if lo <= p.start and p.end <= start and not p.source
-              and layer.g.grade_place.fullmatch(layer.text, p.end, start)]
+              and layer.placed(p, start)]
     if placed:  # "judged excellent in 28 councils, good in 65": the grade whose place the target is
         p = placed[-1]
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.place", p.end)
