@@ -560,3 +560,17 @@ def test_an_average_of_things_still_counts_them() -> None:
 ])
 def test_membership_and_items_to_come_are_not_figures(text: str) -> None:
     assert [f.evidence for f in figs(text, "2004-12-01")] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A few people a story is about are no statistic ...
+    ("It came after the council was criticised over attacks by two brothers in Edlington.", []),
+    ("Since the conviction of three people last month, the director has been sacked.", []),
+    # ... nor are the two things a comparison is between ...
+    ("He questioned how there could be such a disparity between two children's services departments.", []),
+    # ... but many people are, and so are two councils counted.
+    ("Three children were taken into care and 40 children were placed with foster carers.", ["40"]),
+    ("Only two councils were rated outstanding.", ["two"]),
+])
+def test_a_storys_cast_and_a_comparisons_pair_are_not_figures(text: str, expected: list[str]) -> None:
+    assert [f.evidence for f in figs(text, "2010-01-01")] == expected

@@ -54,6 +54,8 @@ class FigureRules:
     descriptive: frozenset[str]  # heads that count parts of an argument, not things in the world
     wholes: frozenset[str]  # heads that name the whole of what the sentence counts ("17% of the total")
     people: frozenset[str]  # heads no inspection grade rates ("children", "social workers")
+    cast: frozenset[str]  # kin and age nouns: up to `cast_max` of them are a story's people, not a statistic
+    cast_max: int
     canon: regex.Pattern[str]  # surface forms whose label differs ("LAs")
     labels: dict[str, str]
     p: dict[str, regex.Pattern[str]]  # the named single patterns
@@ -133,6 +135,8 @@ def load(directory: Path | None = None) -> FigureRules:
         descriptive=frozenset(w.lower() for w in _strs(d["descriptive_heads"])),
         wholes=frozenset(w.lower() for w in _strs(d["whole_heads"])),
         people=frozenset(w.lower() for w in _strs(d["person_heads"])),
+        cast=frozenset(w.lower() for w in _strs(d["cast_heads"])),
+        cast_max=int(d["cast_max"]),
         canon=rules.compile_pattern(rf"\b(?:{numbers.alternation(list(labels))})\b", regex.I),
         labels=labels,
         p=single,
@@ -355,9 +359,16 @@ def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejecte
     found.sort(key=lambda c: (c.n.start, c.n.end))
     _wholes(page, found)
     _repeats(page, found)
+    closed = page.layer.g.closed
     for c in found:
-        if c.category and c.category != TOTAL and _head(c.measure, page.layer.g.closed) in fr.people:
+        if c.category and c.category != TOTAL and _head(c.measure, closed) in fr.people:
             c.category = ""  # "looks after 3,000 children in care": a grade rates a service, not the people counted
+    cast = [c for c in found if c.n.kind == "count" and c.n.value <= fr.cast_max and _head(c.measure, closed) in fr.cast]
+    if cast:  # "attacks by two brothers": who a story is about
+        if rejected is not None:
+            rejected.extend(Rejected(doc.doc_id, c.n.start, c.n.end, text[c.n.start:c.n.end], "count.cast",
+                                     f"{c.measure!r}: a few people a story is about, not a statistic") for c in cast)
+        found = [c for c in found if c not in cast]
     out = []
     for i, c in enumerate(found, 1):
         s, e = c.sent

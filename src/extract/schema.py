@@ -293,6 +293,8 @@ class FiguresFile(_Strict):
     descriptive_heads: Words
     whole_heads: Words
     person_heads: Words
+    cast_heads: Words
+    cast_max: int
     change_categories: Words
     period_pattern: Pattern
     period_cue_pattern: Pattern
