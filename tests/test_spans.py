@@ -1071,3 +1071,20 @@ def test_a_star_count_with_its_noun_left_out_is_a_grade_not_a_figure() -> None:
                                               "Stoke-on-Trent": "two stars", "Leicester": "two stars",
                                               "Nottingham": "one star"}
     assert categories(text, "2007-11-20") == [("3", "one star")]
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # A legend that states some of the era's points as the era does leaves the others as the era has them.
+    ("Overall grades, 2006 annual performance assessment (4 = outstanding, 1 = inadequate):\nGrade 4: York\n"
+     "Grade 3: Barnsley, Calderdale\nGrade 2: Bradford\nGrade 1: Doncaster\n", "2006-12-01",
+     {"York": "outstanding", "Barnsley": "good", "Calderdale": "good", "Bradford": "adequate", "Doncaster": "inadequate"}),
+    # A grade put in the past past one word or "only": "a one-star council last year", "rated good only a year ago".
+    ("Blackpool, a one-star council last year, moved up to two.", "2005-11-30", {"Blackpool": "two stars"}),
+    ("Ofsted has cut Haringey's grade. The council, rated good only a year ago, is now inadequate.", "2008-12-17",
+     {"Haringey": "inadequate"}),
+    # A name its own part of a semicolon list judges does not look past the semicolon.
+    ("Good ratings went to Hampshire and Bexley; Lambeth and Sefton were both found adequate.", "2013-04-03",
+     {"Hampshire": "good", "Bexley": "good", "Lambeth": "adequate", "Sefton": "adequate"}),
+])
+def test_partial_legends_past_grades_and_semicolon_parts(text: str, published: str, expected: dict[str, str]) -> None:
+    assert judgements(text, published) == expected

@@ -292,7 +292,11 @@ class Layer:
                 items += [(i.group("n"), i.group("label")) for i in g.legend_item.finditer(m.group("rest"))]
                 found = {self._point(n): " ".join(label.lower().split()) for n, label in items}
                 if len(found) >= 2 and all(k is not None and scales.find(v, self.era, self.dir) for k, v in found.items()):
-                    self._legend, self._legend_stated = found, True  # type: ignore[assignment]
+                    # A legend that states some of the era's points as the era does ("4 = outstanding, 1 =
+                    # inadequate") leaves the others as the era has them.
+                    era = scales.load(self.dir).points.get(self.era, {})
+                    same = era and all(era.get(k) == v for k, v in found.items())  # type: ignore[call-overload]
+                    self._legend, self._legend_stated = ({**era, **found} if same else found), True  # type: ignore[assignment]
                     break
             else:
                 self._legend = dict(scales.load(self.dir).points.get(self.era, {}))
@@ -477,6 +481,13 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     # "improved to good": the state reached, not the change.
     after = [p for i, p in enumerate(after)
              if not (p.change and i + 1 < len(after) and _TO.fullmatch(layer.text, p.end, after[i + 1].start))]
+    # "Good ratings went to Hampshire and Bexley; Lambeth ... were all found adequate": a target its own part of a
+    # semicolon list judges before it does not reach past the semicolon.
+    semi = layer.text.find(";", end, hi)
+    if semi >= 0 and after and after[-1].start > semi:
+        part = max(lo, layer.text.rfind(";", lo, start) + 1)
+        if any(part <= p.start and p.end <= start and not p.source and not p.change for p in usable):
+            after = [p for p in after if p.start < semi]
     later = [p for p in after if not p.source] or [p for p in after if origins or not p.origin]
     # "escaped red flags, despite being rated poor": a denied judgement gives way to a stated one after it.
     later = [p for p in later if not p.negated] or later[:1]
