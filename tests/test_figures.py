@@ -574,3 +574,19 @@ def test_membership_and_items_to_come_are_not_figures(text: str) -> None:
 ])
 def test_a_storys_cast_and_a_comparisons_pair_are_not_figures(text: str, expected: list[str]) -> None:
     assert [f.evidence for f in figs(text, "2010-01-01")] == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # Numbers coordinated before a shared noun, paired with grades by "respectively".
+    ("In London, 20 and 9 boroughs performed well and adequately respectively.", "2009-12-09",
+     [("20", "boroughs", "performs well"), ("9", "boroughs", "performs adequately")]),
+    # "as follows" names no measure ("follows" is a verb).
+    ("Ofsted rated all 152 councils. The breakdown is as follows: performs excellently, 12; performs poorly, 9.",
+     "2009-12-09", [("152", "councils", "total"), ("12", "councils", "performs excellently"),
+                    ("9", "councils", "performs poorly")]),
+    # A count reached after a fall of the count is no decline of what it counts.
+    ("The number of providers has fallen to just over 60,000.", "2019-12-09", [("60000", "providers", "")]),
+])
+def test_shared_nouns_as_follows_and_counts_that_fell(text: str, published: str,
+                                                      expected: list[tuple[str, str, str]]) -> None:
+    assert [(f.value, f.measure, f.category) for f in figs(text, published)] == expected

@@ -661,6 +661,10 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
             (explicit, tail), c.rule = found, c.rule or COUNT_NOUN
         elif n.kind == "count" and _descriptive_after(page, n):
             return  # "one of the five themes": parts of an argument, whatever the sentence counts
+        elif n.kind == "count" and (m := p["shared_noun_pattern"].match(text, n.end)) and \
+                page.layer.g.respectively.search(text, c.sent[0], c.sent[1]) and (found := page.np_after(m.end())):
+            # "20 and 9 boroughs performed well and adequately respectively": the noun the numbers share
+            explicit, c.rule = found[0], COUNT_ELLIPSIS
     if not explicit:
         pos = _after_children(page, c)
         den = next((ch for ch in c.children if ch.is_denominator), None)

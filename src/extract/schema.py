@@ -285,6 +285,7 @@ class FiguresFile(_Strict):
     rate_of_pattern: Pattern
     paren_pattern: Pattern
     gapped_pattern: Pattern
+    shared_noun_pattern: Pattern
     definite_group_pattern: Pattern
     apposed_share_pattern: Pattern
     apposition_pattern: Pattern
