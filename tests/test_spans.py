@@ -1088,3 +1088,8 @@ def test_a_star_count_with_its_noun_left_out_is_a_grade_not_a_figure() -> None:
 ])
 def test_partial_legends_past_grades_and_semicolon_parts(text: str, published: str, expected: dict[str, str]) -> None:
     assert judgements(text, published) == expected
+
+
+def test_a_whole_a_named_region_has_divides_like_any_other() -> None:
+    assert categories("Ten of the South East's 19 councils were judged good.", "2007-11-30") == [
+        ("10", "good"), ("19", "total")]
