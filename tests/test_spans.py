@@ -1093,3 +1093,10 @@ def test_partial_legends_past_grades_and_semicolon_parts(text: str, published: s
 def test_a_whole_a_named_region_has_divides_like_any_other() -> None:
     assert categories("Ten of the South East's 19 councils were judged good.", "2007-11-30") == [
         ("10", "good"), ("19", "total")]
+
+
+def test_a_fronted_predicate_makes_the_bare_number_after_its_copula_a_count() -> None:
+    text = ("Since November 2013, 43 local authorities have been inspected. Rated inadequate were seven, among them "
+            "Slough and Norfolk. Twenty-two require improvement and 14 are good.")
+    assert categories(text, "2014-10-01") == [("43", "total"), ("7", "inadequate"), ("22", "requires improvement"),
+                                              ("14", "good")]

@@ -696,7 +696,7 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
     ante = _antecedent(page, c, cs, previous)
     if p["anaphor_pattern"].match(text, n.end) and ante:
         c.measure, c.rule, c.accepted = ante, COUNT_ANAPHOR, True
-    elif p["there_pattern"].search(before):
+    elif p["there_pattern"].search(before) or (ante and p["inverted_pattern"].search(before)):
         c.measure, c.rule, c.accepted = ante, COUNT_THERE, True
     elif ante and p["bare_whole_pattern"].search(before) and any(
             o.accepted and o.n.kind == "count" and o.n.value <= n.value for o in cs[:cs.index(c)]):

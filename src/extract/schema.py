@@ -264,6 +264,7 @@ class FiguresFile(_Strict):
     elided_grade_pattern: Pattern
     restated_pattern: Pattern
     there_pattern: Pattern
+    inverted_pattern: Pattern
     bare_whole_pattern: Pattern
     circumstance_pattern: Pattern
     governs_next_pattern: Pattern
