@@ -113,3 +113,34 @@ def test_the_number_grammar_without_full_case_folding_reads_the_same(parts: list
         for i in range(len(text)):
             a, b = full.match(text, i), simple.match(text, i)
             assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (text, i)
+
+
+def test_branches_split_only_at_the_top_level() -> None:
+    assert prefilter.branches(r"a(b|c)|[|]d|\|x|(?i:q)") == ["a(b|c)", "[|]d", r"\|x", "(?i:q)"]
+    assert prefilter.branches(r"abc") is None  # one alternative: nothing to split
+    assert prefilter.branches(r"(?i)a|b") is None  # the flag holds for every alternative
+    assert prefilter.branches(r"(a)x|\1") is None  # a group referred to by number
+    assert prefilter.branches(r"(?x) a | b") is None  # verbose: "|" may be in a comment
+    assert prefilter.branches(r"[[a-z]--[aeiou]]|x") is None  # V1 set operations
+    assert prefilter.branches(r"[]|]|x") is None
+
+
+def _spans(ms: list[regex.Match[str]]) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    return [(m.span(), m.groups()) for m in ms]
+
+
+_ALTERNATIONS = [r"\bgood(?=for\b)|\ban?(?=third)|[a-z]{2}['’]s(?=[a-z]{2})|[a-z]{2}ed(?=good\b)",
+                 r"(?P<a>ab)|b(?P<b>a+)|a", r"x*|ab", r"(?<=a)b|ab|\bba"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abdegorst'’ x\n", max_size=24), st.integers(0, 4), st.integers(0, 30))
+def test_an_alternation_searched_alternative_by_alternative_finds_what_finditer_finds(
+        text: str, pos: int, endpos: int) -> None:
+    from extract import clean
+
+    pats = [regex.compile(p, regex.V1) for p in _ALTERNATIONS] + [clean.load_rules().unglue]
+    for p in pats:
+        assert _spans(prefilter.finditer(p, text)) == _spans(list(p.finditer(text))), (p.pattern, text)
+        assert _spans(prefilter.finditer(p, text, pos, endpos)) == _spans(list(p.finditer(text, pos, endpos)))
+    assert prefilter.alternation(pats[0]) is not None and prefilter.alternation(pats[2]) is not None

@@ -769,7 +769,7 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
         text, mapping = _sub(text, mapping, _SPACE_RUN, lambda m: " ")
     text, mapping = _join_lines(text, mapping, cr)
     # "goodfor" -> "good for": the glued word's last character is written again with the missing space after it.
-    glued = [(m.end() - 1, m.end(), text[m.end() - 1] + " ") for m in cr.unglue.finditer(text)]
+    glued = [(m.end() - 1, m.end(), text[m.end() - 1] + " ") for m in prefilter.finditer(cr.unglue, text)]
     text, mapping = _edit(text, mapping, glued)
     published, source = raw.source.published, "manifest" if raw.source.published else ""
     if not published:

@@ -249,3 +249,88 @@ def word_finder(words: set[str]) -> re.Pattern[str]:
     """A `finder` of the places in a lowered text where one of `words` (lower
     case) begins at the start of a word."""
     return finder({_WORD + w for w in words})
+
+
+# Syntax whose meaning a top-level split could change: verbose mode, references to groups by number, conditionals,
+# recursion, branch reset.
+_UNSPLITTABLE = re.compile(r"\(\?[a-zA-Z]*x|\(\?\(|\(\?&|\(\?R|\(\?[+-]?\d|\(\?P[=>]|\(\?\||\\g<|\\[1-9]")
+
+
+def branches(pattern: str) -> list[str] | None:
+    """The top-level alternatives of a `regex` (V1) pattern, or None when it has
+    fewer than two or a split could change what they match (a flag set for the
+    rest of the pattern, group references, verbose mode, nested sets)."""
+    if _UNSPLITTABLE.search(pattern):
+        return None
+    out, depth, start, i, n = [], 0, 0, 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1 + (pattern[i + 1:i + 2] == "^")
+            if pattern[j:j + 1] == "]":
+                return None  # a literal "]" first: read differently by some engines; not worth the doubt
+            while j < n and pattern[j] != "]":
+                if pattern[j] == "[":
+                    return None  # V1 nested sets and set operations
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            if depth == 0 and re.match(r"\(\?[a-zA-Z-]*\)", pattern[i:]):
+                return None  # "(?i)" applies to the end of the pattern, across branches
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out if len(out) > 1 and depth == 0 else None
+
+
+class Alternation:
+    """What `finditer` of a pattern that is an alternation yields, found by
+    searching each alternative on its own: `regex` skips ahead to an
+    alternative's required string or first characters, which it cannot do for
+    the whole (an alternation of four tries every character). The leftmost
+    start any alternative matches at is the whole's next match, made there by
+    the whole pattern, so the matches (and their groups) are the same."""
+
+    def __init__(self, whole: regex.Pattern[str], parts: list[str]):
+        self.whole = whole
+        self.at = rules.compile_pattern(whole.pattern, whole.flags, match_at=True)
+        self.parts = [regex.compile(p, whole.flags) for p in parts]
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[regex.Match[str]]:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        nxt: list[regex.Match[str] | None] = [p.search(text, pos, end) for p in self.parts]
+        out = []
+        while True:
+            first = min((m.start() for m in nxt if m is not None), default=-1)
+            if first < 0:
+                return out
+            m = self.at.match(text, first, end)
+            if m is None or m.end() == first:
+                return list(self.whole.finditer(text, pos, end))  # an empty match: `finditer`'s own rules
+            out.append(m)
+            nxt = [f if f is None or f.start() >= m.end() else p.search(text, m.end(), end)
+                   for p, f in zip(self.parts, nxt, strict=True)]
+
+
+@lru_cache(maxsize=256)
+def alternation(p: regex.Pattern[str]) -> Alternation | None:
+    """`p` split into its alternatives (`Alternation`), or None where it cannot be split soundly."""
+    parts = branches(p.pattern) if p.flags & regex.V1 and not p.flags & regex.VERBOSE else None
+    return Alternation(p, parts) if parts else None
+
+
+def finditer(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> list[regex.Match[str]]:
+    """`list(p.finditer(text, pos, endpos))`, alternative by alternative when `p` is an alternation."""
+    alt = alternation(p)
+    if alt is None:
+        return list(p.finditer(text, pos, len(text) if endpos is None else endpos))
+    return alt.finditer(text, pos, endpos)
