@@ -3,6 +3,8 @@ candidates by them), so it must be sound: never a string some match lacks."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -118,11 +120,14 @@ def test_the_number_grammar_without_full_case_folding_reads_the_same(parts: list
 def test_branches_split_only_at_the_top_level() -> None:
     assert prefilter.branches(r"a(b|c)|[|]d|\|x|(?i:q)") == ["a(b|c)", "[|]d", r"\|x", "(?i:q)"]
     assert prefilter.branches(r"abc") is None  # one alternative: nothing to split
-    assert prefilter.branches(r"(?i)a|b") is None  # the flag holds for every alternative
+    assert prefilter.branches(r"(?i)a|b") == ["(?i)a", "(?i)b"]  # flags the pattern opens with hold for each
+    assert prefilter.branches(r"a|(?i)b|c") is None  # the flag holds from there on, across alternatives
     assert prefilter.branches(r"(a)x|\1") is None  # a group referred to by number
     assert prefilter.branches(r"(?x) a | b") is None  # verbose: "|" may be in a comment
     assert prefilter.branches(r"[[a-z]--[aeiou]]|x") is None  # V1 set operations
     assert prefilter.branches(r"[]|]|x") is None
+    assert prefilter.alternation(regex.compile(r"(a(?i)b)|c", regex.V0)) is None  # V0: the flag holds everywhere
+    assert prefilter.alternation(regex.compile(r"(a(?i)b)|c", regex.V1)) is not None  # V1: to the group's end
 
 
 def _spans(ms: list[regex.Match[str]]) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
@@ -130,7 +135,7 @@ def _spans(ms: list[regex.Match[str]]) -> list[tuple[tuple[int, int], tuple[str 
 
 
 _ALTERNATIONS = [r"\bgood(?=for\b)|\ban?(?=third)|[a-z]{2}['’]s(?=[a-z]{2})|[a-z]{2}ed(?=good\b)",
-                 r"(?P<a>ab)|b(?P<b>a+)|a", r"x*|ab", r"(?<=a)b|ab|\bba"]
+                 r"(?P<a>ab)|b(?P<b>a+)|a", r"x*|ab", r"(?<=a)b|ab|\bba", r"(?i)ab|(?-i:Ba)|^a"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -139,8 +144,20 @@ def test_an_alternation_searched_alternative_by_alternative_finds_what_finditer_
         text: str, pos: int, endpos: int) -> None:
     from extract import clean
 
-    pats = [regex.compile(p, regex.V1) for p in _ALTERNATIONS] + [clean.load_rules().unglue]
-    for p in pats:
-        assert _spans(prefilter.finditer(p, text)) == _spans(list(p.finditer(text))), (p.pattern, text)
-        assert _spans(prefilter.finditer(p, text, pos, endpos)) == _spans(list(p.finditer(text, pos, endpos)))
-    assert prefilter.alternation(pats[0]) is not None and prefilter.alternation(pats[2]) is not None
+    pats = [regex.compile(p, regex.V1) for p in _ALTERNATIONS] + [clean.load_rules().unglue, clean._SENT_END]
+    with mock.patch.object(prefilter, "_SPLIT_FROM", 0):  # split however short the text
+        for p in pats:
+            assert _spans(prefilter.finditer(p, text)) == _spans(list(p.finditer(text))), (p.pattern, text)
+            assert _spans(prefilter.finditer(p, text, pos, endpos)) == _spans(list(p.finditer(text, pos, endpos)))
+    assert all(prefilter.alternation(p) is not None for p in pats)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abdegorst'’ x\n", max_size=24), st.integers(0, 4), st.integers(0, 30))
+def test_an_alternation_searched_alternative_by_alternative_finds_the_first_match(
+        text: str, pos: int, endpos: int) -> None:
+    with mock.patch.object(prefilter, "_SPLIT_FROM", 0):
+        for p in [regex.compile(p, regex.V1) for p in _ALTERNATIONS]:
+            for a, b in ((prefilter.search(p, text), p.search(text)),
+                         (prefilter.search(p, text, pos, endpos), p.search(text, pos, endpos))):
+                assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (p.pattern, text)

@@ -259,10 +259,12 @@ _UNSPLITTABLE = re.compile(r"\(\?[a-zA-Z]*x|\(\?\(|\(\?&|\(\?R|\(\?[+-]?\d|\(\?P
 def branches(pattern: str) -> list[str] | None:
     """The top-level alternatives of a `regex` (V1) pattern, or None when it has
     fewer than two or a split could change what they match (a flag set for the
-    rest of the pattern, group references, verbose mode, nested sets)."""
+    rest of the pattern after its start, group references, verbose mode,
+    nested sets). Flags the pattern opens with are each alternative's."""
     if _UNSPLITTABLE.search(pattern):
         return None
-    out, depth, start, i, n = [], 0, 0, 0, len(pattern)
+    lead = rules._LEADING_FLAGS.match(pattern).group(0)  # flags for the whole pattern: each alternative's
+    out, depth, start, i, n = [], 0, len(lead), len(lead), len(pattern)
     while i < n:
         c = pattern[i]
         if c == "\\":
@@ -289,7 +291,7 @@ def branches(pattern: str) -> list[str] | None:
             start = i + 1
         i += 1
     out.append(pattern[start:])
-    return out if len(out) > 1 and depth == 0 else None
+    return [lead + p for p in out] if len(out) > 1 and depth == 0 else None
 
 
 class Alternation:
@@ -302,7 +304,8 @@ class Alternation:
 
     def __init__(self, whole: regex.Pattern[str], parts: list[str]):
         self.whole = whole
-        self.at = rules.compile_pattern(whole.pattern, whole.flags, match_at=True)
+        lead = rules._LEADING_FLAGS.match(whole.pattern).group(0)  # matched at a place: see rules.compile_pattern
+        self.at = regex.compile(f"{lead}(?:{whole.pattern[len(lead):]}){rules.NO_REQUIRED_STRING}", whole.flags)
         self.parts = [regex.compile(p, whole.flags) for p in parts]
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[regex.Match[str]]:
@@ -320,17 +323,37 @@ class Alternation:
             nxt = [f if f is None or f.start() >= m.end() else p.search(text, m.end(), end)
                    for p, f in zip(self.parts, nxt, strict=True)]
 
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        first = min((m.start() for p in self.parts if (m := p.search(text, pos, end)) is not None), default=-1)
+        return None if first < 0 else self.at.match(text, first, end) or self.whole.search(text, pos, end)
+
+
+# Below this many characters (a sentence) a search costs less than the Python around several: not split.
+_SPLIT_FROM = 1000
+_FLAGS_GROUP = re.compile(r"\(\?[a-zA-Z-]*\)")
+
 
 @lru_cache(maxsize=256)
 def alternation(p: regex.Pattern[str]) -> Alternation | None:
-    """`p` split into its alternatives (`Alternation`), or None where it cannot be split soundly."""
-    parts = branches(p.pattern) if p.flags & regex.V1 and not p.flags & regex.VERBOSE else None
+    """`p` split into its alternatives (`Alternation`), or None where it cannot be split soundly (in a V0
+    pattern, a flag set inside it holds for all of it)."""
+    if p.flags & regex.VERBOSE or (not p.flags & regex.V1 and _FLAGS_GROUP.search(
+            p.pattern, len(rules._LEADING_FLAGS.match(p.pattern).group(0)))):
+        return None
+    parts = branches(p.pattern)
     return Alternation(p, parts) if parts else None
 
 
 def finditer(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> list[regex.Match[str]]:
     """`list(p.finditer(text, pos, endpos))`, alternative by alternative when `p` is an alternation."""
-    alt = alternation(p)
-    if alt is None:
-        return list(p.finditer(text, pos, len(text) if endpos is None else endpos))
-    return alt.finditer(text, pos, endpos)
+    end = len(text) if endpos is None else endpos
+    alt = alternation(p) if end - pos >= _SPLIT_FROM else None
+    return list(p.finditer(text, pos, end)) if alt is None else alt.finditer(text, pos, end)
+
+
+def search(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+    """`p.search(text, pos, endpos)`, alternative by alternative when `p` is an alternation."""
+    end = len(text) if endpos is None else endpos
+    alt = alternation(p) if end - pos >= _SPLIT_FROM else None
+    return p.search(text, pos, end) if alt is None else alt.search(text, pos, end)
