@@ -983,3 +983,16 @@ def test_the_group_one_belongs_to(text: str, published: str, expected: list[tupl
 ])
 def test_wholes_named_by_a_possessive_or_divided_past_a_phrase(text: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, "2016-12-09") == expected
+
+
+def test_phrase_end_answers_whether_a_usable_phrase_lies_in_a_range() -> None:
+    text = "Kent was rated good, Leeds had good practice, and Hull and Bury were judged inadequate or outstanding."
+    d = doc(text)
+    layer, sent = spans.Layer(d), (0, len(d.text))
+    ps = layer.phrases(sent)
+    assert any(p.attributive for p in ps) and sum(not p.attributive for p in ps) >= 2
+    for start in range(len(text) + 1):
+        reach = layer.phrase_end(sent, start)
+        for end in range(start, len(text) + 1):
+            usable = any(start <= p.start and p.end <= end and not p.attributive for p in ps)
+            assert usable == (reach is not None and reach <= end), (start, end)

@@ -392,9 +392,10 @@ class Layer:
                 break
         return lo, hi
 
-    def has_phrase(self, sent: tuple[int, int], start: int, end: int) -> bool:
-        """Whether a usable judgement phrase lies in [start, end) of the sentence."""
-        return any(start <= p.start and p.end <= end and not p.attributive for p in self.phrases(sent))
+    def phrase_end(self, sent: tuple[int, int], start: int) -> int | None:
+        """The least end of a usable judgement phrase of the sentence at or after `start`: one lies in
+        [start, end) exactly when this is at most `end` (one pass answers every `end`)."""
+        return min((p.end for p in self.phrases(sent) if start <= p.start and not p.attributive), default=None)
 
     def no_judgement(self, sent: tuple[int, int]) -> bool:
         s, e = sent
