@@ -126,8 +126,13 @@ def test_branches_split_only_at_the_top_level() -> None:
     assert prefilter.branches(r"(?x) a | b") is None  # verbose: "|" may be in a comment
     assert prefilter.branches(r"[[a-z]--[aeiou]]|x") is None  # V1 set operations
     assert prefilter.branches(r"[]|]|x") is None
+    assert prefilter.branches(r"\Gb|c") is None  # where the search began: another place per alternative
+    assert prefilter.branches(r"a\Kb|c") is None  # a match starting after where it was tried
+    assert prefilter.branches(r"(?:kent){e<=1}|x") is None and prefilter.branches(r"(?b)ab|c") is None
+    assert prefilter.branches(r"\p{Lu}\d{2,3}|x") == [r"\p{Lu}\d{2,3}", "x"]
     assert prefilter.alternation(regex.compile(r"(a(?i)b)|c", regex.V0)) is None  # V0: the flag holds everywhere
     assert prefilter.alternation(regex.compile(r"(a(?i)b)|c", regex.V1)) is not None  # V1: to the group's end
+    assert prefilter.alternation(regex.compile(r"ab|c", regex.V1 | regex.REVERSE)) is None  # right to left
 
 
 def _spans(ms: list[regex.Match[str]]) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:

@@ -251,9 +251,11 @@ def word_finder(words: set[str]) -> re.Pattern[str]:
     return finder({_WORD + w for w in words})
 
 
-# Syntax whose meaning a top-level split could change: verbose mode, references to groups by number, conditionals,
-# recursion, branch reset.
-_UNSPLITTABLE = re.compile(r"\(\?[a-zA-Z]*x|\(\?\(|\(\?&|\(\?R|\(\?[+-]?\d|\(\?P[=>]|\(\?\||\\g<|\\[1-9]")
+# Syntax whose meaning a top-level split could change: verbose mode, best-match, enhanced or POSIX matching,
+# references to groups by number, conditionals, recursion, branch reset, the search's start (\G), a match that
+# starts after where it was tried (\K), fuzzy matching.
+_UNSPLITTABLE = re.compile(r"\(\?[a-zA-Z]*[xbep]|\(\?\(|\(\?&|\(\?R|\(\?[+-]?\d|\(\?P[=>]|\(\?\||\\g<|\\[1-9GK]"
+                           r"|\{[\d\s<=+]*[eids]")
 
 
 def branches(pattern: str) -> list[str] | None:
@@ -337,23 +339,27 @@ _FLAGS_GROUP = re.compile(r"\(\?[a-zA-Z-]*\)")
 @lru_cache(maxsize=256)
 def alternation(p: regex.Pattern[str]) -> Alternation | None:
     """`p` split into its alternatives (`Alternation`), or None where it cannot be split soundly (in a V0
-    pattern, a flag set inside it holds for all of it)."""
-    if p.flags & regex.VERBOSE or (not p.flags & regex.V1 and _FLAGS_GROUP.search(
+    pattern, a flag set inside it holds for all of it) or is searched right to left."""
+    if p.flags & (regex.VERBOSE | regex.REVERSE | regex.BESTMATCH | regex.ENHANCEMATCH | regex.POSIX) or (not p.flags & regex.V1 and _FLAGS_GROUP.search(
             p.pattern, len(rules._LEADING_FLAGS.match(p.pattern).group(0)))):
         return None
     parts = branches(p.pattern)
     return Alternation(p, parts) if parts else None
 
 
-def finditer(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> list[regex.Match[str]]:
-    """`list(p.finditer(text, pos, endpos))`, alternative by alternative when `p` is an alternation."""
+def finditer(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None, *,
+             short: bool = False) -> list[regex.Match[str]]:
+    """`list(p.finditer(text, pos, endpos))`, alternative by alternative when `p` is an alternation.
+    `short`: split even a short text (for a pattern measured to gain on sentences)."""
     end = len(text) if endpos is None else endpos
-    alt = alternation(p) if end - pos >= _SPLIT_FROM else None
+    alt = alternation(p) if short or end - pos >= _SPLIT_FROM else None
     return list(p.finditer(text, pos, end)) if alt is None else alt.finditer(text, pos, end)
 
 
-def search(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
-    """`p.search(text, pos, endpos)`, alternative by alternative when `p` is an alternation."""
+def search(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None, *,
+           short: bool = False) -> regex.Match[str] | None:
+    """`p.search(text, pos, endpos)`, alternative by alternative when `p` is an alternation (`short`: as for
+    `finditer`)."""
     end = len(text) if endpos is None else endpos
-    alt = alternation(p) if end - pos >= _SPLIT_FROM else None
+    alt = alternation(p) if short or end - pos >= _SPLIT_FROM else None
     return p.search(text, pos, end) if alt is None else alt.search(text, pos, end)
