@@ -166,3 +166,40 @@ def test_an_alternation_searched_alternative_by_alternative_finds_the_first_matc
             for a, b in ((prefilter.search(p, text), p.search(text)),
                          (prefilter.search(p, text, pos, endpos), p.search(text, pos, endpos))):
                 assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (p.pattern, text)
+
+
+def test_spaced_prefixes_read_whitespace_and_optional_items() -> None:
+    S, SS, W = prefilter.SPACE, prefilter.SPACES, prefilter.WORD_START
+    assert prefilter.starts(r"\b(?:an?|one)\s+star", spaces=True) == {W + "a" + SS + "star", W + "an" + SS + "sta",
+                                                                      W + "one" + SS + "st"}  # six characters
+    assert prefilter.starts(r"\b(?:an?|one)\s+star") == {W + "a", W + "an", W + "one"}  # without: up to the space
+    assert prefilter.starts(r"top\stwo", spaces=True) == {"top" + S + "tw"}
+    finder = prefilter.finder(prefilter.starts(r"\bthe\s+top", spaces=True))
+    assert [m.start() for m in finder.finditer("the top, the\n\ttop, the end, bathe top")] == [0, 9]
+
+
+_SCALE_SOUP = st.lists(st.one_of(
+    st.sampled_from(["the", "top", "two", "a", "an", "one", "star", "stars", "better", "off", "rated", "good", "not",
+                     "in", "need", "of", "improvement", "requires", "lowest", "grade", "and", "outstanding", "were",
+                     "below", "\u00a0", "\u2003", "\t", "\n", "  ", "\x1c"]),
+    st.text(max_size=3)), max_size=16)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SCALE_SOUP)
+def test_every_scale_term_match_begins_where_its_spaced_prefixes_find(parts: list[str]) -> None:
+    """The judgement finder (scales) tries a term only where one of its spaced prefixes begins: every place a
+    term matches must be such a place, whatever whitespace (no-break, em space, tab) stands between words."""
+    from extract import scales
+
+    text = " ".join(parts)
+    low = prefilter.lowered(text)
+    if low is None:
+        return
+    for t in scales.load().terms:
+        found = prefilter.starts(t.pattern.pattern, spaces=True)
+        if found is None:
+            continue
+        places = {m.start() for m in prefilter.finder(found).finditer(low)}
+        for m in t.pattern.finditer(text):
+            assert m.start() in places, (t.id, text, m.start())

@@ -87,7 +87,12 @@ def simple_case(p: regex.Pattern[str]) -> regex.Pattern[str] | None:
 _STOP = ("stop", None)  # end of a repeated item: what follows it is unknown
 _WORD = "\x00"  # leads a prefix that the pattern only matches at the start of a word (after `\\b`)
 WORD_START = _WORD  # for callers reading prefixes
+# In a prefix: any whitespace character. `re`'s `\\s` (what `finder` makes of it) holds every character of
+# `regex`'s (Unicode White_Space) and a few more ("\\x1c"-"\\x1f"): it may let a place through, never hide one.
+SPACE = "\x01"
+SPACES = "\x02"  # one or more whitespace characters (`\\s+`)
 _PREFIX_LENGTH = 4
+_SPACED_LENGTH = 6  # with `spaces`: "the\\stop" tells apart what "the" cannot
 _SMALL_SET = 16
 
 
@@ -104,43 +109,52 @@ def _set_chars(items: list[Any]) -> set[str] | None:
     return out if len(out) <= _SMALL_SET else None
 
 
-def _starts(items: list[Any], acc: str) -> set[str]:
+def _starts(items: list[Any], acc: str, spaces: bool = False) -> set[str]:
     """Lower-cased strings one of which every match of the parsed `items`
     begins with (after `acc`). Sound, not tight: anything not understood ends
-    the prefix where it is."""
-    if len(acc.lstrip(_WORD)) >= _PREFIX_LENGTH or not items or items[0] is _STOP:
+    the prefix where it is. `spaces`: a `\\s` is read too, as `SPACE`, and a
+    `\\s+` as `SPACES`."""
+    if len(acc.lstrip(_WORD)) >= (_SPACED_LENGTH if spaces else _PREFIX_LENGTH) or not items or items[0] is _STOP:
         return {acc}
     op, av = items[0]
     rest = items[1:]
     if op is _sre.AT and av is _sre.AT_BOUNDARY and acc == "":
-        return _starts(rest, _WORD)
+        return _starts(rest, _WORD, spaces)
     if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):  # zero-width: the text consumed is unchanged
-        return _starts(rest, acc)
+        return _starts(rest, acc, spaces)
     if op is _sre.LITERAL:
         ch = chr(av)
         # Only ASCII is folded the way `lowered` folds the text.
-        return _starts(rest, acc + ch.lower()) if ch.isascii() else {acc}
+        return _starts(rest, acc + ch.lower(), spaces) if ch.isascii() else {acc}
     if op is _sre.IN:
+        if spaces and av == [(_sre.CATEGORY, _sre.CATEGORY_SPACE)]:
+            return _starts(rest, acc + SPACE, spaces)
         chars = _set_chars(av)
         if chars is None or not all(c.isascii() for c in chars):
             return {acc}
-        return set().union(*(_starts(rest, acc + c.lower()) for c in chars))
+        return set().union(*(_starts(rest, acc + c.lower(), spaces) for c in chars))
     if op is _sre.SUBPATTERN:
-        return _starts([*av[-1], *rest], acc)
+        return _starts([*av[-1], *rest], acc, spaces)
     if op is _sre.BRANCH:
-        return set().union(*(_starts([*alt, *rest], acc) for alt in av[1]))
+        return set().union(*(_starts([*alt, *rest], acc, spaces) for alt in av[1]))
     if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-        lo, _hi, sub = av
-        taken = _starts([*sub, _STOP], acc)
-        return taken | _starts(rest, acc) if lo == 0 else taken
+        lo, hi, sub = av
+        if spaces and lo >= 1 and list(sub) == [(_sre.IN, [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])]:
+            return _starts(rest, acc + SPACES, spaces)  # "the\\s+top"
+        taken = _starts([*sub, *rest] if spaces and hi == 1 else [*sub, _STOP], acc, spaces)  # "an?\\s": once or not
+        return taken | _starts(rest, acc, spaces) if lo == 0 else taken
     return {acc}
 
 
-def starts(pattern: str) -> set[str] | None:
+def starts(pattern: str, spaces: bool = False) -> set[str] | None:
     """Lower-case strings one of which begins every match of `pattern` (a
     `regex` expression); None when that cannot be shown. Kept across runs with
-    the compiled patterns (compiled.memo): parsing every rule is start-up time."""
-    found = compiled.memo("prefilter.starts", pattern, lambda: _find_starts(pattern))
+    the compiled patterns (compiled.memo): parsing every rule is start-up time.
+    `spaces`: the strings may hold `SPACE`, any whitespace character, and
+    `SPACES`, one or more (fewer places, each found at a little more cost:
+    `finder` reads them as `\\s` and `\\s+`)."""
+    kind = "prefilter.starts-spaced" if spaces else "prefilter.starts"
+    found = compiled.memo(kind, pattern, lambda: _find_starts(pattern, spaces))
     return None if found is None else set(found)
 
 
@@ -156,12 +170,12 @@ def _parse(pattern: str) -> list[Any] | None:
         return None
 
 
-def _find_starts(pattern: str) -> set[str] | None:
+def _find_starts(pattern: str, spaces: bool = False) -> set[str] | None:
     parsed = _parse(pattern)
     if parsed is None:
         return None
     found = set()
-    for f in _starts(parsed, ""):
+    for f in _starts(parsed, "", spaces):
         # A boundary before a word character means no word character before it.
         found.add(f if not f.startswith(_WORD) or _is_word(f[1:2]) else f[1:])
     return None if "" in found or _WORD in found else found
@@ -234,15 +248,19 @@ def finder(prefixes: set[str]) -> re.Pattern[str]:
         # possible first character with one set test instead of trying every
         # branch at every position.
         if first.startswith(_WORD):
-            ch = re.escape(first[1])
+            ch = _escape(first[1])
             head = ch + r"(?<![a-z0-9_]" + ch + ")"
         else:
-            head = re.escape(first)
+            head = _escape(first)
         if "" in tails:
             alts.append(head)
         else:
-            alts.append(head + "(?=" + "|".join(map(re.escape, sorted(tails, key=lambda t: (-len(t), t)))) + ")")
+            alts.append(head + "(?=" + "|".join(map(_escape, sorted(tails, key=lambda t: (-len(t), t)))) + ")")
     return re.compile("|".join(alts))
+
+
+def _escape(s: str) -> str:
+    return re.escape(s).replace(SPACE, r"\s").replace(SPACES, r"\s+")
 
 
 def word_finder(words: set[str]) -> re.Pattern[str]:

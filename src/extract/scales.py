@@ -85,7 +85,10 @@ def load(directory: Path | None = None) -> Scales:
     prefixes: set[str] = set()
     firsts: dict[str, list[int]] = {}
     for i, t in enumerate(terms):
-        found = prefilter.starts(t.pattern.pattern)
+        found = prefilter.starts(t.pattern.pattern, spaces=True)  # "a\s": not every word in a-
+        if found is not None and any(f.removeprefix(prefilter.WORD_START)[:1] in (prefilter.SPACE, prefilter.SPACES)
+                                     for f in found):
+            found = prefilter.starts(t.pattern.pattern)  # a term may begin with a space: plain prefixes
         if found is None:
             prefixes, firsts = set(), {}
             break
