@@ -203,3 +203,27 @@ def test_every_scale_term_match_begins_where_its_spaced_prefixes_find(parts: lis
         places = {m.start() for m in prefilter.finder(found).finditer(low)}
         for m in t.pattern.finditer(text):
             assert m.start() in places, (t.id, text, m.start())
+
+
+_NF_SOUP = st.lists(st.one_of(
+    st.sampled_from(["one", "of", "the", "at", "any", "time", "12", "3", "five", "years", "year", "old", "aged",
+                     "weeks", "month", "all", "four", "categories", "grades", "scored", "Kent", "Leeds", ",", "who",
+                     "was", "each", "this", "no", "1", "-", "in", "\u00a0", "\t", "\n", "  "]),
+    st.text(max_size=3)), max_size=16)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NF_SOUP)
+def test_every_not_figure_match_begins_where_its_rules_finder_finds(parts: list[str]) -> None:
+    """`_not_figures` tries a rule only where its (spaced) prefixes begin: every match must begin at such a place."""
+    text = " ".join(parts)
+    low = prefilter.lowered(text)
+    if low is None:
+        return
+    fr = figures.load()
+    for (rid, p), starts in zip(fr.not_figures, fr.nf_starts, strict=True):
+        if starts is None:
+            continue
+        places = {m.start() for m in starts.finditer(low)}
+        for m in p.finditer(text):
+            assert m.start() in places, (rid, text, m.start())
