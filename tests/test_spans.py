@@ -996,3 +996,13 @@ def test_phrase_end_answers_whether_a_usable_phrase_lies_in_a_range() -> None:
         for end in range(start, len(text) + 1):
             usable = any(start <= p.start and p.end <= end and not p.attributive for p in ps)
             assert usable == (reach is not None and reach <= end), (start, end)
+
+
+def test_the_stages_reading_one_page_share_its_layer() -> None:
+    a, b = doc("Kent was rated good."), doc("Kent was rated good.")
+    first = spans.layer(a)
+    assert spans.layer(a, change=frozenset({"improved", "declined"})) is first  # the default, spelled out
+    assert spans.layer(b) is not first  # another page, however alike
+    assert spans.layer(b, change=frozenset({"improved"})) is not spans.layer(b)
+    figures.extract(b)
+    assert [m.judgement for m in authorities.extract(b)] == [m.judgement for m in authorities.extract(doc(b.text))]

@@ -974,7 +974,7 @@ def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejecte
         rejected.extend(Rejected(doc.doc_id, s, e, text[s:e], rule, reason) for s, e, rule, reason in sorted(set(why)))
     if not kept:
         return []
-    _judge(rec, doc, kept, spans.Layer(doc, directory))
+    _judge(rec, doc, kept, spans.layer(doc, directory))
     rows: list[tuple[int, int, _Hit, str]] = []
     for s in kept:
         quote = s.text.strip() if s.index >= 0 else ""

@@ -215,7 +215,7 @@ class _Page:
 
     def __init__(self, doc: CleanDoc, fr: FigureRules, directory: Path | None):
         self.doc, self.fr, self.text, self.dir = doc, fr, doc.text, directory
-        self.layer = spans.Layer(doc, directory, fr.change)
+        self.layer = spans.layer(doc, directory, fr.change)
         self.era = self.layer.era
         self.low = prefilter.lowered(doc.text)  # None: no prefilter on this page
         self._categories: dict[str, str] = {}  # table label -> category

@@ -250,6 +250,9 @@ class Phrase:
     quantity: bool  # a change of a number ("rose from 345 to 368"), not of what is counted
 
 
+_CHANGES = frozenset({"improved", "declined"})  # a Layer's change categories unless given
+
+
 class Layer:
     """One page's spans, computed lazily and cached per sentence."""
 
@@ -258,7 +261,7 @@ class Layer:
         # The era is decided once per page (by the cleaner); a bare CleanDoc gets the same decision here.
         self.era = doc.era or scales.page_era(doc.text, doc.published, doc.date_source, directory)
         self.g = grammar(directory)
-        self.change = change or frozenset({"improved", "declined"})
+        self.change = change or _CHANGES
         self._phrases: dict[tuple[int, int], list[Phrase]] = {}
         self._breaks: dict[tuple[int, int], list[int]] = {}
         self._legend: dict[int, str] | None = None
@@ -412,6 +415,18 @@ class Layer:
 
     def opens_list(self, sent: tuple[int, int]) -> bool:
         return self.g.list_opener.match(self.text, sent[0], sent[1]) is not None
+
+
+def layer(doc: CleanDoc, directory: Path | None = None, change: frozenset[str] = frozenset()) -> Layer:
+    """The page's `Layer`, shared by the stages that read the same page one after another (figures, then
+    authorities): a sentence's phrases are worked out once. Its caches depend on the page and rules alone."""
+    if _last and _last[0].doc is doc and _last[0].dir == directory and _last[0].change == (change or _CHANGES):
+        return _last[0]
+    _last[:] = [Layer(doc, directory, change)]
+    return _last[0]
+
+
+_last: list[Layer] = []  # the last page's
 
 
 def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
