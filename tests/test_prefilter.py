@@ -9,7 +9,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract import figures, prefilter
+from extract import figures, prefilter, spans
 
 
 def test_required_strings_of_simple_patterns() -> None:
@@ -227,3 +227,23 @@ def test_every_not_figure_match_begins_where_its_rules_finder_finds(parts: list[
         places = {m.start() for m in starts.finditer(low)}
         for m in p.finditer(text):
             assert m.start() in places, (rid, text, m.start())
+
+
+_PLACED = [r"(?i)(?:[,;–—]|\s-)\s*(?:and|but)\b|\bwhile\b|[,–]\s*(?:a|the)\s+(?:\w+\s+){1,3}?where\b",
+           r"(?i)\b(?:one|two)\s+stars?\b|\bthe\s+top\s+two\b", r"£\d+|x*", r"(?<=a)\s+x|\s+where"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["while", "and", "but", "the", "a", "top", "two", "one", "star", "stars", "where",
+                                 "x", "£3", ",", ";", "–", "—", " - ", "\u00a0", "\t", "\n", "  ", "WHILE", "Two"]),
+                max_size=14), st.integers(0, 5), st.integers(0, 60))
+def test_a_pattern_tried_only_where_it_can_begin_finds_what_finditer_finds(
+        parts: list[str], pos: int, endpos: int) -> None:
+    text = " ".join(parts)
+    low = prefilter.lowered(text)
+    for p in [regex.compile(p, regex.V1) for p in _PLACED] + [spans.grammar().clause_break]:
+        assert _spans(prefilter.finditer_placed(p, text, low)) == _spans(list(p.finditer(text))), (p.pattern, text)
+        assert _spans(prefilter.finditer_placed(p, text, low, pos, endpos)) == _spans(list(p.finditer(text, pos, endpos)))
+    assert prefilter._placed(spans.grammar().clause_break) is not None  # a comma or dash first: a few places
+    assert prefilter._placed(regex.compile(r"\s+|x", regex.V1)) is None  # every gap would be a place
+    assert [m.start() for m in prefilter.finder({prefilter.SPACES + "x"}).finditer(" \t x  x")] == [0, 1, 2, 4, 5]

@@ -91,6 +91,7 @@ WORD_START = _WORD  # for callers reading prefixes
 # `regex`'s (Unicode White_Space) and a few more ("\\x1c"-"\\x1f"): it may let a place through, never hide one.
 SPACE = "\x01"
 SPACES = "\x02"  # one or more whitespace characters (`\\s+`)
+_MORE_SPACE = "\x03"  # in `finder`'s lookahead: zero or more (`\\s*`)
 _PREFIX_LENGTH = 4
 _SPACED_LENGTH = 6  # with `spaces`: "the\\stop" tells apart what "the" cannot
 _SMALL_SET = 16
@@ -124,13 +125,13 @@ def _starts(items: list[Any], acc: str, spaces: bool = False) -> set[str]:
         return _starts(rest, acc, spaces)
     if op is _sre.LITERAL:
         ch = chr(av)
-        # Only ASCII is folded the way `lowered` folds the text.
-        return _starts(rest, acc + ch.lower(), spaces) if ch.isascii() else {acc}
+        # Only ASCII is folded the way `lowered` folds the text (with `spaces`, a caseless character is itself).
+        return _starts(rest, acc + ch.lower(), spaces) if ch.isascii() or spaces and _caseless(ch) else {acc}
     if op is _sre.IN:
         if spaces and av == [(_sre.CATEGORY, _sre.CATEGORY_SPACE)]:
             return _starts(rest, acc + SPACE, spaces)
         chars = _set_chars(av)
-        if chars is None or not all(c.isascii() for c in chars):
+        if chars is None or not all(c.isascii() or spaces and _caseless(c) for c in chars):
             return {acc}
         return set().union(*(_starts(rest, acc + c.lower(), spaces) for c in chars))
     if op is _sre.SUBPATTERN:
@@ -144,6 +145,13 @@ def _starts(items: list[Any], acc: str, spaces: bool = False) -> set[str]:
         taken = _starts([*sub, *rest] if spaces and hi == 1 else [*sub, _STOP], acc, spaces)  # "an?\\s": once or not
         return taken | _starts(rest, acc, spaces) if lo == 0 else taken
     return {acc}
+
+
+def _caseless(ch: str) -> bool:
+    """A character that is not a letter or mark and has no case: it matches only itself, case-insensitively too,
+    and no other character lowers or folds to it (a dash, "£")."""
+    return unicodedata.category(ch)[0] not in "LM" and ch.lower() == ch == ch.upper() == ch.casefold() and ch not in (
+        SPACE, SPACES, _MORE_SPACE, _WORD)
 
 
 def starts(pattern: str, spaces: bool = False) -> set[str] | None:
@@ -239,6 +247,9 @@ def finder(prefixes: set[str]) -> re.Pattern[str]:
     text where one of `prefixes` begins (so `finditer` yields every such position)."""
     by_first: dict[str, set[str]] = {}
     for s in prefixes:
+        if s.lstrip(_WORD)[:1] == SPACES:  # one character consumed, as for any first: `\\s`, any more looked ahead
+            i = len(s) - len(s.lstrip(_WORD))
+            s = s[:i] + SPACE + _MORE_SPACE + s[i + 1:]
         key = s[:2] if s.startswith(_WORD) else s[:1]
         by_first.setdefault(key, set()).add(s[len(key):])
     alts = []
@@ -260,7 +271,7 @@ def finder(prefixes: set[str]) -> re.Pattern[str]:
 
 
 def _escape(s: str) -> str:
-    return re.escape(s).replace(SPACE, r"\s").replace(SPACES, r"\s+")
+    return re.escape(s).replace(SPACE, r"\s").replace(SPACES, r"\s+").replace(_MORE_SPACE, r"\s*")
 
 
 def word_finder(words: set[str]) -> re.Pattern[str]:
@@ -365,19 +376,47 @@ def alternation(p: regex.Pattern[str]) -> Alternation | None:
     return Alternation(p, parts) if parts else None
 
 
-def finditer(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None, *,
-             short: bool = False) -> list[regex.Match[str]]:
-    """`list(p.finditer(text, pos, endpos))`, alternative by alternative when `p` is an alternation.
-    `short`: split even a short text (for a pattern measured to gain on sentences)."""
+def finditer(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> list[regex.Match[str]]:
+    """`list(p.finditer(text, pos, endpos))`, alternative by alternative when `p` is an alternation."""
     end = len(text) if endpos is None else endpos
-    alt = alternation(p) if short or end - pos >= _SPLIT_FROM else None
+    alt = alternation(p) if end - pos >= _SPLIT_FROM else None
     return list(p.finditer(text, pos, end)) if alt is None else alt.finditer(text, pos, end)
 
 
-def search(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None, *,
-           short: bool = False) -> regex.Match[str] | None:
-    """`p.search(text, pos, endpos)`, alternative by alternative when `p` is an alternation (`short`: as for
-    `finditer`)."""
+def search(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+    """`p.search(text, pos, endpos)`, alternative by alternative when `p` is an alternation."""
     end = len(text) if endpos is None else endpos
-    alt = alternation(p) if short or end - pos >= _SPLIT_FROM else None
+    alt = alternation(p) if end - pos >= _SPLIT_FROM else None
     return p.search(text, pos, end) if alt is None else alt.search(text, pos, end)
+
+
+@lru_cache(maxsize=256)
+def _placed(p: regex.Pattern[str]) -> tuple[re.Pattern[str], regex.Pattern[str]] | None:
+    """Where `p` can begin in a `lowered` text (a `finder` of its spaced prefixes) and `p` to be matched at a
+    place, or None where that cannot be shown or a prefix is whitespace alone (every gap a candidate)."""
+    if p.flags & (regex.REVERSE | regex.BESTMATCH | regex.ENHANCEMATCH | regex.POSIX) or _UNSPLITTABLE.search(p.pattern):
+        return None
+    found = starts(p.pattern, spaces=True)
+    if not found or any(not f.lstrip(_WORD + SPACE + SPACES).strip() for f in found):
+        return None
+    lead = rules._LEADING_FLAGS.match(p.pattern).group(0)
+    return finder(found), regex.compile(f"{lead}(?:{p.pattern[len(lead):]}){rules.NO_REQUIRED_STRING}", p.flags)
+
+
+def finditer_placed(p: regex.Pattern[str], text: str, low: str | None, pos: int = 0,
+                    endpos: int | None = None) -> list[regex.Match[str]]:
+    """`list(p.finditer(text, pos, endpos))`, trying `p` only where it can begin; `low` is `lowered(text)`
+    (None: no prefilter, every place is tried)."""
+    end = len(text) if endpos is None else endpos
+    placed = _placed(p) if low is not None else None
+    if placed is None:
+        return list(p.finditer(text, pos, end))
+    where, at = placed
+    out, last, match = [], pos, at.match
+    for c in where.finditer(low, pos, end):
+        if c.start() >= last and (m := match(text, c.start(), end)) is not None:
+            if m.end() == m.start():
+                return list(p.finditer(text, pos, end))  # an empty match: `finditer`'s own rules
+            out.append(m)
+            last = m.end()
+    return out

@@ -385,7 +385,7 @@ class Layer:
         """The clause of `sent` holding [start, end): between the clause breaks around it."""
         if sent not in self._breaks:
             s, e = sent
-            self._breaks[sent] = [m.start() for m in prefilter.finditer(self.g.clause_break, self.text, s, e, short=True)] + [e]
+            self._breaks[sent] = [m.start() for m in prefilter.finditer_placed(self.g.clause_break, self.text, self._low, s, e)] + [e]
         lo, hi = sent[0], sent[1]
         for b in self._breaks[sent]:
             if b <= start:
