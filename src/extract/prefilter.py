@@ -420,3 +420,17 @@ def finditer_placed(p: regex.Pattern[str], text: str, low: str | None, pos: int 
             out.append(m)
             last = m.end()
     return out
+
+
+def search_placed(p: regex.Pattern[str], text: str, low: str | None, pos: int = 0,
+                  endpos: int | None = None) -> regex.Match[str] | None:
+    """`p.search(text, pos, endpos)`, trying `p` only where it can begin (`finditer_placed`)."""
+    end = len(text) if endpos is None else endpos
+    placed = _placed(p) if low is not None else None
+    if placed is None:
+        return p.search(text, pos, end)
+    where, at = placed
+    for c in where.finditer(low, pos, end):
+        if (m := at.match(text, c.start(), end)) is not None:
+            return m
+    return None

@@ -280,7 +280,7 @@ class Layer:
         """The page's grade points and their words, from a legend it states ("four means very good, three good")."""
         if self._legend is None:
             g, self._legend, self._legend_stated = self.g, {}, False
-            for m in g.legend.finditer(self.text):
+            for m in prefilter.finditer_placed(g.legend, self.text, self._low):
                 items = [(m.group("n"), m.group("label"))]
                 items += [(i.group("n"), i.group("label")) for i in g.legend_item.finditer(m.group("rest"))]
                 found = {self._point(n): " ".join(label.lower().split()) for n, label in items}
@@ -351,7 +351,7 @@ class Layer:
                        for p in out]
             # A legend matters only to a sentence naming a top or bottom grade or a grade point.
             pointed = any(p.rule in ("scale.top-grade", "scale.bottom-grade") for p in out) or (
-                self.g.grade_point.search(text, s, e) is not None)
+                prefilter.search_placed(self.g.grade_point, text, self._low, s, e) is not None)
             if pointed and self.legend() and not self._legend_stated and (
                     nw := scales.load(self.dir).points_not_with) is not None and nw.search(text, s, e):
                 pointed = False  # "scored three ... the overall CPA score": another scored scale, not the era's points
@@ -402,7 +402,7 @@ class Layer:
 
     def no_judgement(self, sent: tuple[int, int]) -> bool:
         s, e = sent
-        return any(p.search(self.text, s, e) for _, p in self.g.no_judgement)
+        return any(prefilter.search_placed(p, self.text, self._low, s, e) for _, p in self.g.no_judgement)
 
     def verb_at(self, pos: int) -> bool:
         """Whether the word after `pos` is a verb of the grammar's lists ("seven saw a drop")."""
