@@ -246,6 +246,6 @@ def test_a_pattern_tried_only_where_it_can_begin_finds_what_finditer_finds(
         assert _spans(prefilter.finditer_placed(p, text, low, pos, endpos)) == _spans(list(p.finditer(text, pos, endpos)))
         a, b = prefilter.search_placed(p, text, low, pos, endpos), p.search(text, pos, endpos)
         assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))
-    assert prefilter._placed(spans.grammar().clause_break) is not None  # a comma or dash first: a few places
-    assert prefilter._placed(regex.compile(r"\s+|x", regex.V1)) is None  # every gap would be a place
+    assert prefilter.placed(spans.grammar().clause_break) is not None  # a comma or dash first: a few places
+    assert prefilter.placed(regex.compile(r"\s+|x", regex.V1)) is None  # every gap would be a place
     assert [m.start() for m in prefilter.finder({prefilter.SPACES + "x"}).finditer(" \t x  x")] == [0, 1, 2, 4, 5]

@@ -368,7 +368,8 @@ _FLAGS_GROUP = re.compile(r"\(\?[a-zA-Z-]*\)")
 @lru_cache(maxsize=256)
 def alternation(p: regex.Pattern[str]) -> Alternation | None:
     """`p` split into its alternatives (`Alternation`), or None where it cannot be split soundly (in a V0
-    pattern, a flag set inside it holds for all of it) or is searched right to left."""
+    pattern, a flag set inside it holds for all of it) or is searched right to left. Asked first when the rules
+    load, so its patterns are compiled in the start-up that compiled.Session keeps."""
     if p.flags & (regex.VERBOSE | regex.REVERSE | regex.BESTMATCH | regex.ENHANCEMATCH | regex.POSIX) or (not p.flags & regex.V1 and _FLAGS_GROUP.search(
             p.pattern, len(rules._LEADING_FLAGS.match(p.pattern).group(0)))):
         return None
@@ -391,9 +392,10 @@ def search(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = 
 
 
 @lru_cache(maxsize=256)
-def _placed(p: regex.Pattern[str]) -> tuple[re.Pattern[str], regex.Pattern[str]] | None:
+def placed(p: regex.Pattern[str]) -> tuple[re.Pattern[str], regex.Pattern[str]] | None:
     """Where `p` can begin in a `lowered` text (a `finder` of its spaced prefixes) and `p` to be matched at a
-    place, or None where that cannot be shown or a prefix is whitespace alone (every gap a candidate)."""
+    place, or None where that cannot be shown or a prefix is whitespace alone (every gap a candidate). Asked
+    first when the rules load, so its patterns are compiled in the start-up that compiled.Session keeps."""
     if p.flags & (regex.REVERSE | regex.BESTMATCH | regex.ENHANCEMATCH | regex.POSIX) or _UNSPLITTABLE.search(p.pattern):
         return None
     found = starts(p.pattern, spaces=True)
@@ -408,10 +410,10 @@ def finditer_placed(p: regex.Pattern[str], text: str, low: str | None, pos: int 
     """`list(p.finditer(text, pos, endpos))`, trying `p` only where it can begin; `low` is `lowered(text)`
     (None: no prefilter, every place is tried)."""
     end = len(text) if endpos is None else endpos
-    placed = _placed(p) if low is not None else None
-    if placed is None:
+    found = placed(p) if low is not None else None
+    if found is None:
         return list(p.finditer(text, pos, end))
-    where, at = placed
+    where, at = found
     out, last, match = [], pos, at.match
     for c in where.finditer(low, pos, end):
         if c.start() >= last and (m := match(text, c.start(), end)) is not None:
@@ -426,10 +428,10 @@ def search_placed(p: regex.Pattern[str], text: str, low: str | None, pos: int = 
                   endpos: int | None = None) -> regex.Match[str] | None:
     """`p.search(text, pos, endpos)`, trying `p` only where it can begin (`finditer_placed`)."""
     end = len(text) if endpos is None else endpos
-    placed = _placed(p) if low is not None else None
-    if placed is None:
+    found = placed(p) if low is not None else None
+    if found is None:
         return p.search(text, pos, end)
-    where, at = placed
+    where, at = found
     for c in where.finditer(low, pos, end):
         if (m := at.match(text, c.start(), end)) is not None:
             return m

@@ -109,6 +109,8 @@ def load(directory: Path | None = None) -> Scales:
                        for t in data.get("top_beyond") or [])
     parts = rules.compile_pattern(data["part_labels"], regex.I) if data.get("part_labels") else None
     not_with = rules.compile_pattern(data["points_not_with"], regex.I) if data.get("points_not_with") else None
+    for p in [*(p for _eid, p in markers), *(p for _sid, _within, p in frameworks)]:
+        prefilter.alternation(p)  # compiled now, with the rules (kept across runs)
     return Scales(eras, data["default_era"], tuple(terms), stars, points, top_beyond, combined, markers, frameworks,
                   str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups, by_first, parts, not_with)
 

@@ -86,7 +86,7 @@ def grammar(directory: Path | None = None) -> Grammar:
     comps = sorted({str(c) for c in d["compound_modifiers"]}, key=lambda c: (-len(c), c))
     cc = d["closed_classes"]
     words = "(?:" + numbers.alternation(nums.words) + ")"
-    return Grammar(
+    g = Grammar(
         closed=closed,
         degree=frozenset(str(w).lower() for w in cc["degree"]),
         verbs=frozenset(str(w).lower() for w in (*cc["auxiliaries"], *cc["verbs"])),
@@ -127,6 +127,9 @@ def grammar(directory: Path | None = None) -> Grammar:
         continues=rules.compile_pattern(d["list_continuation_pattern"]),
         no_judgement=tuple((r["id"], rules.compile_pattern(r["pattern"])) for r in d["no_judgement"]),
     )
+    for p in [g.clause_break, g.legend, g.grade_point, *(p for _id, p in g.no_judgement)]:
+        prefilter.placed(p)  # compiled now, with the rules (kept across runs)
+    return g
 
 
 # --- Noun phrases ----------------------------------------------------------------
