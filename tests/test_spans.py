@@ -1006,4 +1006,3 @@ def test_the_group_one_belongs_to(text: str, published: str, expected: list[tupl
 ])
 def test_wholes_named_by_a_possessive_or_divided_past_a_phrase(text: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, "2016-12-09") == expected
-
