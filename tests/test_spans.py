@@ -91,6 +91,29 @@ def test_figure_and_authority_take_the_same_judgement_from_one_sentence() -> Non
     assert fig.category == named.judgement == "performs excellently"
 
 
+def test_phrase_end_answers_whether_a_usable_phrase_lies_in_a_range() -> None:
+    text = "Kent was rated good, Leeds had good practice, and Hull and Bury were judged inadequate or outstanding."
+    d = doc(text)
+    layer, sent = spans.Layer(d), (0, len(d.text))
+    ps = layer.phrases(sent)
+    assert any(p.attributive for p in ps) and sum(not p.attributive for p in ps) >= 2
+    for start in range(len(text) + 1):
+        reach = layer.phrase_end(sent, start)
+        for end in range(start, len(text) + 1):
+            usable = any(start <= p.start and p.end <= end and not p.attributive for p in ps)
+            assert usable == (reach is not None and reach <= end), (start, end)
+
+
+def test_the_stages_reading_one_page_share_its_layer() -> None:
+    a, b = doc("Kent was rated good."), doc("Kent was rated good.")
+    first = spans.layer(a)
+    assert spans.layer(a, change=frozenset({"improved", "declined"})) is first  # the default, spelled out
+    assert spans.layer(b) is not first  # another page, however alike
+    assert spans.layer(b, change=frozenset({"improved"})) is not spans.layer(b)
+    figures.extract(b)
+    assert [m.judgement for m in authorities.extract(b)] == [m.judgement for m in authorities.extract(doc(b.text))]
+
+
 def test_a_sentence_naming_a_framework_speaks_its_scale() -> None:
     # A 2009 page (annual rating era) citing last year's APA grade.
     text = "Ministers are intervening in nine councils judged to be inadequate in last year's APA, including Haringey."

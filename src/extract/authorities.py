@@ -782,7 +782,8 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
         taken = sent.start
         apart = [h for h in sent.hits if layer.g.excluded.search(layer.text, max(sent.start, h.start - 40), h.start)]
         for i, h in enumerate(sent.hits):
-            hi = next((o.start for o in sent.hits[i + 1:] if layer.has_phrase(span, h.end, o.start)), None)
+            reach = layer.phrase_end(span, h.end)  # a usable phrase lies in [h.end, x) when reach <= x
+            hi = next((o.start for o in sent.hits[i + 1:] if reach is not None and reach <= o.start), None)
             cut = _PUNCT.search(layer.text, taken, h.start) and not layer.g.continues.search(layer.text, taken, h.start)
             lo = taken if cut else None
             category, rule, used = spans.attribute(layer, span, h.start, h.end, lo=lo, hi=hi, changes=False,
@@ -973,7 +974,7 @@ def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejecte
         rejected.extend(Rejected(doc.doc_id, s, e, text[s:e], rule, reason) for s, e, rule, reason in sorted(set(why)))
     if not kept:
         return []
-    _judge(rec, doc, kept, spans.Layer(doc, directory))
+    _judge(rec, doc, kept, spans.layer(doc, directory))
     rows: list[tuple[int, int, _Hit, str]] = []
     for s in kept:
         quote = s.text.strip() if s.index >= 0 else ""

@@ -141,7 +141,7 @@ def load_rules(directory: Path | None = None) -> CleanRules:
     anchored = rules.compile_pattern(
         "|".join(f"(?:{r.pattern.pattern})" for r in line_rules if not r.keywords), regex.I | regex.M
     )
-    return CleanRules(
+    cr = CleanRules(
         tuple(line_rules),
         anchored,
         tuple(sorted({k for r in line_rules for k in r.keywords})),
@@ -158,6 +158,8 @@ def load_rules(directory: Path | None = None) -> CleanRules:
                       rules.compile_pattern(c["starts_pattern"], regex.I) if c.get("starts_pattern") else None,
                       int(c.get("max_chars") or 1000)) for c in d.get("archive_chrome") or ()),
     )
+    prefilter.alternation(cr.unglue)  # compiled now, with the rules (kept across runs)
+    return cr
 
 
 def _words(rf: rules.RuleFile, key: str) -> frozenset[str]:
@@ -769,7 +771,7 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
         text, mapping = _sub(text, mapping, _SPACE_RUN, lambda m: " ")
     text, mapping = _join_lines(text, mapping, cr)
     # "goodfor" -> "good for": the glued word's last character is written again with the missing space after it.
-    glued = [(m.end() - 1, m.end(), text[m.end() - 1] + " ") for m in cr.unglue.finditer(text)]
+    glued = [(m.end() - 1, m.end(), text[m.end() - 1] + " ") for m in prefilter.finditer(cr.unglue, text)]
     text, mapping = _edit(text, mapping, glued)
     published, source = raw.source.published, "manifest" if raw.source.published else ""
     if not published:

@@ -107,9 +107,10 @@ def load(directory: Path | None = None) -> FigureRules:
     num_starts = rf"(?:[0-9]|{numbers.alternation(vocab)})\w"
     finders = []
     for r in d["rules"]:
-        found = prefilter.starts(str(r["pattern"]).replace("{NUM}", num_starts))
+        found = prefilter.starts(str(r["pattern"]).replace("{NUM}", num_starts), spaces=True)
         # A rule that may begin with a space would be tried at too many places: it stays a `finditer`.
-        useful = found is not None and not any(f.lstrip("\x00")[:1].isspace() for f in found)
+        useful = found is not None and not any(f.lstrip("\x00")[:1].isspace() or f.lstrip("\x00")[:1] in (
+            prefilter.SPACE, prefilter.SPACES) for f in found)
         finders.append(prefilter.finder(found) if found and useful else None)
     kws = [[str(k).lower() for k in r.get("keywords") or []] for r in d["rules"]]
     spaced = [k for ks in kws for k in ks if len(k.split()) != 1]
@@ -221,7 +222,7 @@ class _Page:
 
     def __init__(self, doc: CleanDoc, fr: FigureRules, directory: Path | None):
         self.doc, self.fr, self.text, self.dir = doc, fr, doc.text, directory
-        self.layer = spans.Layer(doc, directory, fr.change)
+        self.layer = spans.layer(doc, directory, fr.change)
         self.era = self.layer.era
         self.low = prefilter.lowered(doc.text)  # None: no prefilter on this page
         self._categories: dict[str, str] = {}  # table label -> category

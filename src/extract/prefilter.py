@@ -87,7 +87,13 @@ def simple_case(p: regex.Pattern[str]) -> regex.Pattern[str] | None:
 _STOP = ("stop", None)  # end of a repeated item: what follows it is unknown
 _WORD = "\x00"  # leads a prefix that the pattern only matches at the start of a word (after `\\b`)
 WORD_START = _WORD  # for callers reading prefixes
+# In a prefix: any whitespace character. `re`'s `\\s` (what `finder` makes of it) holds every character of
+# `regex`'s (Unicode White_Space) and a few more ("\\x1c"-"\\x1f"): it may let a place through, never hide one.
+SPACE = "\x01"
+SPACES = "\x02"  # one or more whitespace characters (`\\s+`)
+_MORE_SPACE = "\x03"  # in `finder`'s lookahead: zero or more (`\\s*`)
 _PREFIX_LENGTH = 4
+_SPACED_LENGTH = 6  # with `spaces`: "the\\stop" tells apart what "the" cannot
 _SMALL_SET = 16
 
 
@@ -104,43 +110,59 @@ def _set_chars(items: list[Any]) -> set[str] | None:
     return out if len(out) <= _SMALL_SET else None
 
 
-def _starts(items: list[Any], acc: str) -> set[str]:
+def _starts(items: list[Any], acc: str, spaces: bool = False) -> set[str]:
     """Lower-cased strings one of which every match of the parsed `items`
     begins with (after `acc`). Sound, not tight: anything not understood ends
-    the prefix where it is."""
-    if len(acc.lstrip(_WORD)) >= _PREFIX_LENGTH or not items or items[0] is _STOP:
+    the prefix where it is. `spaces`: a `\\s` is read too, as `SPACE`, and a
+    `\\s+` as `SPACES`."""
+    if len(acc.lstrip(_WORD)) >= (_SPACED_LENGTH if spaces else _PREFIX_LENGTH) or not items or items[0] is _STOP:
         return {acc}
     op, av = items[0]
     rest = items[1:]
     if op is _sre.AT and av is _sre.AT_BOUNDARY and acc == "":
-        return _starts(rest, _WORD)
+        return _starts(rest, _WORD, spaces)
     if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):  # zero-width: the text consumed is unchanged
-        return _starts(rest, acc)
+        return _starts(rest, acc, spaces)
     if op is _sre.LITERAL:
         ch = chr(av)
-        # Only ASCII is folded the way `lowered` folds the text.
-        return _starts(rest, acc + ch.lower()) if ch.isascii() else {acc}
+        # Only ASCII is folded the way `lowered` folds the text (with `spaces`, a caseless character is itself).
+        return _starts(rest, acc + ch.lower(), spaces) if ch.isascii() or spaces and _caseless(ch) else {acc}
     if op is _sre.IN:
+        if spaces and av == [(_sre.CATEGORY, _sre.CATEGORY_SPACE)]:
+            return _starts(rest, acc + SPACE, spaces)
         chars = _set_chars(av)
-        if chars is None or not all(c.isascii() for c in chars):
+        if chars is None or not all(c.isascii() or spaces and _caseless(c) for c in chars):
             return {acc}
-        return set().union(*(_starts(rest, acc + c.lower()) for c in chars))
+        return set().union(*(_starts(rest, acc + c.lower(), spaces) for c in chars))
     if op is _sre.SUBPATTERN:
-        return _starts([*av[-1], *rest], acc)
+        return _starts([*av[-1], *rest], acc, spaces)
     if op is _sre.BRANCH:
-        return set().union(*(_starts([*alt, *rest], acc) for alt in av[1]))
+        return set().union(*(_starts([*alt, *rest], acc, spaces) for alt in av[1]))
     if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-        lo, _hi, sub = av
-        taken = _starts([*sub, _STOP], acc)
-        return taken | _starts(rest, acc) if lo == 0 else taken
+        lo, hi, sub = av
+        if spaces and lo >= 1 and list(sub) == [(_sre.IN, [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])]:
+            return _starts(rest, acc + SPACES, spaces)  # "the\\s+top"
+        taken = _starts([*sub, *rest] if spaces and hi == 1 else [*sub, _STOP], acc, spaces)  # "an?\\s": once or not
+        return taken | _starts(rest, acc, spaces) if lo == 0 else taken
     return {acc}
 
 
-def starts(pattern: str) -> set[str] | None:
+def _caseless(ch: str) -> bool:
+    """A character that is not a letter or mark and has no case: it matches only itself, case-insensitively too,
+    and no other character lowers or folds to it (a dash, "£")."""
+    return unicodedata.category(ch)[0] not in "LM" and ch.lower() == ch == ch.upper() == ch.casefold() and ch not in (
+        SPACE, SPACES, _MORE_SPACE, _WORD)
+
+
+def starts(pattern: str, spaces: bool = False) -> set[str] | None:
     """Lower-case strings one of which begins every match of `pattern` (a
     `regex` expression); None when that cannot be shown. Kept across runs with
-    the compiled patterns (compiled.memo): parsing every rule is start-up time."""
-    found = compiled.memo("prefilter.starts", pattern, lambda: _find_starts(pattern))
+    the compiled patterns (compiled.memo): parsing every rule is start-up time.
+    `spaces`: the strings may hold `SPACE`, any whitespace character, and
+    `SPACES`, one or more (fewer places, each found at a little more cost:
+    `finder` reads them as `\\s` and `\\s+`)."""
+    kind = "prefilter.starts-spaced" if spaces else "prefilter.starts"
+    found = compiled.memo(kind, pattern, lambda: _find_starts(pattern, spaces))
     return None if found is None else set(found)
 
 
@@ -156,12 +178,12 @@ def _parse(pattern: str) -> list[Any] | None:
         return None
 
 
-def _find_starts(pattern: str) -> set[str] | None:
+def _find_starts(pattern: str, spaces: bool = False) -> set[str] | None:
     parsed = _parse(pattern)
     if parsed is None:
         return None
     found = set()
-    for f in _starts(parsed, ""):
+    for f in _starts(parsed, "", spaces):
         # A boundary before a word character means no word character before it.
         found.add(f if not f.startswith(_WORD) or _is_word(f[1:2]) else f[1:])
     return None if "" in found or _WORD in found else found
@@ -225,6 +247,9 @@ def finder(prefixes: set[str]) -> re.Pattern[str]:
     text where one of `prefixes` begins (so `finditer` yields every such position)."""
     by_first: dict[str, set[str]] = {}
     for s in prefixes:
+        if s.lstrip(_WORD)[:1] == SPACES:  # one character consumed, as for any first: `\\s`, any more looked ahead
+            i = len(s) - len(s.lstrip(_WORD))
+            s = s[:i] + SPACE + _MORE_SPACE + s[i + 1:]
         key = s[:2] if s.startswith(_WORD) else s[:1]
         by_first.setdefault(key, set()).add(s[len(key):])
     alts = []
@@ -234,18 +259,180 @@ def finder(prefixes: set[str]) -> re.Pattern[str]:
         # possible first character with one set test instead of trying every
         # branch at every position.
         if first.startswith(_WORD):
-            ch = re.escape(first[1])
+            ch = _escape(first[1])
             head = ch + r"(?<![a-z0-9_]" + ch + ")"
         else:
-            head = re.escape(first)
+            head = _escape(first)
         if "" in tails:
             alts.append(head)
         else:
-            alts.append(head + "(?=" + "|".join(map(re.escape, sorted(tails, key=lambda t: (-len(t), t)))) + ")")
+            alts.append(head + "(?=" + "|".join(map(_escape, sorted(tails, key=lambda t: (-len(t), t)))) + ")")
     return re.compile("|".join(alts))
+
+
+def _escape(s: str) -> str:
+    return re.escape(s).replace(SPACE, r"\s").replace(SPACES, r"\s+").replace(_MORE_SPACE, r"\s*")
 
 
 def word_finder(words: set[str]) -> re.Pattern[str]:
     """A `finder` of the places in a lowered text where one of `words` (lower
     case) begins at the start of a word."""
     return finder({_WORD + w for w in words})
+
+
+# Syntax whose meaning a top-level split could change: verbose mode, best-match, enhanced or POSIX matching,
+# references to groups by number, conditionals, recursion, branch reset, the search's start (\G), a match that
+# starts after where it was tried (\K), fuzzy matching.
+_UNSPLITTABLE = re.compile(r"\(\?[a-zA-Z]*[xbep]|\(\?\(|\(\?&|\(\?R|\(\?[+-]?\d|\(\?P[=>]|\(\?\||\\g<|\\[1-9GK]"
+                           r"|\{[\d\s<=+]*[eids]")
+
+
+def branches(pattern: str) -> list[str] | None:
+    """The top-level alternatives of a `regex` (V1) pattern, or None when it has
+    fewer than two or a split could change what they match (a flag set for the
+    rest of the pattern after its start, group references, verbose mode,
+    nested sets). Flags the pattern opens with are each alternative's."""
+    if _UNSPLITTABLE.search(pattern):
+        return None
+    lead = rules._LEADING_FLAGS.match(pattern).group(0)  # flags for the whole pattern: each alternative's
+    out, depth, start, i, n = [], 0, len(lead), len(lead), len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1 + (pattern[i + 1:i + 2] == "^")
+            if pattern[j:j + 1] == "]":
+                return None  # a literal "]" first: read differently by some engines; not worth the doubt
+            while j < n and pattern[j] != "]":
+                if pattern[j] == "[":
+                    return None  # V1 nested sets and set operations
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            if depth == 0 and re.match(r"\(\?[a-zA-Z-]*\)", pattern[i:]):
+                return None  # "(?i)" applies to the end of the pattern, across branches
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return [lead + p for p in out] if len(out) > 1 and depth == 0 else None
+
+
+class Alternation:
+    """What `finditer` of a pattern that is an alternation yields, found by
+    searching each alternative on its own: `regex` skips ahead to an
+    alternative's required string or first characters, which it cannot do for
+    the whole (an alternation of four tries every character). The leftmost
+    start any alternative matches at is the whole's next match, made there by
+    the whole pattern, so the matches (and their groups) are the same."""
+
+    def __init__(self, whole: regex.Pattern[str], parts: list[str]):
+        self.whole = whole
+        lead = rules._LEADING_FLAGS.match(whole.pattern).group(0)  # matched at a place: see rules.compile_pattern
+        self.at = regex.compile(f"{lead}(?:{whole.pattern[len(lead):]}){rules.NO_REQUIRED_STRING}", whole.flags)
+        self.parts = [regex.compile(p, whole.flags) for p in parts]
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[regex.Match[str]]:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        nxt: list[regex.Match[str] | None] = [p.search(text, pos, end) for p in self.parts]
+        out = []
+        while True:
+            first = min((m.start() for m in nxt if m is not None), default=-1)
+            if first < 0:
+                return out
+            m = self.at.match(text, first, end)
+            if m is None or m.end() == first:
+                return list(self.whole.finditer(text, pos, end))  # an empty match: `finditer`'s own rules
+            out.append(m)
+            nxt = [f if f is None or f.start() >= m.end() else p.search(text, m.end(), end)
+                   for p, f in zip(self.parts, nxt, strict=True)]
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        first = min((m.start() for p in self.parts if (m := p.search(text, pos, end)) is not None), default=-1)
+        return None if first < 0 else self.at.match(text, first, end) or self.whole.search(text, pos, end)
+
+
+# Below this many characters (a sentence) a search costs less than the Python around several: not split.
+_SPLIT_FROM = 1000
+_FLAGS_GROUP = re.compile(r"\(\?[a-zA-Z-]*\)")
+
+
+@lru_cache(maxsize=256)
+def alternation(p: regex.Pattern[str]) -> Alternation | None:
+    """`p` split into its alternatives (`Alternation`), or None where it cannot be split soundly (in a V0
+    pattern, a flag set inside it holds for all of it) or is searched right to left. Asked first when the rules
+    load, so its patterns are compiled in the start-up that compiled.Session keeps."""
+    if p.flags & (regex.VERBOSE | regex.REVERSE | regex.BESTMATCH | regex.ENHANCEMATCH | regex.POSIX) or (not p.flags & regex.V1 and _FLAGS_GROUP.search(
+            p.pattern, len(rules._LEADING_FLAGS.match(p.pattern).group(0)))):
+        return None
+    parts = branches(p.pattern)
+    return Alternation(p, parts) if parts else None
+
+
+def finditer(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> list[regex.Match[str]]:
+    """`list(p.finditer(text, pos, endpos))`, alternative by alternative when `p` is an alternation."""
+    end = len(text) if endpos is None else endpos
+    alt = alternation(p) if end - pos >= _SPLIT_FROM else None
+    return list(p.finditer(text, pos, end)) if alt is None else alt.finditer(text, pos, end)
+
+
+def search(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+    """`p.search(text, pos, endpos)`, alternative by alternative when `p` is an alternation."""
+    end = len(text) if endpos is None else endpos
+    alt = alternation(p) if end - pos >= _SPLIT_FROM else None
+    return p.search(text, pos, end) if alt is None else alt.search(text, pos, end)
+
+
+@lru_cache(maxsize=256)
+def placed(p: regex.Pattern[str]) -> tuple[re.Pattern[str], regex.Pattern[str]] | None:
+    """Where `p` can begin in a `lowered` text (a `finder` of its spaced prefixes) and `p` to be matched at a
+    place, or None where that cannot be shown or a prefix is whitespace alone (every gap a candidate). Asked
+    first when the rules load, so its patterns are compiled in the start-up that compiled.Session keeps."""
+    if p.flags & (regex.REVERSE | regex.BESTMATCH | regex.ENHANCEMATCH | regex.POSIX) or _UNSPLITTABLE.search(p.pattern):
+        return None
+    found = starts(p.pattern, spaces=True)
+    if not found or any(not f.lstrip(_WORD + SPACE + SPACES).strip() for f in found):
+        return None
+    lead = rules._LEADING_FLAGS.match(p.pattern).group(0)
+    return finder(found), regex.compile(f"{lead}(?:{p.pattern[len(lead):]}){rules.NO_REQUIRED_STRING}", p.flags)
+
+
+def finditer_placed(p: regex.Pattern[str], text: str, low: str | None, pos: int = 0,
+                    endpos: int | None = None) -> list[regex.Match[str]]:
+    """`list(p.finditer(text, pos, endpos))`, trying `p` only where it can begin; `low` is `lowered(text)`
+    (None: no prefilter, every place is tried)."""
+    end = len(text) if endpos is None else endpos
+    found = placed(p) if low is not None else None
+    if found is None:
+        return list(p.finditer(text, pos, end))
+    where, at = found
+    out, last, match = [], pos, at.match
+    for c in where.finditer(low, pos, end):
+        if c.start() >= last and (m := match(text, c.start(), end)) is not None:
+            if m.end() == m.start():
+                return list(p.finditer(text, pos, end))  # an empty match: `finditer`'s own rules
+            out.append(m)
+            last = m.end()
+    return out
+
+
+def search_placed(p: regex.Pattern[str], text: str, low: str | None, pos: int = 0,
+                  endpos: int | None = None) -> regex.Match[str] | None:
+    """`p.search(text, pos, endpos)`, trying `p` only where it can begin (`finditer_placed`)."""
+    end = len(text) if endpos is None else endpos
+    found = placed(p) if low is not None else None
+    if found is None:
+        return p.search(text, pos, end)
+    where, at = found
+    for c in where.finditer(low, pos, end):
+        if (m := at.match(text, c.start(), end)) is not None:
+            return m
+    return None

@@ -85,7 +85,10 @@ def load(directory: Path | None = None) -> Scales:
     prefixes: set[str] = set()
     firsts: dict[str, list[int]] = {}
     for i, t in enumerate(terms):
-        found = prefilter.starts(t.pattern.pattern)
+        found = prefilter.starts(t.pattern.pattern, spaces=True)  # "a\s": not every word in a-
+        if found is not None and any(f.removeprefix(prefilter.WORD_START)[:1] in (prefilter.SPACE, prefilter.SPACES)
+                                     for f in found):
+            found = prefilter.starts(t.pattern.pattern)  # a term may begin with a space: plain prefixes
         if found is None:
             prefixes, firsts = set(), {}
             break
@@ -106,6 +109,8 @@ def load(directory: Path | None = None) -> Scales:
                        for t in data.get("top_beyond") or [])
     parts = rules.compile_pattern(data["part_labels"], regex.I) if data.get("part_labels") else None
     not_with = rules.compile_pattern(data["points_not_with"], regex.I) if data.get("points_not_with") else None
+    for p in [*(p for _eid, p in markers), *(p for _sid, _within, p in frameworks)]:
+        prefilter.alternation(p)  # compiled now, with the rules (kept across runs)
     return Scales(eras, data["default_era"], tuple(terms), stars, points, top_beyond, combined, markers, frameworks,
                   str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups, by_first, parts, not_with)
 
@@ -139,8 +144,8 @@ def _marked_era(text: str, sc: Scales) -> str:
     """The era whose framework the page's opening names most, else whose marker words it uses most; "" if none
     or a tie."""
     head = text[:6000]
-    for counted in ([(len(p.findall(head)), sid) for sid, within, p in sc.frameworks if not within],
-                    [(len(p.findall(head)), eid) for eid, p in sc.markers]):
+    for counted in ([(len(prefilter.finditer(p, head)), sid) for sid, within, p in sc.frameworks if not within],
+                    [(len(prefilter.finditer(p, head)), eid) for eid, p in sc.markers]):
         best = max(counted, default=(0, ""))
         if best[0] and sum(1 for c, _ in counted if c == best[0]) == 1:
             return best[1]
@@ -174,7 +179,7 @@ def page_era(text: str, published: str, source: str, directory: Path | None = No
 def framework_era(text: str, page_era: str, directory: Path | None = None) -> str:
     """The scale of the one inspection framework a sentence names ("last year's APA"), else ""."""
     found = [(sid, bool(within)) for sid, within, p in load(directory).frameworks
-             if (not within or page_era in within) and p.search(text)]
+             if (not within or page_era in within) and prefilter.search(p, text)]
     named = {sid for sid, _ in found}
     if len(named) > 1:  # a framework named outright beats a scale limited to some pages' eras
         named = {sid for sid, limited in found if not limited}
@@ -191,7 +196,7 @@ _FOUR_POINT_ONLY = regex.compile(r"(?i)\b(?:outstanding|inadequate)\b|" + _INSPE
 def _own_words(sc: Scales, era_id: str, text: str) -> bool:
     """Whether `text` uses the marker words of era `era_id` (its own scale's words)."""
     own = next((p for eid, p in sc.markers if eid == era_id), None)
-    return own is not None and own.search(text) is not None
+    return own is not None and prefilter.search(own, text) is not None
 
 
 def rating_page(text: str, page_era: str, directory: Path | None = None) -> bool:

@@ -88,7 +88,7 @@ def grammar(directory: Path | None = None) -> Grammar:
     comps = sorted({str(c) for c in d["compound_modifiers"]}, key=lambda c: (-len(c), c))
     cc = d["closed_classes"]
     words = "(?:" + numbers.alternation(nums.words) + ")"
-    return Grammar(
+    g = Grammar(
         closed=closed,
         degree=frozenset(str(w).lower() for w in cc["degree"]),
         verbs=frozenset(str(w).lower() for w in (*cc["auxiliaries"], *cc["verbs"])),
@@ -131,6 +131,9 @@ def grammar(directory: Path | None = None) -> Grammar:
         continues=rules.compile_pattern(d["list_continuation_pattern"]),
         no_judgement=tuple((r["id"], rules.compile_pattern(r["pattern"])) for r in d["no_judgement"]),
     )
+    for p in [g.clause_break, g.legend, g.grade_point, *(p for _id, p in g.no_judgement)]:
+        prefilter.placed(p)  # compiled now, with the rules (kept across runs)
+    return g
 
 
 # --- Noun phrases ----------------------------------------------------------------
@@ -254,6 +257,9 @@ class Phrase:
     quantity: bool  # a change of a number ("rose from 345 to 368"), not of what is counted
 
 
+_CHANGES = frozenset({"improved", "declined"})  # a Layer's change categories unless given
+
+
 class Layer:
     """One page's spans, computed lazily and cached per sentence."""
 
@@ -262,7 +268,7 @@ class Layer:
         # The era is decided once per page (by the cleaner); a bare CleanDoc gets the same decision here.
         self.era = doc.era or scales.page_era(doc.text, doc.published, doc.date_source, directory)
         self.g = grammar(directory)
-        self.change = change or frozenset({"improved", "declined"})
+        self.change = change or _CHANGES
         self._phrases: dict[tuple[int, int], list[Phrase]] = {}
         self._breaks: dict[tuple[int, int], list[int]] = {}
         self._legend: dict[int, str] | None = None
@@ -287,7 +293,7 @@ class Layer:
         """The page's grade points and their words, from a legend it states ("four means very good, three good")."""
         if self._legend is None:
             g, self._legend, self._legend_stated = self.g, {}, False
-            for m in g.legend.finditer(self.text):
+            for m in prefilter.finditer_placed(g.legend, self.text, self._low):
                 items = [(m.group("n"), m.group("label"))]
                 items += [(i.group("n"), i.group("label")) for i in g.legend_item.finditer(m.group("rest"))]
                 found = {self._point(n): " ".join(label.lower().split()) for n, label in items}
@@ -362,7 +368,7 @@ class Layer:
                        for p in out]
             # A legend matters only to a sentence naming a top or bottom grade or a grade point.
             pointed = any(p.rule in ("scale.top-grade", "scale.bottom-grade") for p in out) or (
-                self.g.grade_point.search(text, s, e) is not None)
+                prefilter.search_placed(self.g.grade_point, text, self._low, s, e) is not None)
             if pointed and self.legend() and not self._legend_stated and (
                     nw := scales.load(self.dir).points_not_with) is not None and nw.search(text, s, e):
                 pointed = False  # "scored three ... the overall CPA score": another scored scale, not the era's points
@@ -396,7 +402,7 @@ class Layer:
         """The clause of `sent` holding [start, end): between the clause breaks around it."""
         if sent not in self._breaks:
             s, e = sent
-            self._breaks[sent] = [m.start() for m in self.g.clause_break.finditer(self.text, s, e)] + [e]
+            self._breaks[sent] = [m.start() for m in prefilter.finditer_placed(self.g.clause_break, self.text, self._low, s, e)] + [e]
         lo, hi = sent[0], sent[1]
         for b in self._breaks[sent]:
             if b <= start:
@@ -406,13 +412,14 @@ class Layer:
                 break
         return lo, hi
 
-    def has_phrase(self, sent: tuple[int, int], start: int, end: int) -> bool:
-        """Whether a usable judgement phrase lies in [start, end) of the sentence."""
-        return any(start <= p.start and p.end <= end and not p.attributive for p in self.phrases(sent))
+    def phrase_end(self, sent: tuple[int, int], start: int) -> int | None:
+        """The least end of a usable judgement phrase of the sentence at or after `start`: one lies in
+        [start, end) exactly when this is at most `end` (one pass answers every `end`)."""
+        return min((p.end for p in self.phrases(sent) if start <= p.start and not p.attributive), default=None)
 
     def no_judgement(self, sent: tuple[int, int]) -> bool:
         s, e = sent
-        return any(p.search(self.text, s, e) for _, p in self.g.no_judgement)
+        return any(prefilter.search_placed(p, self.text, self._low, s, e) for _, p in self.g.no_judgement)
 
     def verb_at(self, pos: int) -> bool:
         """Whether the word after `pos` is a verb of the grammar's lists ("seven saw a drop")."""
@@ -425,6 +432,18 @@ class Layer:
 
     def opens_list(self, sent: tuple[int, int]) -> bool:
         return self.g.list_opener.match(self.text, sent[0], sent[1]) is not None
+
+
+def layer(doc: CleanDoc, directory: Path | None = None, change: frozenset[str] = frozenset()) -> Layer:
+    """The page's `Layer`, shared by the stages that read the same page one after another (figures, then
+    authorities): a sentence's phrases are worked out once. Its caches depend on the page and rules alone."""
+    if _last and _last[0].doc is doc and _last[0].dir == directory and _last[0].change == (change or _CHANGES):
+        return _last[0]
+    _last[:] = [Layer(doc, directory, change)]
+    return _last[0]
+
+
+_last: list[Layer] = []  # the last page's
 
 
 def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
