@@ -360,16 +360,7 @@ def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejecte
     found.sort(key=lambda c: (c.n.start, c.n.end))
     _wholes(page, found)
     _repeats(page, found)
-    closed = page.layer.g.closed
-    for c in found:
-        if c.category and c.category != TOTAL and _head(c.measure, closed) in fr.people:
-            c.category = ""  # "looks after 3,000 children in care": a grade rates a service, not the people counted
-    cast = [c for c in found if c.n.kind == "count" and c.n.value <= fr.cast_max and _head(c.measure, closed) in fr.cast]
-    if cast:  # "attacks by two brothers": who a story is about
-        if rejected is not None:
-            rejected.extend(Rejected(doc.doc_id, c.n.start, c.n.end, text[c.n.start:c.n.end], "count.cast",
-                                     f"{c.measure!r}: a few people a story is about, not a statistic") for c in cast)
-        found = [c for c in found if c not in cast]
+    found = _people(page, found, rejected)
     out = []
     for i, c in enumerate(found, 1):
         s, e = c.sent
@@ -490,6 +481,21 @@ def _head(measure: str, closed: frozenset[str]) -> str:
             words = words[:i]
             break
     return words[-1] if words else ""
+
+
+def _people(page: _Page, found: list[_Cand], rejected: list[Rejected] | None) -> list[_Cand]:
+    """A grade rates a council, a service or a provider, never the people a figure counts ("looks after 3,000
+    children in care"); and a few people named by kin or age are who a story is about ("attacks by two brothers"),
+    not a statistic: those figures are dropped (and recorded in `rejected`)."""
+    fr, closed = page.fr, page.layer.g.closed
+    for c in found:
+        if c.category and c.category != TOTAL and _head(c.measure, closed) in fr.people:
+            c.category = ""
+    cast = [c for c in found if c.n.kind == "count" and c.n.value <= fr.cast_max and _head(c.measure, closed) in fr.cast]
+    if cast and rejected is not None:
+        rejected.extend(Rejected(page.doc.doc_id, c.n.start, c.n.end, page.text[c.n.start:c.n.end], "count.cast",
+                                 f"{c.measure!r}: a few people a story is about, not a statistic") for c in cast)
+    return [c for c in found if c not in cast] if cast else found
 
 
 def _repeats(page: _Page, found: list[_Cand]) -> None:
