@@ -1123,3 +1123,15 @@ def test_a_fronted_predicate_makes_the_bare_number_after_its_copula_a_count() ->
             "Slough and Norfolk. Twenty-two require improvement and 14 are good.")
     assert categories(text, "2014-10-01") == [("43", "total"), ("7", "inadequate"), ("22", "requires improvement"),
                                               ("14", "good")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A coordinated clause with no verb of its own gaps the verb and its grade ...
+    ("Of the 142 schools inspected, 46% were judged outstanding for leadership, and 36% for help and protection.",
+     [("142", "total"), ("46", "outstanding"), ("36", "outstanding")]),
+    # ... one with a verb of its own does not.
+    ("Of the 150 councils, 22 received three stars, and Stockport is one of 71 with two.",
+     [("150", "total"), ("22", "three stars"), ("71", "")]),
+])
+def test_a_verbless_coordinated_clause_gaps_the_grade(text: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, "2018-12-01" if "schools" in text else "2003-12-01") == expected

@@ -886,7 +886,10 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         return
     # A coordinated clause the figure begins is not about what came before it, unless the figure is the same
     # statistic at another time ("four were inadequate, but this year that rose to eight").
-    broken = not moved and page.layer.clause(c.sent, c.n.q_start, c.n.end)[0] > seg_start
+    # Unless it has no verb of its own: "46% were judged outstanding for leadership, and 36% for help and
+    # protection" gaps the verb and its grade.
+    lo_, hi_ = page.layer.clause(c.sent, c.n.q_start, c.n.end)
+    broken = not moved and lo_ > seg_start and not page.layer.verbless(lo_, hi_)
     broken = broken or own_clause or own_verb  # a bare number with a verb of its own heads its own clause
     for o in reversed([] if broken else indep):
         if o.category and o.category != TOTAL:

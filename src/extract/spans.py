@@ -421,6 +421,12 @@ class Layer:
         s, e = sent
         return any(prefilter.search_placed(p, self.text, self._low, s, e) for _, p in self.g.no_judgement)
 
+    def verbless(self, start: int, end: int) -> bool:
+        """Whether no word in [start, end) is a verb of the grammar's lists or a past participle (a gapped clause:
+        "..., and 36% for help and protection")."""
+        return not any(m.group("w").lower() in self.g.verbs or m.group("w").lower().endswith("ed")
+                       for m in _WORD.finditer(self.text, start, end))
+
     def verb_at(self, pos: int) -> bool:
         """Whether the word after `pos` is a verb of the grammar's lists ("seven saw a drop")."""
         m = _WORD.match(self.text, pos)
