@@ -1135,3 +1135,8 @@ def test_a_fronted_predicate_makes_the_bare_number_after_its_copula_a_count() ->
 ])
 def test_a_verbless_coordinated_clause_gaps_the_grade(text: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, "2018-12-01" if "schools" in text else "2003-12-01") == expected
+
+
+def test_moved_down_is_a_decline_as_moved_up_is_an_improvement() -> None:
+    assert categories("Star ratings 2005: 20 councils moved up at least one star and six moved down.",
+                      "2005-11-30") == [("20", "improved"), ("6", "declined")]
