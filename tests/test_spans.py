@@ -1140,3 +1140,8 @@ def test_a_verbless_coordinated_clause_gaps_the_grade(text: str, expected: list[
 def test_moved_down_is_a_decline_as_moved_up_is_an_improvement() -> None:
     assert categories("Star ratings 2005: 20 councils moved up at least one star and six moved down.",
                       "2005-11-30") == [("20", "improved"), ("6", "declined")]
+
+
+def test_a_count_set_off_by_at_after_a_judged_noun_is_that_nouns() -> None:
+    assert categories("Inadequate councils, at six, outnumbered outstanding ones, at four.", "2012-06-01") == [
+        ("6", "inadequate"), ("4", "outstanding")]

@@ -750,7 +750,7 @@ def _gapped(page: _Page, c: _Cand, cs: list[_Cand]) -> bool:
     for o in cs[:cs.index(c)]:
         words = text[max(c.sent[0], o.n.q_start - 14):o.n.q_start].lower().split()
         if o.accepted and (words[-1:] == [prep] or words[-2:] == [prep, "the"]):
-            if len(m.group(0).split()) > 1 + (m.group(0).strip()[:1] != ","):  # words between it and the preposition
+            if len(m.group(0).split()) > 2:  # words between the comma or conjunction and the preposition
                 c.clause_start = m.start()
             return True
     return False

@@ -493,8 +493,8 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     bracketed = [p for p in usable if lo <= p.start and p.end <= start and not p.source
                  and layer.g.bracketed.fullmatch(layer.text, p.end, start)]
     if bracketed:  # "four are rated inadequate (Knowsley, Tameside, ...), 11 require improvement"
-        p = bracketed[-1]
-        return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.before", p.end)
+        p = bracketed[-1]  # (the target is set off after what was judged, as a place is: "judg.place")
+        return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.place", p.end)
     after = [p for p in usable if end <= p.start < hi and not layer.g.given_to_other.search(layer.text, end, p.start)
              and not _fronted(layer, end, p.start)]
     # "two thirds of inadequate local authorities improve": the group's own grade gives way to its change.
