@@ -1145,3 +1145,16 @@ def test_moved_down_is_a_decline_as_moved_up_is_an_improvement() -> None:
 def test_a_count_set_off_by_at_after_a_judged_noun_is_that_nouns() -> None:
     assert categories("Inadequate councils, at six, outnumbered outstanding ones, at four.", "2012-06-01") == [
         ("6", "inadequate"), ("4", "outstanding")]
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # "failed every inspection" is the bottom of the page's scale.
+    ("The city and Doncaster are now the only two councils to have failed every inspection since 2009.", "2019-11-01",
+     [("2", "inadequate")]),
+    # "..., that is 36 per cent" restates the statistic of the sentence before.
+    ("The number of local authorities judged good or outstanding rose to 55, up from 43. Of the 152 local "
+     "authorities with a current judgement, that is 36 per cent.", "2018-11-01",
+     [("55", "good or outstanding"), ("43", "good or outstanding"), ("152", "total"), ("36", "good or outstanding")]),
+])
+def test_failed_inspections_and_that_is_n_per_cent(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, published) == expected
