@@ -590,3 +590,14 @@ def test_a_storys_cast_and_a_comparisons_pair_are_not_figures(text: str, expecte
 def test_shared_nouns_as_follows_and_counts_that_fell(text: str, published: str,
                                                       expected: list[tuple[str, str, str]]) -> None:
     assert [(f.value, f.measure, f.category) for f in figs(text, published)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A definite count in apposition to names just given is which ones, not a statistic ...
+    ("Judged outstanding for the first time were Sheffield and Barnsley, the two South Yorkshire councils that had "
+     "long trailed their neighbours.", []),
+    # ... a count that is not in apposition stays.
+    ("Sheffield and Barnsley were judged outstanding, and the two councils now lead the region.", ["two"]),
+])
+def test_a_definite_count_in_apposition_to_names_is_not_a_figure(text: str, expected: list[str]) -> None:
+    assert [f.evidence for f in figs(text, "2016-01-01")] == expected
