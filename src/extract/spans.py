@@ -293,6 +293,7 @@ class Layer:
         """The page's grade points and their words, from a legend it states ("four means very good, three good")."""
         if self._legend is None:
             g, self._legend, self._legend_stated = self.g, {}, False
+            era = scales.load(self.dir).points.get(self.era, {})
             for m in prefilter.finditer_placed(g.legend, self.text, self._low):
                 items = [(m.group("n"), m.group("label"))]
                 items += [(i.group("n"), i.group("label")) for i in g.legend_item.finditer(m.group("rest"))]
@@ -300,12 +301,11 @@ class Layer:
                 if len(found) >= 2 and all(k is not None and scales.find(v, self.era, self.dir) for k, v in found.items()):
                     # A legend that states some of the era's points as the era does ("4 = outstanding, 1 =
                     # inadequate") leaves the others as the era has them.
-                    era = scales.load(self.dir).points.get(self.era, {})
                     same = era and all(era.get(k) == v for k, v in found.items())  # type: ignore[call-overload]
                     self._legend, self._legend_stated = ({**era, **found} if same else found), True  # type: ignore[assignment]
                     break
             else:
-                self._legend = dict(scales.load(self.dir).points.get(self.era, {}))
+                self._legend = dict(era)
         return self._legend
 
     def _aspiration(self, lo: int, hi: int) -> bool:
@@ -424,8 +424,8 @@ class Layer:
     def verbless(self, start: int, end: int) -> bool:
         """Whether no word in [start, end) is a verb of the grammar's lists or a past participle (a gapped clause:
         "..., and 36% for help and protection")."""
-        return not any(m.group("w").lower() in self.g.verbs or m.group("w").lower().endswith("ed")
-                       for m in _WORD.finditer(self.text, start, end))
+        words = (m.group("w").lower() for m in _WORD.finditer(self.text, start, end))
+        return not any(w in self.g.verbs or w.endswith("ed") for w in words)
 
     def verb_at(self, pos: int) -> bool:
         """Whether the word after `pos` is a verb of the grammar's lists ("seven saw a drop")."""
