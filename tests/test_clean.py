@@ -147,6 +147,20 @@ def test_sentences_do_not_split_decimals_or_abbreviations(seed_docs):
     assert sents == ["Of these, 23.7 per cent were inadequate, e.g. Kent.", "Next one."]
 
 
+def test_a_full_stop_glued_to_the_next_sentence_ends_one_after_a_closing_quote_too(seed_docs):
+    text = 'Ratings show 10 provide "excellent" services and 93 "good".The other 40 are adequate.\n'
+    doc = clean.clean(RawDoc("g", "g.txt", "txt", "", text, Source("g")))
+    assert [doc.text[a:b] for a, b in doc.sentences] == [
+        'Ratings show 10 provide "excellent" services and 93 "good".', "The other 40 are adequate."]
+
+
+def test_see_also_and_related_links_end_the_article():
+    text = ("Councils rated\n\nTwenty-two councils received three stars.\nSEE ALSO:\nTop 10 councils for child "
+            "protection\n22 Oct 03 | Health\nRELATED INTERNET LINKS:\nCommission for Social Care Inspection\n")
+    doc = clean.clean(RawDoc("s", "s.txt", "txt", "", text, Source("s")))
+    assert "Top 10" not in doc.text and doc.text.endswith("Twenty-two councils received three stars.")
+
+
 def test_date_and_title_from_text_when_no_manifest():
     text = "Council news\n\nPublished on 4th December 2018\n\nSeven councils were judged inadequate.\n"
     doc = clean.clean(RawDoc("d", "d.txt", "txt", "", text, Source("d")))
@@ -221,7 +235,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 # The regexes these scans replaced, kept as the oracle: same spans, without their quadratic worst case.
 _OLD_MOJIBAKE = clean.regex.compile(r"[^\s\x00-\x1f\x7f]*(?:[ÂÃâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ã[^ \t\n]|â€)[^\s\x00-\x1f\x7f]*")
-_OLD_SENT_END = clean.regex.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[•]?[\p{Lu}\d•])|\n")
+_OLD_SENT_END = clean.regex.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[•]?[\p{Lu}\d•])|(?<=\p{Ll}{3}[\"”’)]?)\.[\"”’)]?(?=\p{Lu}\p{Ll}+\b)|\n")
 _ALPHABET = st.sampled_from(list("aB1 .!?\"')\n\u00a0\tÃâÂ€©\x80\x9c") + ["â€", "Ã©"])
 
 

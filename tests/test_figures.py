@@ -601,3 +601,32 @@ def test_shared_nouns_as_follows_and_counts_that_fell(text: str, published: str,
 ])
 def test_a_definite_count_in_apposition_to_names_is_not_a_figure(text: str, expected: list[str]) -> None:
     assert [f.evidence for f in figs(text, "2016-01-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A league table's band of councils is where one stands, not a count ...
+    ("Top 10 councils for child protection", []),
+    ("The county remains in the bottom 20 for adoption timeliness.", []),
+    # ... a band as a share of councils is a percentage of them.
+    ("It puts it among the top 30% of councils in the country.", ["30%"]),
+    # A required level, a case citation and an average's path are no statistics ...
+    ("The council scored one per cent below the required 98 per cent on one indicator.", ["one per cent"]),
+    ("The Supreme Court decision in Williams v Hackney [2018] UKSC 37 was an example.", []),
+    ("Between 2017 and 2020 average caseloads fell from 19.5 to 17.", []),
+    # ... and a decimal rate of growth is no step: "rose by 5" is not all it says.
+    ("Core assessments rose by 5.4% in the year.", ["5.4%"]),
+])
+def test_bands_requirements_citations_and_averages_are_not_figures(text: str, expected: list[str]) -> None:
+    assert [f.evidence for f in figs(text, "2019-01-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A rate of growth whose subject is a relative pronoun is a share of what the pronoun stands for ...
+    ("There were increases in the numbers of core assessments completed, which rose by 5.4%.",
+     [("5.4", "core assessments")]),
+    # ... and a share after a count in its sentence is that count's, not a restatement of the sentence before's.
+    ("The number of enquiries made rose by 2%. 52,700 children became the subject of a plan - up by 1.1%.",
+     [("2", "enquiries"), ("52700", "children"), ("1.1", "children")]),
+])
+def test_a_growth_rate_is_of_its_subject_or_the_count_before_it(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.measure) for f in figs(text, "2013-10-01")] == expected

@@ -419,7 +419,8 @@ def test_a_total_of_n_is_judged_in_its_clause() -> None:
 
 def test_a_count_is_whole_and_a_numbered_section_is_not_a_figure() -> None:
     assert measures("2.2 Experiences and progress of care leavers Requires improvement", "2017-12-21") == []
-    assert measures("Average caseloads fell from 19.5 to 17 cases.", "2020-01-01") == [("17", "cases")]
+    assert measures("Caseloads fell from 19.5 to 17 cases.", "2020-01-01") == [("17", "cases")]
+    assert measures("Average caseloads fell from 19.5 to 17 cases.", "2020-01-01") == []  # an average's path
     assert measures("There are 2.5 million children in England.") == [("2500000", "children")]
 
 
@@ -427,6 +428,22 @@ def test_a_one_council_report_gives_it_what_it_says_of_childrens_services() -> N
     text = ("Devon County Council\nInspection of services for children in need of help and protection\n"
             "The overall judgement is that children's services require improvement\n")
     assert judgements(text, "2015-05-12") == {"Devon": "requires improvement"}
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # The overall judgement or overall effectiveness a one-council page states is that council's ...
+    ("Ofsted inspection of Durham\nMembers were told Ofsted inspected Durham County Council's children's services in "
+     "May.\nThe director advised that the overall judgement was rated good with one area outstanding.\n",
+     "2022-06-01", {"County Durham": "good"}),
+    ("Leeds City Council\nOfsted's inspection of Leeds's children's services\nOverall effectiveness is outstanding.\n",
+     "2019-03-01", {"Leeds": "outstanding"}),
+    # ... and "poor" grading an aspect with its own complement grades no council.
+    ("Somerset's star rating has been reduced in the refresh, due to poor standards of performance.", "2002-11-14",
+     {"Somerset": ""}),
+])
+def test_a_one_council_pages_overall_judgement_and_an_aspects_grade(text: str, published: str,
+                                                                    expected: dict[str, str]) -> None:
+    assert judgements(text, published) == expected
 
 
 def test_a_judgement_in_a_when_clause_of_a_past_year_is_past() -> None:

@@ -679,8 +679,8 @@ _W_RUN = regex.compile(r"\w+")
 
 
 # Possessive, and only from the first mark of a run: a run of "?!" costs one pass.
-# A full stop glued to the next sentence ("zero rated.Children's") ends one too, between words.
-_SENT_END = regex.compile(r"(?<![.!?])[.!?]++[\"')\]]*+(?=\s+[\"'(\[•]?[\p{Lu}\d•])|(?<=\p{Ll}{3})\.(?=\p{Lu}\p{Ll}+\b)|\n")
+# A full stop glued to the next sentence ("zero rated.Children's", '93 "good".The') ends one too, between words.
+_SENT_END = regex.compile(r"(?<![.!?])[.!?]++[\"')\]]*+(?=\s+[\"'(\[•]?[\p{Lu}\d•])|(?<=\p{Ll}{3}[\"”’)]?)\.[\"”’)]?(?=\p{Lu}\p{Ll}+\b)|\n")
 
 
 def sentences(text: str, cr: CleanRules) -> list[tuple[int, int]]:

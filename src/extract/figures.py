@@ -695,7 +695,11 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
         return
     if n.kind != "count":
         named = _named_measure(page, c)
-        c.restates = None if named else _same_statistic(page, c, cs, previous)
+        # A share after a count in its own sentence is about that count ("52,700 children ... - up by 1.1%"),
+        # not a restatement of an earlier share.
+        before = next((o for o in reversed(cs[:cs.index(c)]) if o.accepted and o.measure), None)
+        counted = before is not None and before.n.kind == "count"
+        c.restates = None if named or counted else _same_statistic(page, c, cs, previous)
         c.measure = named or (c.restates.measure if c.restates is not None
                               else _antecedent(page, c, cs, previous, named))
         return
@@ -769,6 +773,8 @@ def _named_measure(page: _Page, c: _Cand) -> str:
             return _measure(page.fr, found[0])
     if share and "by" in text[max(c.sent[0], c.n.q_start - 20):c.n.q_start].lower() and (
             m := p["growth_subject_pattern"].search(text, c.sent[0], c.n.q_start)):  # it ends "... by" the number
+        if m.group("np").lower() in _RELATIVE:  # "... core assessments completed, which rose by 5.4%"
+            return _relative_antecedent(page, c.sent[0], m.start("np"))
         return _measure(page.fr, m.group("np"))
     # The nearest "the number of X" (or, for a share, "the proportion of X") before the number.
     named = [(m.end(), False) for m in page.finditer("number_of_pattern", c.sent[0], c.n.q_start)]
@@ -778,6 +784,25 @@ def _named_measure(page: _Page, c: _Cand) -> str:
         grade = scales.grade_at(text, end, page.dir) if of_share else None  # "of good or outstanding X"
         if found := page.np_after(grade.end() if grade else end - 1, mass=of_share):
             return _measure(page.fr, found[0])
+    return ""
+
+
+_RELATIVE = frozenset({"which", "that", "who"})
+_WORD = regex.compile(r"[\w'’()-]+")
+
+
+def _relative_antecedent(page: _Page, start: int, end: int) -> str:
+    """The plural noun a relative pronoun at `end` stands for: the last one before it in its sentence, with the
+    words before it that are no closed-class word ("the numbers of core (full) assessments completed, which")."""
+    g = page.layer.g
+    words = list(_WORD.finditer(page.text, start, end))
+    for i in range(len(words) - 1, -1, -1):
+        if spans.looks_plural(g, words[i].group()):
+            j = i
+            while j > 0 and i - j < 3 and words[j - 1].group().lower() not in g.closed \
+                    and not spans.looks_plural(g, words[j - 1].group()) and words[j].start() - words[j - 1].end() <= 1:
+                j -= 1
+            return _measure(page.fr, page.text[words[j].start():words[i].end()])
     return ""
 
 
