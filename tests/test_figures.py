@@ -630,3 +630,20 @@ def test_bands_requirements_citations_and_averages_are_not_figures(text: str, ex
 ])
 def test_a_growth_rate_is_of_its_subject_or_the_count_before_it(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.measure) for f in figs(text, "2013-10-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A count the next sentence divides by a partitive pronoun is their total ...
+    ("Since November 2013 inspectors have reported on 93 councils. Ofsted rated 22 of them inadequate.",
+     [("93", "total"), ("22", "inadequate")]),
+    # ... not when the pronoun has a nearer count in its own sentence (180, whose share it divides), nor when the
+    # count is itself a part.
+    ("Ofsted found that 9 of the 40 cases sampled showed poor practice. The service employs 180 social workers, "
+     "14 per cent of them agency staff.", [("9", ""), ("40", "total"), ("180", "total"), ("14", "")]),
+    # The pronoun "one" named at once in brackets is which one, not how many.
+    ("Of the 22 councils, 12 got four stars and one (Liverpool) got one star.",
+     [("22", "total"), ("12", "four stars")]),
+])
+def test_a_count_divided_by_a_partitive_pronoun_and_a_bracket_named_one(text: str,
+                                                                       expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2015-01-01")] == expected

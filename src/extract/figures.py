@@ -964,7 +964,8 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         c.category = TOTAL
         return
     k = page.doc.sentence_index(c.sent[0]) + 1
-    if c.n.kind == "count" and not later and 0 < k < len(page.doc.sentences) and p["divided_next_pattern"].match(
+    if c.n.kind == "count" and not later and 0 < k < len(page.doc.sentences) and not any(
+            ch.is_denominator for ch in c.children) and p["divided_next_pattern"].match(
             text, page.doc.sentences[k][0], page.doc.sentences[k][1]):
         c.category = TOTAL
         return
