@@ -446,6 +446,25 @@ def test_a_one_council_pages_overall_judgement_and_an_aspects_grade(text: str, p
     assert judgements(text, published) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # A grade or a figure in a relative clause set off by commas describes what the clause hangs on ...
+    ("The council, which was one of three that fell from two stars to one in the refreshed ratings, had improved its "
+     "performance by 10 per cent, scoring 84 per cent across the indicators.",
+     [("3", "declined"), ("10", ""), ("84", "")]),
+    ("The council, which was rated inadequate, had raised its score by 10 per cent.", [("10", "")]),
+    # ... and a change's amount ("improved ... by 10 per cent") is how far it moved, not a grade of the share.
+    ("Its performance improved by 10 per cent.", [("10", "")]),
+])
+def test_a_relative_clause_aside_and_a_changes_amount_grade_no_figure_after_them(
+        text: str, expected: list[tuple[str, str]]) -> None:
+    assert categories(text, "2002-11-14") == expected
+
+
+def test_an_aside_still_judges_the_names_its_head_is() -> None:
+    text = 'The other councils, which received one star, for "inadequate", were Surrey, Doncaster and Milton Keynes.'
+    assert judgements(text, "2006-11-29") == {"Surrey": "one star", "Doncaster": "one star", "Milton Keynes": "one star"}
+
+
 def test_a_judgement_in_a_when_clause_of_a_past_year_is_past() -> None:
     text = "It was the first inspection since 2018 when services were found to require improvement."
     d = doc(text, "2022-12-01")

@@ -917,7 +917,8 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     broken = not moved and lo_ > seg_start and not page.layer.verbless(lo_, hi_)
     broken = broken or own_clause or own_verb  # a bare number with a verb of its own heads its own clause
     for o in reversed([] if broken else indep):
-        if o.category and o.category != TOTAL:
+        if o.category and o.category != TOTAL and not spans.aside(page.layer, c.sent[0], o.n.q_start, o.n.end,
+                                                                  c.n.q_start):
             c.category = o.category
             return
     if c.restates is not None and c.own is None and c.restates.category not in ("", TOTAL):

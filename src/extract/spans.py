@@ -523,13 +523,30 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     if later:
         p = later[0]
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.after", p.end)
-    before = [p for p in usable if lo <= p.start and p.end <= start]
+    before = [p for p in usable if lo <= p.start and p.end <= start and not aside(layer, sent[0], p.start, p.end, start)
+              and not (p.change and _BY_AMOUNT.fullmatch(layer.text, p.end, start))]
     before = [p for p in before if not p.source] or [p for p in before if origins or not p.origin]
     if before:
         states = [p for p in before if not p.change]
         p = (states or before)[-1]
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.before", p.end)
     return "", "", -1
+
+
+_ASIDE = regex.compile(r",\s*(?:which|who)\b")
+_IDENTITY = regex.compile(r",\s*(?:were|was|are|is|include[sd]?|included)\s", regex.I)
+# A change's amount ("had improved its performance by 10 per cent"): how far it moved, not what it judges.
+_BY_AMOUNT = regex.compile(r"[^,;.]{0,40}?\bby\s+(?:(?:about|around|nearly|almost|over|just|some|more\s+than)\s+)?$", regex.I)
+
+
+def aside(layer: Layer, lo: int, s: int, e: int, start: int) -> bool:
+    """Whether `[s, e)` lies in a relative clause set off by commas that closes before `start`: a judgement or a
+    figure there describes what the clause hangs on, not the target ("The council, which fell from two stars to
+    one, had improved its score by 10 per cent")."""
+    opened = _ASIDE.search(layer.text, lo, s)
+    # Not when the target is what the clause's head is ("The other councils, which received one star, were Surrey,
+    # Doncaster and Milton Keynes").
+    return opened is not None and "," in layer.text[e:start] and not _IDENTITY.search(layer.text, e, start)
 
 
 def _fronted(layer: Layer, end: int, start: int) -> bool:
