@@ -114,3 +114,17 @@ def test_a_date_that_only_bounds_a_page_gives_way_to_its_words(text: str, publis
 ])
 def test_a_grade_word_is_read_in_the_scale_of_its_pages_era(phrase: str, date: str, expected: str) -> None:
     assert scales.normalise(phrase, date) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A page naming the CPA and using its own grade words speaks its scale ...
+    ("Councils were scored under the Comprehensive Performance Assessment as excellent, good, fair, weak or poor.",
+     "cpa"),
+    # ... not one that names it in passing, nor a page without it that says "fair".
+    ("Two councils got zero stars; the CPA will follow next month.", ""),
+    ("It is fair to say the weak spots were few.", ""),
+])
+def test_a_page_naming_the_cpa_with_its_own_words_speaks_its_scale(text: str, expected: str) -> None:
+    scale, keep = scales.page_scale(text, "stars")
+    assert scale == expected
+    assert (keep is not None and keep.search("a two-star council") is not None) == bool(expected)

@@ -465,6 +465,15 @@ def test_an_aside_still_judges_the_names_its_head_is() -> None:
     assert judgements(text, "2006-11-29") == {"Surrey": "one star", "Doncaster": "one star", "Milton Keynes": "one star"}
 
 
+def test_a_cpa_pages_sentences_without_star_words_speak_the_cpas_scale() -> None:
+    text = ("Councils were scored under the new Comprehensive Performance Assessment.\n"
+            "Results show that there are 22 excellent councils, 54 good, 39 fair, 22 weak and 13 poor. "
+            "Slightly under half are ranked as fair or worse.\nHull, with two-star social services, was rated poor.")
+    assert categories(text, "2002-12-12") == [("22", "excellent"), ("54", "good"), ("39", "fair"), ("22", "weak"),
+                                              ("13", "poor"), ("50", "fair or worse")]
+    assert judgements(text, "2002-12-12") == {"Kingston upon Hull, City of": "two stars"}
+
+
 def test_a_judgement_in_a_when_clause_of_a_past_year_is_past() -> None:
     text = "It was the first inspection since 2018 when services were found to require improvement."
     d = doc(text, "2022-12-01")

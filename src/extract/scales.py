@@ -55,6 +55,8 @@ class Scales:
     by_first: dict[str, tuple[regex.Pattern[str], tuple[tuple[int, int], ...]]]
     parts: regex.Pattern[str] | None  # labels that are one part of an overall grade ("serving most children well")
     points_not_with: regex.Pattern[str] | None = None  # a sentence naming another scored scale reads no era points
+    # (scale id, page eras it applies in, the page names it, its own grade words, a sentence's words that keep the era)
+    page_scales: tuple[tuple[str, frozenset[str], regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]], ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -111,8 +113,14 @@ def load(directory: Path | None = None) -> Scales:
     not_with = rules.compile_pattern(data["points_not_with"], regex.I) if data.get("points_not_with") else None
     for p in [*(p for _eid, p in markers), *(p for _sid, _within, p in frameworks)]:
         prefilter.alternation(p)  # compiled now, with the rules (kept across runs)
+    page_scales = tuple(
+        (str(f["scale"]), frozenset(str(e) for e in f.get("within") or ()), *(rules.compile_pattern(f[k], regex.I)
+                                                                              for k in ("page", "words", "not_with")))
+        for f in data.get("page_scales") or []
+    )
     return Scales(eras, data["default_era"], tuple(terms), stars, points, top_beyond, combined, markers, frameworks,
-                  str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups, by_first, parts, not_with)
+                  str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups, by_first, parts, not_with,
+                  page_scales)
 
 
 @lru_cache(maxsize=1024)
@@ -121,7 +129,8 @@ def era(date: str | None, directory: Path | None = None) -> str:
     sc = load(directory)
     if not date:
         return sc.default_era
-    if any(date == e[0] for e in sc.eras) or any(date == f[0] for f in sc.frameworks) or date == sc.literal_scale:
+    if any(date == e[0] for e in sc.eras) or any(date == f[0] for f in sc.frameworks) or date == sc.literal_scale or any(
+            date == f[0] for f in sc.page_scales):
         return date
     return next(iter(_eras_on(date, sc)), sc.default_era)
 
@@ -197,6 +206,15 @@ def _own_words(sc: Scales, era_id: str, text: str) -> bool:
     """Whether `text` uses the marker words of era `era_id` (its own scale's words)."""
     own = next((p for eid, p in sc.markers if eid == era_id), None)
     return own is not None and prefilter.search(own, text) is not None
+
+
+def page_scale(text: str, page_era: str, directory: Path | None = None) -> tuple[str, regex.Pattern[str] | None]:
+    """The scale a page speaks outside its era's words (`page_scales`): a page naming the CPA and using "fair" or
+    "weak" speaks the CPA's scale; with the pattern of the words that keep a sentence in the page's era."""
+    for sid, within, page, words, not_with in load(directory).page_scales:
+        if (not within or page_era in within) and page.search(text) and words.search(text):
+            return sid, not_with
+    return "", None
 
 
 def rating_page(text: str, page_era: str, directory: Path | None = None) -> bool:

@@ -200,7 +200,7 @@ class Era(_Strict):
     to: IsoDate
 
 
-ScaleId = Literal["stars", "apa-jar", "csa", "sg-lac", "sif-ilacs", "inspection"]  # the eras, and scales named by sentences
+ScaleId = Literal["stars", "apa-jar", "csa", "sg-lac", "sif-ilacs", "inspection", "cpa"]  # eras, scales sentences name
 
 
 class ScaleRule(_Rule):
@@ -211,6 +211,14 @@ class ScaleRule(_Rule):
 class FrameworkMarker(_Strict):
     scale: ScaleId
     pattern: Pattern
+    within: list[EraId] = []
+
+
+class PageScale(_Strict):
+    scale: ScaleId
+    page: Pattern
+    words: Pattern
+    not_with: Pattern
     within: list[EraId] = []
 
 
@@ -230,6 +238,7 @@ class ScalesFile(_Strict):
     eras: list[Era]
     era_markers: dict[EraId, Pattern]
     framework_markers: list[FrameworkMarker] = []
+    page_scales: list[PageScale] = []
     literal_scale: LiteralScale | None = None
     default_era: EraId
     rules: list[ScaleRule]

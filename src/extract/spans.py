@@ -275,6 +275,7 @@ class Layer:
         self._legend_stated = False  # whether the page states its legend (else the era's points, if any)
         self._tops: dict[str, str] | None = None
         self._rating: bool | None = None
+        self._page_scale: tuple[str, regex.Pattern[str] | None] = ("", None)
         self._low = prefilter.lowered(self.text)
 
     def placed(self, p: Phrase, start: int) -> bool:
@@ -320,12 +321,19 @@ class Layer:
         return int(word) if word.isdigit() else self.g.points.get(word.lower())
 
     def scale_of(self, words: str) -> str:
-        """The scale a sentence (or a table's label) speaks: a framework it names, else the page's era, or on an
-        annual-rating page that uses none of the rating's words, the inspections' scale beside it."""
+        """The scale a sentence (or a table's label) speaks: a framework it names, else a scale its page speaks
+        beside its era (`scales.page_scale`: the CPA's), else the page's era, or on an annual-rating page that uses
+        none of the rating's words, the inspections' scale beside it."""
         if self._rating is None:
             self._rating = scales.rating_page(self.text, self.era, self.dir)
-        return (scales.framework_era(words, self.era, self.dir)
-                or scales.sentence_scale(words, self.era, self.dir, self._rating))
+            self._page_scale = scales.page_scale(self.text, self.era, self.dir)
+        named = scales.framework_era(words, self.era, self.dir)
+        if named:
+            return named
+        scale, keep = self._page_scale
+        if scale and keep is not None and not keep.search(words):
+            return scale
+        return scales.sentence_scale(words, self.era, self.dir, self._rating)
 
     def phrases(self, sent: tuple[int, int]) -> list[Phrase]:
         if sent not in self._phrases:
