@@ -437,6 +437,9 @@ def test_a_one_council_report_gives_it_what_it_says_of_childrens_services() -> N
      "2022-06-01", {"County Durham": "good"}),
     ("Leeds City Council\nOfsted's inspection of Leeds's children's services\nOverall effectiveness is outstanding.\n",
      "2019-03-01", {"Leeds": "outstanding"}),
+    ("Lancashire children's services 'still have room for improvement'\nOfsted said Lancashire County Council's "
+     "services are no longer inadequate.\nIt concluded that its rating had gone from inadequate to requires "
+     "improvement.\n", "2018-03-01", {"Lancashire": "requires improvement"}),
     # ... and "poor" grading an aspect with its own complement grades no council.
     ("Somerset's star rating has been reduced in the refresh, due to poor standards of performance.", "2002-11-14",
      {"Somerset": ""}),
