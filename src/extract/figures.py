@@ -248,13 +248,13 @@ class _Page:
         and with a coordinated phrase ("managers and social workers")."""
         text, g, fr = self.text, self.layer.g, self.fr
         m = fr.skip.match(text, pos)
-        if m is None or scales.grade_at(text, m.end(), self.dir):
+        if m is None or scales.grade_at(text, m.end(), self.dir, self.low):
             return None  # "34 requires improvement", "97 good": a judgement, not what is counted
         found = spans.noun_phrase(g, text, m.end(), singular=singular, at_word=True, participle=participle, mass=mass)
         if found is None:
             return None
         if (w := _SECOND_WORD.match(text, found[0])) and w.group(1).lower().endswith("ing") \
-                and scales.grade_at(text, w.end(), self.dir):
+                and scales.grade_at(text, w.end(), self.dir, self.low):
             return None  # "28 providing excellent services": a verb and its object
         s, e = found
         if not singular and (c := _COORDINATED.match(text, e)) is not None:
@@ -789,7 +789,7 @@ def _named_measure(page: _Page, c: _Cand) -> str:
     if share:
         named += [(m.end(), True) for m in page.finditer("share_of_pattern", c.sent[0], c.n.q_start)]
     for end, of_share in sorted(named, reverse=True):
-        grade = scales.grade_at(text, end, page.dir) if of_share else None  # "of good or outstanding X"
+        grade = scales.grade_at(text, end, page.dir, page.low) if of_share else None  # "of good or outstanding X"
         if found := page.np_after(grade.end() if grade else end - 1, mass=of_share):
             return _measure(page.fr, found[0])
     return ""

@@ -245,13 +245,16 @@ def find(text: str, date: str | None = None, directory: Path | None = None) -> l
     return out
 
 
-def grade_at(text: str, pos: int, directory: Path | None = None) -> regex.Match[str] | None:
+def grade_at(text: str, pos: int, directory: Path | None = None, low: str | None = None) -> regex.Match[str] | None:
     """A judgement phrase beginning exactly at `pos` ("good or outstanding childcare"), else None: what
-    `combined.match(text, pos)` finds, trying only the terms that can begin with the character there."""
+    `combined.match(text, pos)` finds, trying only the terms that can begin with the character there. `low`:
+    `prefilter.lowered(text)`, if the caller has it: then no term is tried where none of their prefixes begins."""
     sc = load(directory)
     ch = text[pos:pos + 1]
     if sc.starts is None or not ch.isascii():
         return sc.combined.match(text, pos)
+    if low is not None and sc.starts.match(low, pos) is None:
+        return None
     entry = sc.by_first.get(ch.lower())
     return entry[0].match(text, pos) if entry is not None else None
 
