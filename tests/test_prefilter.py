@@ -12,6 +12,15 @@ from hypothesis import strategies as st
 from extract import figures, prefilter, spans
 
 
+def test_needed_strings_include_what_lookarounds_test() -> None:
+    assert prefilter.needed(r"(?i)(?<=\bstars?\b[^.]{0,20})\bgot\s+(?:one|two)") == {"star"}
+    assert prefilter.needed(r"\d(?=\s+years)") == {"years"}  # `required` finds nothing here
+    assert prefilter.needed(r"(?<!stars )\bgot") == {"got"}  # a negative lookaround needs nothing
+    assert prefilter.needed(r"(?i)\bYear\s+\d+") == prefilter.required(r"(?i)\bYear\s+\d+") == {"year"}
+    assert prefilter.needed(r"a|(?=b)") == {"a", "b"}  # a lookahead's text is in the text, after the match
+    assert prefilter.needed(r"a|(?!b)") is None  # the second branch needs no text to match
+
+
 def test_required_strings_of_simple_patterns() -> None:
     assert prefilter.required(r"(?i)\bYear\s+\d+") == {"year"}
     assert prefilter.required(r"ab\d+cde") == {"cde"}  # the longer run: fewer false hits
