@@ -417,6 +417,19 @@ def placed(p: regex.Pattern[str]) -> tuple[re.Pattern[str], regex.Pattern[str]] 
     return finder(found), regex.compile(f"{lead}(?:{p.pattern[len(lead):]}){rules.NO_REQUIRED_STRING}", p.flags)
 
 
+@lru_cache(maxsize=256)
+def begins(p: regex.Pattern[str]) -> re.Pattern[str] | None:
+    """A `finder` of where in a `lowered` text a match of `p` can begin, whichever way `p` searches (a reverse
+    pattern's matches begin with the same strings); None where that cannot be shown or a prefix is whitespace
+    alone. A gate: where it finds no place in a span, `p` matches nowhere in it."""
+    if p.flags & (regex.BESTMATCH | regex.ENHANCEMATCH | regex.POSIX) or _UNSPLITTABLE.search(p.pattern):
+        return None
+    found = starts(p.pattern, spaces=True)
+    if not found or any(not f.lstrip(_WORD + SPACE + SPACES).strip() for f in found):
+        return None
+    return finder(found)
+
+
 def finditer_placed(p: regex.Pattern[str], text: str, low: str | None, pos: int = 0,
                     endpos: int | None = None) -> list[regex.Match[str]]:
     """`list(p.finditer(text, pos, endpos))`, trying `p` only where it can begin; `low` is `lowered(text)`

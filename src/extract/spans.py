@@ -138,6 +138,8 @@ def grammar(directory: Path | None = None) -> Grammar:
     )
     for p in [g.clause_break, g.legend, g.grade_point, *(p for _id, p in g.no_judgement)]:
         prefilter.placed(p)  # compiled now, with the rules (kept across runs)
+    for p in [g.negation, g.source, g.aspiration]:
+        prefilter.begins(p)  # likewise
     return g
 
 
@@ -319,13 +321,21 @@ class Layer:
         words, low = self.g.aspiration_words, self._low
         if words is not None and low is not None and not any(w in low[lo:hi] for w in words):
             return False
-        return self.g.aspiration.search(self.text, lo, hi) is not None
+        return self._can(self.g.aspiration, lo, hi) and self.g.aspiration.search(self.text, lo, hi) is not None
 
     def _holds(self, words: frozenset[str] | None, lo: int, hi: int) -> bool:
         """Whether [lo, hi) may hold a match of a pattern one of whose `words` every match holds: one of them is
         in it (a substring search of the lowered page, far cheaper than the pattern's search)."""
         low = self._low
         return words is None or low is None or any(low.find(w, lo, hi) >= 0 for w in words)
+
+    def _can(self, p: regex.Pattern[str], lo: int, hi: int, sliced: bool = False) -> bool:
+        """Whether a match of `p` may begin in [lo, hi) (of `text[lo:hi]`, `sliced`): one of its prefixes begins
+        there (prefilter.begins: one `re` scan of the lowered page, far cheaper than the pattern's search)."""
+        where = prefilter.begins(p) if self._low is not None else None
+        if where is None:
+            return True
+        return (where.search(self._low[lo:hi]) if sliced else where.search(self._low, lo, hi)) is not None
 
     def _point(self, word: str) -> int | None:
         return int(word) if word.isdigit() else self.g.points.get(word.lower())
@@ -361,9 +371,10 @@ class Layer:
                     attributive = True  # "to ensure that children receive an outstanding service"
                 out.append(Phrase(
                     a, b, j.category, j.rule,
-                    negated=g.negation.search(lead) is not None,
+                    negated=self._can(g.negation, max(s, a - 60), a, sliced=True) and g.negation.search(lead) is not None,
                     attributive=attributive,
-                    source=(origin := self._holds(g.source_words, max(s, a - 60), a) and g.source.search(lead) is not None)
+                    source=(origin := self._holds(g.source_words, max(s, a - 60), a)
+                            and self._can(g.source, max(s, a - 60), a, sliced=True) and g.source.search(lead) is not None)
                     or g.past.match(text, b, e) is not None,
                     origin=origin,
                     change=change,
