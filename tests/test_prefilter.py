@@ -12,6 +12,15 @@ from hypothesis import strategies as st
 from extract import figures, prefilter, spans
 
 
+def test_needed_strings_include_what_lookarounds_test() -> None:
+    assert prefilter.needed(r"(?i)(?<=\bstars?\b[^.]{0,20})\bgot\s+(?:one|two)") == {"star"}
+    assert prefilter.needed(r"\d(?=\s+years)") == {"years"}  # `required` finds nothing here
+    assert prefilter.needed(r"(?<!stars )\bgot") == {"got"}  # a negative lookaround needs nothing
+    assert prefilter.needed(r"(?i)\bYear\s+\d+") == prefilter.required(r"(?i)\bYear\s+\d+") == {"year"}
+    assert prefilter.needed(r"a|(?=b)") == {"a", "b"}  # a lookahead's text is in the text, after the match
+    assert prefilter.needed(r"a|(?!b)") is None  # the second branch needs no text to match
+
+
 def test_required_strings_of_simple_patterns() -> None:
     assert prefilter.required(r"(?i)\bYear\s+\d+") == {"year"}
     assert prefilter.required(r"ab\d+cde") == {"cde"}  # the longer run: fewer false hits
@@ -227,6 +236,29 @@ def test_every_not_figure_match_begins_where_its_rules_finder_finds(parts: list[
         places = {m.start() for m in starts.finditer(low)}
         for m in p.finditer(text):
             assert m.start() in places, (rid, text, m.start())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["not", "never", "no", "longer", "been", "rated", "from", "previously", "lost", "its",
+                                 "to", "ensure", "that", "so", "can", "aim", "in", "order", "good", "the", "'", "“",
+                                 ".", ",", "NOT", "Ensure", "\u00a0", "\t", "  "]), max_size=14),
+       st.integers(0, 8), st.integers(0, 80))
+def test_a_pattern_matches_nowhere_its_begins_gate_finds_no_place(parts: list[str], pos: int, endpos: int) -> None:
+    """`begins` gates the grammar's reverse searches (negation, source, aspiration): a span (of the text, or a
+    slice) where it finds no place holds no match."""
+    text = " ".join(parts)
+    low = prefilter.lowered(text)
+    if low is None:
+        return
+    g = spans.grammar()
+    for p in (g.negation, g.source, g.aspiration):
+        where = prefilter.begins(p)
+        assert where is not None, p.pattern
+        if p.search(text, pos, endpos) is not None:
+            assert where.search(low, pos, endpos) is not None, (p.pattern, text, pos, endpos)
+        if p.search(text[pos:endpos]) is not None:
+            assert where.search(low[pos:endpos]) is not None, (p.pattern, text, pos, endpos)
+    assert prefilter.begins(regex.compile(r"\s+|x", regex.V1)) is None  # every gap would be a place
 
 
 _PLACED = [r"(?i)(?:[,;–—]|\s-)\s*(?:and|but)\b|\bwhile\b|[,–]\s*(?:a|the)\s+(?:\w+\s+){1,3}?where\b",

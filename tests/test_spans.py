@@ -104,6 +104,25 @@ def test_phrase_end_answers_whether_a_usable_phrase_lies_in_a_range() -> None:
             assert usable == (reach is not None and reach <= end), (start, end)
 
 
+def test_a_pattern_is_skipped_only_where_no_match_can_be() -> None:
+    # `Layer._holds` gates the source and given-to patterns on their required words: wherever it says no, the
+    # pattern finds nothing (and it says no somewhere, or it gates nothing).
+    text = ("Kent, previously rated inadequate, was judged good; ministers gave Leeds a good rating, having "
+            "lost its former 'outstanding', and Hull was last time inadequate, since 2015 when it was good.")
+    d = doc(text)
+    layer, g = spans.Layer(d), spans.grammar()
+    assert g.source_words and g.given_words
+    skipped = 0
+    for lo in range(len(text)):
+        for hi in range(lo, min(len(text), lo + 70) + 1):
+            if not layer._holds(g.source_words, lo, hi):
+                skipped += 1
+                assert g.source.search(text[lo:hi]) is None, (lo, hi)
+            if not layer._holds(g.given_words, lo, hi):
+                assert g.given_to_other.search(text, lo, hi) is None, (lo, hi)
+    assert skipped
+
+
 def test_the_stages_reading_one_page_share_its_layer() -> None:
     a, b = doc("Kent was rated good."), doc("Kent was rated good.")
     first = spans.layer(a)

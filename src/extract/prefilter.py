@@ -201,16 +201,26 @@ def required(pattern: str) -> set[str] | None:
     return None if found is None else set(found)
 
 
-def _find_required(pattern: str) -> set[str] | None:
+def needed(pattern: str) -> set[str] | None:
+    """Lower-case strings one of which every text `pattern` matches in holds (as found in a `lowered` text), with
+    what its lookarounds test: what `required` finds, or a lookaround's string where that is longer ("star" for a
+    term that looks behind for "stars" before "got one"). None when that cannot be shown. Kept across runs
+    (compiled.memo)."""
+    found = compiled.memo("prefilter.needed", pattern, lambda: _find_required(pattern, lookarounds=True))
+    return None if found is None else set(found)
+
+
+def _find_required(pattern: str, lookarounds: bool = False) -> set[str] | None:
     if any(op in pattern for op in ("[[", "--", "&&", "||", "~~")) or _ODD_BRACE.search(pattern):
         return None  # maybe `regex`'s set operations or fuzzy matching ("{e<=1}"), which `re` reads as characters
     parsed = _parse(pattern)
-    return None if parsed is None else _required(parsed)
+    return None if parsed is None else _required(parsed, lookarounds)
 
 
-def _required(items: list[Any]) -> set[str] | None:
+def _required(items: list[Any], lookarounds: bool = False) -> set[str] | None:
     """Of a sequence's runs of ASCII literals and of its items that must match,
-    the requirement whose shortest string is longest (the fewest false hits)."""
+    the requirement whose shortest string is longest (the fewest false hits).
+    `lookarounds`: what a positive lookahead or lookbehind must find counts too."""
     best: set[str] | None = None
     run = ""
     for op, av in [*items, (None, None)]:
@@ -226,12 +236,14 @@ def _required(items: list[Any]) -> set[str] | None:
             if chars and all(c.isascii() for c in chars):
                 found = {c.lower() for c in chars}
         elif op is _sre.SUBPATTERN:
-            found = _required(av[-1])
+            found = _required(av[-1], lookarounds)
+        elif op is _sre.ASSERT and lookarounds:
+            found = _required(av[1], lookarounds)
         elif op is _sre.BRANCH:
-            alts = [_required(alt) for alt in av[1]]
+            alts = [_required(alt, lookarounds) for alt in av[1]]
             found = None if any(a is None for a in alts) else set().union(*alts)  # type: ignore[arg-type]
         elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
-            found = _required(av[2])
+            found = _required(av[2], lookarounds)
         if found and (best is None or min(map(len, found)) > min(map(len, best))):
             best = found
     # A string holding another is implied by it.
@@ -403,6 +415,19 @@ def placed(p: regex.Pattern[str]) -> tuple[re.Pattern[str], regex.Pattern[str]] 
         return None
     lead = rules._LEADING_FLAGS.match(p.pattern).group(0)
     return finder(found), regex.compile(f"{lead}(?:{p.pattern[len(lead):]}){rules.NO_REQUIRED_STRING}", p.flags)
+
+
+@lru_cache(maxsize=256)
+def begins(p: regex.Pattern[str]) -> re.Pattern[str] | None:
+    """A `finder` of where in a `lowered` text a match of `p` can begin, whichever way `p` searches (a reverse
+    pattern's matches begin with the same strings); None where that cannot be shown or a prefix is whitespace
+    alone. A gate: where it finds no place in a span, `p` matches nowhere in it."""
+    if p.flags & (regex.BESTMATCH | regex.ENHANCEMATCH | regex.POSIX) or _UNSPLITTABLE.search(p.pattern):
+        return None
+    found = starts(p.pattern, spaces=True)
+    if not found or any(not f.lstrip(_WORD + SPACE + SPACES).strip() for f in found):
+        return None
+    return finder(found)
 
 
 def finditer_placed(p: regex.Pattern[str], text: str, low: str | None, pos: int = 0,

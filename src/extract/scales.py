@@ -7,7 +7,8 @@ both speak the same labels. The vocabulary is rules/scales.yaml.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +35,9 @@ class Judgement:
     rule: str
 
 
+_Alt = tuple[regex.Pattern[str], tuple[tuple[int, int], ...]]  # an alternation of terms; (group index, term index)
+
+
 @dataclass(frozen=True)
 class Scales:
     eras: tuple[tuple[str, str, str], ...]  # (id, from, to) ISO dates
@@ -52,9 +56,13 @@ class Scales:
     # By the first (lowered) character at a start: the alternation of only the terms that can begin with it, in
     # file order, and its (group index, term index) pairs. At a position only those terms can match, so the first
     # of them to match is the one the whole alternation finds.
-    by_first: dict[str, tuple[regex.Pattern[str], tuple[tuple[int, int], ...]]]
+    by_first: dict[str, _Alt]
     parts: regex.Pattern[str] | None  # labels that are one part of an overall grade ("serving most children well")
     points_not_with: regex.Pattern[str] | None = None  # a sentence naming another scored scale reads no era points
+    # The one string several terms need in a text ("star", in a look-behind or in the match: `prefilter.needed`),
+    # and `starts` and `by_first` of the other terms, for a sentence without it: fewer places, shorter alternations.
+    gate: str = ""
+    ungated: tuple[re.Pattern[str], dict[str, _Alt]] | None = None
     # (scale id, page eras it applies in, the page names it, its own grade words, a sentence's words that keep the era)
     page_scales: tuple[tuple[str, frozenset[str], regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]], ...] = ()
 
@@ -84,28 +92,16 @@ def load(directory: Path | None = None) -> Scales:
         (str(f["scale"]), frozenset(str(e) for e in f.get("within") or ()), rules.compile_pattern(f["pattern"], regex.I))
         for f in data.get("framework_markers") or []
     )
-    prefixes: set[str] = set()
-    firsts: dict[str, list[int]] = {}
-    for i, t in enumerate(terms):
-        found = prefilter.starts(t.pattern.pattern, spaces=True)  # "a\s": not every word in a-
-        if found is not None and any(f.removeprefix(prefilter.WORD_START)[:1] in (prefilter.SPACE, prefilter.SPACES)
-                                     for f in found):
-            found = prefilter.starts(t.pattern.pattern)  # a term may begin with a space: plain prefixes
-        if found is None:
-            prefixes, firsts = set(), {}
-            break
-        prefixes |= found
-        for ch in sorted({f.removeprefix(prefilter.WORD_START)[:1] for f in found}):
-            firsts.setdefault(ch, []).append(i)
-    starts = prefilter.finder(prefixes) if prefixes else None
+    starts, by_first = _dispatch(terms, range(len(terms)))
     groups = tuple((i - 1, k) for k, i in combined.groupindex.items() if k.startswith("t"))
-    by_first = {}
-    for ch, idx in firsts.items():
-        # Only ever matched at a position: with one term ("four stars") `regex` would otherwise search the rest of
-        # the page for its required string before every match (quadratic on a page of numbers).
-        alt = rules.compile_pattern("|".join(f"(?P<t{i}>{terms[i].pattern.pattern})" for i in idx), regex.I,
-                                    match_at=True)
-        by_first[ch] = (alt, tuple((alt.groupindex[f"t{i}"] - 1, i) for i in idx))
+    # The string the most terms need in a sentence ("star"); without it, the dispatch of the other terms.
+    needs = [prefilter.needed(t.pattern.pattern) for t in terms]
+    counts = Counter(next(iter(n)) for n in needs if n is not None and len(n) == 1)
+    gate = min(counts, key=lambda k: (-counts[k], k)) if counts and max(counts.values()) >= _GATED_MIN else ""
+    ungated = None
+    if gate and starts is not None:
+        rest_starts, rest_first = _dispatch(terms, [i for i, n in enumerate(needs) if n != {gate}])
+        ungated = (rest_starts, rest_first) if rest_starts is not None else None
     lit = data.get("literal_scale") or {}
     top_beyond = tuple((rules.compile_pattern(t["pattern"], regex.I), str(t["top"]), str(t["becomes"]))
                        for t in data.get("top_beyond") or [])
@@ -120,7 +116,35 @@ def load(directory: Path | None = None) -> Scales:
     )
     return Scales(eras, data["default_era"], tuple(terms), stars, points, top_beyond, combined, markers, frameworks,
                   str(lit.get("scale", "")), str(lit.get("within", "")), starts, groups, by_first, parts, not_with,
-                  page_scales)
+                  gate if ungated is not None else "", ungated, page_scales)
+
+
+_GATED_MIN = 3  # terms that need one string before a dispatch without them pays for itself
+
+
+def _dispatch(terms: list[Term], idx: Iterable[int]) -> tuple[re.Pattern[str] | None, dict[str, _Alt]]:
+    """`Scales.starts` and `Scales.by_first` of the terms `idx` (in file order); (None, {}) when a term's
+    start cannot be read, or there is no term."""
+    prefixes: set[str] = set()
+    firsts: dict[str, list[int]] = {}
+    for i in idx:
+        found = prefilter.starts(terms[i].pattern.pattern, spaces=True)  # "a\s": not every word in a-
+        if found is not None and any(f.removeprefix(prefilter.WORD_START)[:1] in (prefilter.SPACE, prefilter.SPACES)
+                                     for f in found):
+            found = prefilter.starts(terms[i].pattern.pattern)  # a term may begin with a space: plain prefixes
+        if found is None:
+            return None, {}
+        prefixes |= found
+        for ch in sorted({f.removeprefix(prefilter.WORD_START)[:1] for f in found}):
+            firsts.setdefault(ch, []).append(i)
+    by_first = {}
+    for ch, chosen in firsts.items():
+        # Only ever matched at a position: with one term ("four stars") `regex` would otherwise search the rest of
+        # the page for its required string before every match (quadratic on a page of numbers).
+        alt = rules.compile_pattern("|".join(f"(?P<t{i}>{terms[i].pattern.pattern})" for i in chosen), regex.I,
+                                    match_at=True)
+        by_first[ch] = (alt, tuple((alt.groupindex[f"t{i}"] - 1, i) for i in chosen))
+    return (prefilter.finder(prefixes) if prefixes else None), by_first
 
 
 @lru_cache(maxsize=1024)
@@ -263,13 +287,16 @@ def find(text: str, date: str | None = None, directory: Path | None = None) -> l
     return out
 
 
-def grade_at(text: str, pos: int, directory: Path | None = None) -> regex.Match[str] | None:
+def grade_at(text: str, pos: int, directory: Path | None = None, low: str | None = None) -> regex.Match[str] | None:
     """A judgement phrase beginning exactly at `pos` ("good or outstanding childcare"), else None: what
-    `combined.match(text, pos)` finds, trying only the terms that can begin with the character there."""
+    `combined.match(text, pos)` finds, trying only the terms that can begin with the character there. `low`:
+    `prefilter.lowered(text)`, if the caller has it: then no term is tried where none of their prefixes begins."""
     sc = load(directory)
     ch = text[pos:pos + 1]
     if sc.starts is None or not ch.isascii():
         return sc.combined.match(text, pos)
+    if low is not None and sc.starts.match(low, pos) is None:
+        return None
     entry = sc.by_first.get(ch.lower())
     return entry[0].match(text, pos) if entry is not None else None
 
@@ -283,11 +310,14 @@ def _matches(text: str, sc: Scales) -> Iterator[tuple[regex.Match[str], tuple[tu
         for m in sc.combined.finditer(text):
             yield m, which
         return
+    starts, by_first = sc.starts, sc.by_first
+    if sc.ungated is not None and sc.gate not in low:
+        starts, by_first = sc.ungated  # (the terms that need the gate cannot match)
     end = 0
-    for c in sc.starts.finditer(low):
+    for c in starts.finditer(low):
         p = c.start()
         if p >= end:
-            alt, which = sc.by_first[low[p]]
+            alt, which = by_first[low[p]]
             m = alt.match(text, p)
             if m:
                 yield m, which

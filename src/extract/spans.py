@@ -75,6 +75,9 @@ class Grammar:
     subject: regex.Pattern[str]
     continues: regex.Pattern[str]
     no_judgement: tuple[tuple[str, regex.Pattern[str]], ...]
+    # One of these is in every match (prefilter.required): where none is, the pattern is not run.
+    source_words: frozenset[str] | None = None
+    given_words: frozenset[str] | None = None
 
 
 @lru_cache(maxsize=8)
@@ -130,9 +133,13 @@ def grammar(directory: Path | None = None) -> Grammar:
         subject=rules.compile_pattern(d["subject_pattern"]),
         continues=rules.compile_pattern(d["list_continuation_pattern"]),
         no_judgement=tuple((r["id"], rules.compile_pattern(r["pattern"])) for r in d["no_judgement"]),
+        source_words=frozenset(w) if (w := prefilter.required(d["source_pattern"])) else None,
+        given_words=frozenset(w) if (w := prefilter.required(d["given_to_other_pattern"])) else None,
     )
     for p in [g.clause_break, g.legend, g.grade_point, *(p for _id, p in g.no_judgement)]:
         prefilter.placed(p)  # compiled now, with the rules (kept across runs)
+    for p in [g.negation, g.source, g.aspiration]:
+        prefilter.begins(p)  # likewise
     return g
 
 
@@ -315,7 +322,21 @@ class Layer:
         words, low = self.g.aspiration_words, self._low
         if words is not None and low is not None and not any(w in low[lo:hi] for w in words):
             return False
-        return self.g.aspiration.search(self.text, lo, hi) is not None
+        return self._can(self.g.aspiration, lo, hi) and self.g.aspiration.search(self.text, lo, hi) is not None
+
+    def _holds(self, words: frozenset[str] | None, lo: int, hi: int) -> bool:
+        """Whether [lo, hi) may hold a match of a pattern one of whose `words` every match holds: one of them is
+        in it (a substring search of the lowered page, far cheaper than the pattern's search)."""
+        low = self._low
+        return words is None or low is None or any(low.find(w, lo, hi) >= 0 for w in words)
+
+    def _can(self, p: regex.Pattern[str], lo: int, hi: int, sliced: bool = False) -> bool:
+        """Whether a match of `p` may begin in [lo, hi) (of `text[lo:hi]`, `sliced`): one of its prefixes begins
+        there (prefilter.begins: one `re` scan of the lowered page, far cheaper than the pattern's search)."""
+        where = prefilter.begins(p) if self._low is not None else None
+        if where is None:
+            return True
+        return (where.search(self._low[lo:hi]) if sliced else where.search(self._low, lo, hi)) is not None
 
     def _point(self, word: str) -> int | None:
         return int(word) if word.isdigit() else self.g.points.get(word.lower())
@@ -358,9 +379,11 @@ class Layer:
                     attributive = True  # "to ensure that children receive an outstanding service"
                 out.append(Phrase(
                     a, b, j.category, j.rule,
-                    negated=g.negation.search(lead) is not None,
+                    negated=self._can(g.negation, max(s, a - 60), a, sliced=True) and g.negation.search(lead) is not None,
                     attributive=attributive,
-                    source=(origin := g.source.search(lead) is not None) or g.past.match(text, b, e) is not None,
+                    source=(origin := self._holds(g.source_words, max(s, a - 60), a)
+                            and self._can(g.source, max(s, a - 60), a, sliced=True) and g.source.search(lead) is not None)
+                    or g.past.match(text, b, e) is not None,
                     origin=origin,
                     change=change,
                     quantity=change and g.quantity_change.match(text, b, e) is not None,
@@ -503,7 +526,8 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     if bracketed:  # "four are rated inadequate (Knowsley, Tameside, ...), 11 require improvement"
         p = bracketed[-1]  # (the target is set off after what was judged, as a place is: "judg.place")
         return ("", "judg.negated", p.end) if p.negated else (p.category, "judg.place", p.end)
-    after = [p for p in usable if end <= p.start < hi and not layer.g.given_to_other.search(layer.text, end, p.start)
+    after = [p for p in usable if end <= p.start < hi and not (layer._holds(layer.g.given_words, end, p.start)
+                                                               and layer.g.given_to_other.search(layer.text, end, p.start))
              and not _fronted(layer, end, p.start)]
     # "two thirds of inadequate local authorities improve": the group's own grade gives way to its change.
     if own is not None and changes and after and after[0].end <= own[1] and not after[0].change:
