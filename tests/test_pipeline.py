@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from click.testing import CliRunner
 
 from extract import pipeline
@@ -36,3 +39,20 @@ def test_a_batch_sent_in_chunks_writes_what_one_process_writes(tmp_path):
     assert len([name for name in outs[1] if name.startswith("clean/")]) == n
     assert outs[1] == outs[2]
     assert outs[1]["figures.csv"].count(b"\n") > n  # pages with figures, not empty runs
+
+
+def test_a_swallowed_alarm_rings_again_and_none_rings_after_the_block() -> None:
+    # An exception raised inside a __del__ is dropped by the interpreter: the page must still time out.
+    swallowed = 0
+    with pytest.raises(pipeline.DocTimeout):
+        with pipeline._budget(0.05):
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    time.sleep(0.01)
+                except pipeline.DocTimeout:
+                    if swallowed:
+                        raise
+                    swallowed += 1  # the first alarm is lost
+    assert swallowed == 1
+    time.sleep(0.3)  # no alarm rings once the block is over

@@ -31,8 +31,16 @@ class DocTimeout(BaseException):  # not an Exception: the per-document handler m
     """One document used up its time budget (--doc-timeout)."""
 
 
+_armed = False  # inside a _budget block: an alarm then means the page's time is up
+_AGAIN = 0.1  # seconds before the alarm rings again, should this one be swallowed
+
+
 def _alarm(signum: int, frame: object) -> None:
-    raise DocTimeout
+    # An exception raised while the interpreter runs a __del__ (a compiled pattern freed mid-page) is printed and
+    # dropped, not raised: ring again shortly, until the budget's block has ended.
+    if _armed:
+        signal.setitimer(signal.ITIMER_REAL, _AGAIN)
+        raise DocTimeout
 
 
 @contextmanager
@@ -43,11 +51,14 @@ def _budget(seconds: float) -> Iterator[None]:
     if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
+    global _armed
     old = signal.signal(signal.SIGALRM, _alarm)
+    _armed = True
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
+        _armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
 
