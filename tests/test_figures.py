@@ -647,3 +647,21 @@ def test_a_growth_rate_is_of_its_subject_or_the_count_before_it(text: str, expec
 def test_a_count_divided_by_a_partitive_pronoun_and_a_bracket_named_one(text: str,
                                                                        expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2015-01-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Two bare counts paired after a clause comparing two judged groups count those groups, in order ...
+    ("More councils were rated requires improvement (41) than good (35), and inadequate ones outnumbered outstanding "
+     "by 14 to 4.", [("41", "councils", "requires improvement"), ("35", "councils", "good"),
+                     ("14", "councils", "inadequate"), ("4", "councils", "outstanding")]),
+    ("Twice as many authorities were judged adequate as good for looked after children – 24 against 12.",
+     [("24", "authorities", "adequate"), ("12", "authorities", "good")]),
+    # ... a ratio to one is how many times, and a year before a spaced dash is no year range ("2012 – 28").
+    ("Councils rated adequate outnumbered those rated good by two to one in the year to March 2012 – 28 against 14.",
+     [("28", "councils", "adequate"), ("14", "councils", "good")]),
+    # Without a comparison, "N to M" pairs nothing.
+    ("The panel met from 10 to 12.", []),
+])
+def test_counts_paired_after_a_comparison_of_two_judged_groups(text: str,
+                                                               expected: list[tuple[str, str, str]]) -> None:
+    assert [(f.value, f.measure, f.category) for f in figs(text, "2012-12-01")] == expected

@@ -32,9 +32,10 @@ from .numbers import Number
 COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE = "count.noun", "count.of", "count.paren", "count.there"
 COUNT_ELLIPSIS, COUNT_COMPARE, COUNT_ANAPHOR = "count.ellipsis", "count.compare", "count.anaphor"
 COUNT_CHANGE, COUNT_PARTITIVE, COUNT_NAMED = "count.change", "count.partitive", "count.named"
+COUNT_PAIR = "count.pair"
 PERCENTAGE, PROPORTION, TABLE_ROW, TABLE_CELLS = "share.percentage", "share.proportion", "table.row", "table.cells"
 RULE_IDS = (COUNT_NOUN, COUNT_OF, COUNT_PAREN, COUNT_THERE, COUNT_ELLIPSIS, COUNT_COMPARE, COUNT_CHANGE, COUNT_ANAPHOR,
-            COUNT_PARTITIVE,
+            COUNT_PARTITIVE, COUNT_PAIR,
             PERCENTAGE, PROPORTION, TABLE_ROW, TABLE_CELLS)
 TOTAL = "total"
 _NF_CONTEXT = 60  # characters either side of a number that a not-figure pattern may span
@@ -563,18 +564,43 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
             _judge(page, c, cs, previous, named=named_end is not None and named_end <= c.n.q_start)
             if c.accepted and c.measure and (named_end is None or c.n.end < named_end):
                 named_end = c.n.end
+        pairs = _pairs(page, cs, previous)
         acc = [c for c in cs if c.accepted]
         if rejected is not None:
             rejected.extend(_why_not(page, c) for c in cs if not c.accepted)
         for i, c in enumerate(acc):
             _categorise(page, c, i, acc, previous)
             _period(page, c, i, acc, dates)
+        for first, second, grades in pairs:  # "outnumbered outstanding by 14 to 4": the groups compared, in order
+            first.category, second.category = grades
         # "... were 38% and 49% respectively": the n-th figure of the list takes the n-th grade before it.
         for k, (category, _rule) in spans.respectively(page.layer, sent, [(c.n.q_start, c.n.end) for c in acc]).items():
             acc[k].category = category
         if acc:
             previous = (previous + acc)[-12:]
         out += acc
+    return out
+
+
+def _pairs(page: _Page, cs: list[_Cand], previous: list[_Cand]) -> list[tuple[_Cand, _Cand, tuple[str, str]]]:
+    """Bare counts paired by "to" or "against" after a clause comparing two judged groups ("inadequate ones
+    outnumbered outstanding by 14 to 4"), accepted with the sentence's measure: (first, second, their grades)."""
+    p, text, out = page.fr.p, page.text, []
+    for a, b in pairwise(cs):
+        if a.accepted or b.accepted or a.n.kind != "count" or b.n.kind != "count" or not p[
+                "pair_between_pattern"].fullmatch(text, a.n.end, b.n.q_start) or page.np_after(b.n.end):
+            continue
+        lo = max([o.n.end for o in cs[:cs.index(a)] if o.accepted] + [a.sent[0]])
+        if not p["pair_compared_pattern"].search(text, lo, a.n.q_start):
+            continue
+        grades = [ph for ph in page.layer.phrases(a.sent) if lo <= ph.start and ph.end <= a.n.q_start
+                  and not ph.change and not ph.source and not ph.negated]
+        ante = _antecedent(page, a, cs, previous)
+        if len(grades) < 2 or grades[-2].category == grades[-1].category or not ante:
+            continue
+        for c in (a, b):
+            c.measure, c.rule, c.accepted = ante, COUNT_PAIR, True
+        out.append((a, b, (grades[-2].category, grades[-1].category)))
     return out
 
 

@@ -268,6 +268,8 @@ class FiguresFile(_Strict):
     modifiers: Words
     skip_pattern: Pattern
     continuation_pattern: Pattern
+    pair_between_pattern: Pattern
+    pair_compared_pattern: Pattern
     compare_pattern: Pattern
     dated_pattern: Pattern
     elided_grade_pattern: Pattern
