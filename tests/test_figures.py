@@ -665,3 +665,15 @@ def test_a_count_divided_by_a_partitive_pronoun_and_a_bracket_named_one(text: st
 def test_counts_paired_after_a_comparison_of_two_judged_groups(text: str,
                                                                expected: list[tuple[str, str, str]]) -> None:
     assert [(f.value, f.measure, f.category) for f in figs(text, "2012-12-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Counts gapped after a star grade given "on" take the grade whose noun is elided ...
+    ("The ratings put four Yorkshire councils on three stars, nine on two and two on one star.",
+     [("4", "three stars"), ("9", "two stars"), ("2", "one star")]),
+    ("Twelve councils stayed on two stars and 14 on one.", [("12", "two stars"), ("14", "one star")]),
+    # ... not a number that names no grade after "on".
+    ("Twelve councils were put on two stars, and 14 on notice.", [("12", "two stars")]),
+])
+def test_counts_gapped_after_a_star_grade_given_on(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2004-11-25")] == expected
