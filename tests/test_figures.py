@@ -672,6 +672,9 @@ def test_counts_paired_after_a_comparison_of_two_judged_groups(text: str,
     ("The ratings put four Yorkshire councils on three stars, nine on two and two on one star.",
      [("4", "three stars"), ("9", "two stars"), ("2", "one star")]),
     ("Twelve councils stayed on two stars and 14 on one.", [("12", "two stars"), ("14", "one star")]),
+    # "left with none" is the grade with its noun elided, as "held on to two" is.
+    ("A further 74 councils got two stars and 46 one star; eight were left with none.",
+     [("74", "two stars"), ("46", "one star"), ("8", "zero stars")]),
     # ... not a number that names no grade after "on".
     ("Twelve councils were put on two stars, and 14 on notice.", [("12", "two stars")]),
 ])
