@@ -159,6 +159,9 @@ def test_see_also_and_related_links_end_the_article():
             "protection\n22 Oct 03 | Health\nRELATED INTERNET LINKS:\nCommission for Social Care Inspection\n")
     doc = clean.clean(RawDoc("s", "s.txt", "txt", "", text, Source("s")))
     assert "Top 10" not in doc.text and doc.text.endswith("Twenty-two councils received three stars.")
+    blog = ("ILACS has been met with some trepidation.\n\nrelated opinions\n\nChildren Act 1989 - Section 20\n\n"
+            "The decision in Williams v Borough of Hackney was an example.\n")
+    assert clean.clean(RawDoc("b", "b.txt", "txt", "", blog, Source("b"))).text == "ILACS has been met with some trepidation."
 
 
 def test_date_and_title_from_text_when_no_manifest():
