@@ -620,3 +620,14 @@ def test_a_newspapers_masthead_is_not_the_authority() -> None:
     rows = found("Shropshire Star\n\nTelford and Wrekin requires improvement, the Birmingham Post and the Yorkshire "
                  "Post reported.", "2016-01-01")
     assert [(m.authority, m.judgement) for m in rows] == [("Telford and Wrekin", "requires improvement")]
+
+
+def test_a_council_named_as_a_section_heading_takes_the_judgement_heading_above() -> None:
+    text = ("Inadequate LAs receive quarterly monitoring visits from Ofsted.\nLOCAL AUTHORITIES RATED INADEQUATE\n"
+            "BOURNEMOUTH CHRISTCHURCH AND POOLE\n- Ofsted full inspection February 2022 found serious weaknesses\n"
+            "————————\nBRADFORD\n- Ofsted ILACS October 2018: some children made to wait\n")
+    assert [(m.mention, m.judgement) for m in found(text, "2023-01-01")] == [
+        ("BOURNEMOUTH CHRISTCHURCH AND POOLE", "inadequate"), ("BRADFORD", "inadequate")]
+    # A name line with no judgement heading above it takes none.
+    assert [(m.mention, m.judgement) for m in found("Council news\nBRADFORD\n- A new director was appointed.\n",
+                                                     "2023-01-01")] == [("BRADFORD", "")]

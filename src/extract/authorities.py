@@ -742,6 +742,20 @@ def _count_list_like(sent: _Sentence) -> bool:
     return len(leftover) <= max(1, len(sent.hits) // 4)
 
 
+_SECTION = regex.compile(r"[^.!?:;,\n]{2,60}")  # a line that is a short heading: no sentence or list punctuation
+_SECTION_REACH = 60  # sentences a section heading looks back for the judgement heading above it
+
+
+def _section_heading(rec: Recogniser, doc: CleanDoc, layer: spans.Layer, index: int) -> tuple[str, str] | None:
+    """The judgement of the nearest judgement heading above a section heading (a line that is only a name), within
+    `_SECTION_REACH` sentences: (category, "judg.section"), else None."""
+    for k in range(index - 1, max(-1, index - 1 - _SECTION_REACH), -1):
+        found = _intro(rec, layer, doc.sentences[k])
+        if found is not None and found[1] == "judg.heading":
+            return found[0], "judg.section"
+    return None
+
+
 def _intro(rec: Recogniser, layer: spans.Layer, span: tuple[int, int]) -> tuple[str, str] | None:
     """(category, rule) if a sentence heads a list: a judgement heading ("Inadequate:",
     "Councils rated good") or a sentence ending in a colon or dash after its judgement."""
@@ -816,6 +830,12 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
             for h in sent.hits:
                 h.judgement, h.judgement_rule = category, rule and "judg.anaphora"
         listing = _list_like(sent)
+        if listing and len(sent.hits) == 1 and not sent.hits[0].judgement and _SECTION.fullmatch(sent.text):
+            # "LOCAL AUTHORITIES RATED INADEQUATE / BOURNEMOUTH ... / - notes / BRADFORD / - notes": a council's
+            # name as a section heading under a judgement heading takes that heading's judgement.
+            if found := _section_heading(rec, doc, layer, sent.index):
+                sent.hits[0].judgement, sent.hits[0].judgement_rule = found
+                continue
         if not listing and not layer.opens_list(span):
             continue
         # A list takes the judgement of the heading or sentence above it;
