@@ -680,3 +680,14 @@ def test_counts_paired_after_a_comparison_of_two_judged_groups(text: str,
 ])
 def test_counts_gapped_after_a_star_grade_given_on(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2004-11-25")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A bare count in brackets right after a date, after a count in its sentence, is that count's value then ...
+    ("As at 31 March 2017, there were 2,145 active children's homes – an increase of 74 homes compared with "
+     "31 March 2016 (2,071).", [("2145", "active children's homes"), ("74", "homes"), ("2071", "homes")]),
+    # ... not a bracketed number after a date with no count before it.
+    ("The report was published on 4 May 2016 (12).", []),
+])
+def test_a_bracketed_count_after_a_date_is_the_counts_value_then(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.measure) for f in figs(text, "2017-06-01")] == expected

@@ -565,6 +565,7 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
             if c.accepted and c.measure and (named_end is None or c.n.end < named_end):
                 named_end = c.n.end
         pairs = _pairs(page, cs, previous)
+        _dated_values(page, cs, dates, previous)
         acc = [c for c in cs if c.accepted]
         if rejected is not None:
             rejected.extend(_why_not(page, c) for c in cs if not c.accepted)
@@ -580,6 +581,25 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
             previous = (previous + acc)[-12:]
         out += acc
     return out
+
+
+_DATED_VALUE = regex.compile(r"\s*\(")  # between a date and a bracketed value: "31 March 2016 (2,071)"
+
+
+def _dated_values(page: _Page, cs: list[_Cand], dates: list[tuple[int, int]], previous: list[_Cand]) -> None:
+    """A bare count in brackets right after a date, after a count in its sentence, is that count's value then
+    ("2,145 active children's homes - an increase of 74 homes compared with 31 March 2016 (2,071)")."""
+    text, ends = page.text, {e for _s, e in dates}
+    for c in cs:
+        if c.accepted or c.n.kind != "count" or text[c.n.end:c.n.end + 1] != ")":
+            continue
+        opened = text.rfind("(", c.sent[0], c.n.q_start)
+        if opened < 0 or text[opened + 1:c.n.q_start].strip() or not any(
+                _DATED_VALUE.fullmatch(text, e, opened + 1) for e in ends if c.sent[0] <= e <= opened):
+            continue
+        if any(o.accepted and o.n.kind == "count" for o in cs[:cs.index(c)]) and (
+                ante := _antecedent(page, c, cs, previous)):
+            c.measure, c.rule, c.accepted = ante, COUNT_COMPARE, True
 
 
 def _pairs(page: _Page, cs: list[_Cand], previous: list[_Cand]) -> list[tuple[_Cand, _Cand, tuple[str, str]]]:
