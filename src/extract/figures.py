@@ -848,14 +848,14 @@ def _named_measure(page: _Page, c: _Cand) -> str:
 
 
 _RELATIVE = frozenset({"which", "that", "who"})
-_WORD = regex.compile(r"[\w'’()-]+")
+_ANTECEDENT_WORD = regex.compile(r"[\w'’()-]+")
 
 
 def _relative_antecedent(page: _Page, start: int, end: int) -> str:
     """The plural noun a relative pronoun at `end` stands for: the last one before it in its sentence, with the
     words before it that are no closed-class word ("the numbers of core (full) assessments completed, which")."""
     g = page.layer.g
-    words = list(_WORD.finditer(page.text, start, end))
+    words = list(_ANTECEDENT_WORD.finditer(page.text, start, end))
     for i in range(len(words) - 1, -1, -1):
         if spans.looks_plural(g, words[i].group()):
             j = i
