@@ -631,3 +631,11 @@ def test_a_council_named_as_a_section_heading_takes_the_judgement_heading_above(
     # A name line with no judgement heading above it takes none.
     assert [(m.mention, m.judgement) for m in found("Council news\nBRADFORD\n- A new director was appointed.\n",
                                                      "2023-01-01")] == [("BRADFORD", "")]
+
+
+def test_a_councils_title_before_its_name_may_be_in_lower_case() -> None:
+    text = "No stars went to Kingston-upon-Hull and the London borough of Hackney; Somerset council got one star."
+    assert [(m.mention, m.gss_code) for m in found(text, "2002-12-12")] == [
+        ("Kingston-upon-Hull", "E06000010"), ("London borough of Hackney", "E09000012"),
+        ("Somerset council", "E10000027")]
+    assert [m.mention for m in found("It was the london borough of hackney.", "2002-12-12")] == []

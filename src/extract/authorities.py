@@ -54,6 +54,7 @@ from . import link, rules, scales, spans
 from .model import CleanDoc, Mention, Rejected
 
 _CONNECTORS = frozenset({"and", "&", "of", "upon", "on", "under", "with", "the", "le", "in", "-"})
+_TITLE_NOUNS = frozenset({"borough", "council", "county", "city", "metropolitan", "district", "royal"})
 _TITLE_WORDS = regex.compile(r"(?i)\b(?:council|borough|corporation|MBC)\b|^(?:city|county|royal)\s+of\b")
 _WORD = regex.compile(r"[^\W\d_][\w'.]*")
 _QUOTES = " \t\"'‘’“”"
@@ -421,12 +422,16 @@ def _line_span(text: str, pos: int) -> tuple[int, int]:
 
 def _well_cased(surface: str) -> bool:
     """Every word of the name capitalised ("Kingston upon Thames", "North-east Lincolnshire": a hyphenated
-    compound counts by its first part), or the whole span in capitals."""
+    compound counts by its first part), or the whole span in capitals; the common nouns of a council's title
+    before its name may be in lower case ("the London borough of Hackney")."""
     if surface[:1].isupper() and surface.isalpha():
         return True  # one word (the common case)
     if surface.isupper():
         return True
-    return all(w[0].isupper() for w in surface.split() if w.lower() not in _CONNECTORS)
+    titled = " of " in surface  # a title before the name: "the London borough of Hackney" (after it, "Kent county
+    # council" is read as the name and its title, which the page's date links)
+    return all(w[0].isupper() for w in surface.split() if w.lower() not in _CONNECTORS
+               and not (titled and w in _TITLE_NOUNS))
 
 
 def _prev_word(window: str) -> str | None:
