@@ -538,6 +538,7 @@ def _repeats(page: _Page, found: list[_Cand]) -> None:
 
 def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
                rejected: list[Rejected] | None = None) -> list[_Cand]:
+    date_ends = {e for _s, e in dates}
     by_sent: dict[tuple[int, int], list[_Cand]] = {}
     for n in nums:
         sent = page.doc.sentence_at(n.start)
@@ -565,7 +566,7 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
             if c.accepted and c.measure and (named_end is None or c.n.end < named_end):
                 named_end = c.n.end
         pairs = _pairs(page, cs, previous)
-        _dated_values(page, cs, dates, previous)
+        _dated_values(page, cs, date_ends, previous)
         acc = [c for c in cs if c.accepted]
         if rejected is not None:
             rejected.extend(_why_not(page, c) for c in cs if not c.accepted)
@@ -583,19 +584,17 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
     return out
 
 
-_DATED_VALUE = regex.compile(r"\s*\(")  # between a date and a bracketed value: "31 March 2016 (2,071)"
-
-
-def _dated_values(page: _Page, cs: list[_Cand], dates: list[tuple[int, int]], previous: list[_Cand]) -> None:
-    """A bare count in brackets right after a date, after a count in its sentence, is that count's value then
-    ("2,145 active children's homes - an increase of 74 homes compared with 31 March 2016 (2,071)")."""
-    text, ends = page.text, {e for _s, e in dates}
+def _dated_values(page: _Page, cs: list[_Cand], date_ends: set[int], previous: list[_Cand]) -> None:
+    """A bare count in brackets right after a date (one of `date_ends` before the bracket), after a count in its
+    sentence, is that count's value then ("2,145 active children's homes - an increase of 74 homes compared with
+    31 March 2016 (2,071)")."""
+    text = page.text
     for c in cs:
         if c.accepted or c.n.kind != "count" or text[c.n.end:c.n.end + 1] != ")":
             continue
         opened = text.rfind("(", c.sent[0], c.n.q_start)
-        if opened < 0 or text[opened + 1:c.n.q_start].strip() or not any(
-                _DATED_VALUE.fullmatch(text, e, opened + 1) for e in ends if c.sent[0] <= e <= opened):
+        if opened < 0 or text[opened + 1:c.n.q_start].strip() or (
+                c.sent[0] + len(text[c.sent[0]:opened].rstrip())) not in date_ends:
             continue
         if any(o.accepted and o.n.kind == "count" for o in cs[:cs.index(c)]) and (
                 ante := _antecedent(page, c, cs, previous)):
