@@ -691,3 +691,36 @@ def test_counts_gapped_after_a_star_grade_given_on(text: str, expected: list[tup
 ])
 def test_a_bracketed_count_after_a_date_is_the_counts_value_then(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.measure) for f in figs(text, "2017-06-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A grade glossed by its point on a four-point scale, counted either way, is no count ...
+    ("While Bournemouth and Slough were rated good (3) in all areas, Ealing's services were classed as "
+     "inadequate (1).", []),
+    ("Its schools were judged good (2), and its care outstanding (1).", []),
+    # ... nor are the two ends of a range of grades glossed by what they stand for ...
+    ("The services also receive individual grades ranging from 1 for the poorest provision to 4 for the best.", []),
+    # ... but a list's heading counts, and so does a bracketed number no grade has.
+    ("Ofsted inspections, spring term\nGood (3): Leeds, Bury, Wigan\nInadequate (1): Herefordshire",
+     [("3", "good"), ("1", "inadequate")]),
+    ("Of the homes inspected, good (31), outstanding (9).", [("31", "good"), ("9", "outstanding")]),
+])
+def test_a_grade_glossed_by_its_point_is_no_count(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2006-03-01")] == expected
+
+
+def test_from_one_to_the_next_is_no_count() -> None:
+    assert figs("Provision varies strongly from one local authority to the next.", "2006-03-01") == []
+    assert [f.value for f in figs("One local authority in the region was inspected.", "2006-03-01")] == ["1"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A bare count heading an absolute clause after "with", its noun left out, counts the figure before's measure ...
+    ("The council has more than 1,500 children in need of support, with around 300 subject to child protection plans.",
+     [("1500", "children in need"), ("300", "children in need")]),
+    ("There were 40 inspections, with 12 in the north west.", [("40", "inspections"), ("12", "inspections")]),
+    # ... not a number with nothing after it that places its things.
+    ("There were 40 inspections, with 12 to follow next year.", [("40", "inspections")]),
+])
+def test_a_bare_count_heading_an_absolute_clause(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.measure) for f in figs(text, "2013-06-01")] == expected

@@ -1226,3 +1226,43 @@ def test_a_count_set_off_by_at_after_a_judged_noun_is_that_nouns() -> None:
 ])
 def test_failed_inspections_and_that_is_n_per_cent(text: str, published: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, published) == expected
+
+
+def test_below_good_is_the_grades_under_it() -> None:
+    assert categories("Ofsted has rated almost 80 per cent of services inspected since 2013 below Good.",
+                      "2016-10-01") == [("80", "requires improvement or inadequate")]
+
+
+@pytest.mark.parametrize("text", [
+    "York is the first council to have moved from a rating below Good to Outstanding in all areas.",
+    "York has moved from a rating of requires improvement to outstanding.",
+    "York moved from an overall grade of inadequate to outstanding.",
+])
+def test_the_grade_a_rating_came_from_is_not_its_judgement(text: str) -> None:
+    assert judgements(text, "2025-04-17") == {"York": "outstanding"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A grade modifying a judgement noun whose complement names later councils is theirs, not the subject's ...
+    ("Tower Hamlets' accolade comes amid a flurry of 'outstanding' ratings released today for children's services "
+     "spanning the country, in Kensington & Chelsea, Westminster and North Tyneside.",
+     {"Tower Hamlets": "", "Kensington and Chelsea": "outstanding", "Westminster": "outstanding",
+      "North Tyneside": "outstanding"}),
+    # ... not a grade its subject received, followed by another clause.
+    ("Leeds received outstanding ratings for its children's services in 2019 and Hull was judged good.",
+     {"Leeds": "outstanding", "Kingston upon Hull, City of": "good"}),
+])
+def test_a_grade_of_ratings_for_later_councils_is_theirs(text: str, expected: dict[str, str]) -> None:
+    assert judgements(text, "2025-01-13") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A grade opening a quotation that goes on past it with a noun is quoted praise, not the council's judgement ...
+    ("Middlesbrough Council received its report. The council's mayor is praised for 'good oversight and knowledge "
+     "of key issues'.", {"Middlesbrough": ""}),
+    # ... but a quoted grade alone, or one the quotation closes after, is.
+    ("Middlesbrough Council received its report. The council was rated 'good' overall.", {"Middlesbrough": "good"}),
+    ("Middlesbrough Council received its report. The council was rated 'good overall'.", {"Middlesbrough": "good"}),
+])
+def test_a_quotation_a_grade_opens_is_praise(text: str, expected: dict[str, str]) -> None:
+    assert judgements(text, "2016-01-01") == expected

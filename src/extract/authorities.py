@@ -807,7 +807,11 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
             lo = taken if cut else None
             category, rule, used = spans.attribute(layer, span, h.start, h.end, lo=lo, hi=hi, changes=False,
                                                   origins=False)
-            if rule == "judg.after":
+            if rule == "judg.after" and any(layer.g.graded_for.fullmatch(layer.text, used, o.start)
+                                            for o in sent.hits[i + 1:]):
+                # "X comes amid 'outstanding' ratings for services in Y and Z": the grade is the later names'.
+                category, rule = "", ""
+            elif rule == "judg.after":
                 taken = max(taken, used)
             elif rule == "judg.before" and _RATED_JOIN.fullmatch(layer.text, used, h.start):
                 taken = h.end  # "Inadequate-rated Sandwell": a grade made one name's adjective is that name's alone

@@ -796,6 +796,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
         c.measure, c.rule, c.accepted = ante, COUNT_OF, True
     elif ante and any(ch.is_denominator for ch in c.children):
         c.measure, c.rule, c.accepted = ante, COUNT_OF, True  # "as were eight of the 43 (19%)"
+    elif ante and p["absolute_pattern"].search(before) and p["absolute_tail_pattern"].match(text, n.end):
+        c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True  # "..., with around 300 subject to plans"
     elif ante and p["apposition_pattern"].match(text, n.end):
         c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True  # "only two, Sandwell and Ealing, ..."
     elif ante and _gapped(page, c, cs):

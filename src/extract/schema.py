@@ -301,6 +301,8 @@ class FiguresFile(_Strict):
     definite_group_pattern: Pattern
     apposed_share_pattern: Pattern
     apposition_pattern: Pattern
+    absolute_pattern: Pattern
+    absolute_tail_pattern: Pattern
     judgement_lead_pattern: Pattern
     partitive_pattern: Pattern
     descriptive_heads: Words
@@ -444,6 +446,7 @@ class GrammarFile(_Strict):
     label_lead_pattern: Pattern
     bracketed_pattern: Pattern
     fronted_pattern: Pattern
+    graded_for_pattern: Pattern
     no_judgement: list[PatternRule]
 
 

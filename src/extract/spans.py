@@ -70,6 +70,7 @@ class Grammar:
     label_lead: regex.Pattern[str]
     bracketed: regex.Pattern[str]  # from a judgement to a target in brackets right after it
     fronted: regex.Pattern[str]  # from a semicolon to a judgement that opens the clause after it
+    graded_for: regex.Pattern[str]  # from a grade modifying a judgement noun to a later name its complement holds
     coordinated: regex.Pattern[str]
     anaphora: regex.Pattern[str]
     subject: regex.Pattern[str]
@@ -121,6 +122,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         label_lead=rules.compile_pattern(d["label_lead_pattern"]),
         bracketed=rules.compile_pattern(d["bracketed_pattern"]),
         fronted=rules.compile_pattern(d["fronted_pattern"]),
+        graded_for=rules.compile_pattern(d["graded_for_pattern"]),
         coordinated=rules.compile_pattern(d["coordinated_pattern"]),
         council_subject=rules.compile_pattern(d["council_subject_pattern"]),
         legend=rules.compile_pattern(d["legend_pattern"].replace("{number}", words)),
@@ -369,6 +371,9 @@ class Layer:
                 word = (nxt.group("w") or "").lower() if nxt else ""
                 quoted_after = b < e and text[b] in _QUOTES
                 attributive = not quoted_after and text[b:b + 1].isspace() and word in g.idiom_nouns
+                if not attributive and a > s and text[a - 1] in _QUOTES and not quoted_after and word and \
+                        text[b:b + 1].isspace() and word[0].islower() and word.rstrip("'’") not in g.closed:
+                    attributive = True  # a quotation it opens goes on: "'good oversight and knowledge of key issues'"
                 change = j.category in self.change
                 if change and text[a:b].lower().endswith("ing") and g.activity.search(lead):
                     attributive = True  # "its work in improving outcomes"
