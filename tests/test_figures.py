@@ -724,3 +724,14 @@ def test_from_one_to_the_next_is_no_count() -> None:
 ])
 def test_a_bare_count_heading_an_absolute_clause(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.measure) for f in figs(text, "2013-06-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A count of a framework's parts that its clause does not judge describes the framework ...
+    ("The inspectors reviewed four key areas of the council's work.", []),
+    ("Inspectors looked at what council leaders do, looking at five key areas:", []),
+    # ... judged, or the whole its judged part is counted in, it is a figure.
+    ("The council was rated good in three of the four key areas.", [("3", "good"), ("4", "total")]),
+])
+def test_a_frameworks_unjudged_parts_are_no_figures(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2019-05-01")] == expected

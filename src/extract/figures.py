@@ -578,6 +578,15 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
         # "... were 38% and 49% respectively": the n-th figure of the list takes the n-th grade before it.
         for k, (category, _rule) in spans.respectively(page.layer, sent, [(c.n.q_start, c.n.end) for c in acc]).items():
             acc[k].category = category
+        # "reviewed four key areas of the council's work": a framework's parts its clause does not judge.
+        parts = [c for c in acc if c.n.kind == "count" and not c.category
+                 and page.fr.p["unjudged_parts_pattern"].match(c.measure)]
+        if parts:
+            acc = [c for c in acc if c not in parts]
+            if rejected is not None:
+                rejected.extend(Rejected(page.doc.doc_id, c.n.start, c.n.end, page.text[c.n.start:c.n.end],
+                                         "count.descriptive", f"counts {c.measure!r}: a framework's parts, unjudged")
+                                for c in parts)
         if acc:
             previous = (previous + acc)[-12:]
         out += acc

@@ -306,6 +306,7 @@ class FiguresFile(_Strict):
     judgement_lead_pattern: Pattern
     partitive_pattern: Pattern
     descriptive_heads: Words
+    unjudged_parts_pattern: Pattern
     whole_heads: Words
     person_heads: Words
     cast_heads: Words
