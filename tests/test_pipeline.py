@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -56,3 +58,19 @@ def test_a_swallowed_alarm_rings_again_and_none_rings_after_the_block() -> None:
                     swallowed += 1  # the first alarm is lost
     assert swallowed == 1
     time.sleep(0.3)  # no alarm rings once the block is over
+
+
+def test_a_budgets_alarm_dropped_in_a_finaliser_prints_no_traceback() -> None:
+    """An alarm that lands while a __del__ runs is dropped there (and rings again): the hook for such exceptions
+    keeps it off stderr inside a budget, and passes any other exception, and any outside a budget, on."""
+    seen: list[type] = []
+    before = sys.unraisablehook
+    sys.unraisablehook = lambda info: seen.append(type(info.exc_value))
+    try:
+        with pipeline._budget(30):
+            sys.unraisablehook(SimpleNamespace(exc_value=pipeline.DocTimeout()))
+            sys.unraisablehook(SimpleNamespace(exc_value=ValueError()))
+        sys.unraisablehook(SimpleNamespace(exc_value=pipeline.DocTimeout()))
+    finally:
+        sys.unraisablehook = before
+    assert seen == [ValueError, pipeline.DocTimeout]

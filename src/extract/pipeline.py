@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import sys
 import threading
 import traceback
 from collections import Counter
@@ -52,7 +53,14 @@ def _budget(seconds: float) -> Iterator[None]:
         yield
         return
     global _armed
-    old = signal.signal(signal.SIGALRM, _alarm)
+    old, hook = signal.signal(signal.SIGALRM, _alarm), sys.unraisablehook
+
+    def unraisable(info: sys.UnraisableHookArgs) -> None:
+        # The alarm that lands in a __del__ is dropped there (and rings again): no traceback on stderr for it.
+        if not isinstance(info.exc_value, DocTimeout):
+            hook(info)
+
+    sys.unraisablehook = unraisable
     _armed = True
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -61,6 +69,7 @@ def _budget(seconds: float) -> Iterator[None]:
         _armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        sys.unraisablehook = hook
 
 
 def process(inp: ingest.Input, options: Options) -> Result:
