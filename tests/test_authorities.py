@@ -129,6 +129,8 @@ def test_dated_codes_in_text() -> None:
         ("Gateshead was praised in the 2008 annual performance assessment.", "E08000020"),
         # No era words and no date: the latest row.
         ("Gateshead welcomed the inspectors.", "E08000037"),
+        # ... unless the text states a year: the row then ("North Yorkshire" before its 2023 unitary council).
+        ("North Yorkshire welcomed the inspectors. " + "Staff met families. " * 30 + "In 2016, referrals rose.", "E10000023"),
     ],
 )
 def test_undated_page_dated_by_its_scale_wording(text: str, gss: str) -> None:
@@ -581,6 +583,11 @@ def test_a_capitalised_word_before_a_name_does_not_become_part_of_it() -> None:
 def test_page_date_of_an_undated_page() -> None:
     assert authorities.page_date(doc("Kent was rated good.", "2016-03-01")) == ("2016-03-01", ())
     assert authorities.page_date(doc("Kent welcomed the inspectors.", "")) == ("", ())
+    # No era wording, but the text states years: the page is no older than the latest (a target past the
+    # register's years is no date).
+    body = "Kent welcomed the inspectors.\n\n" + "Inspectors met staff and families. " * 40
+    assert authorities.page_date(doc(body + "Referrals rose in 2014 and in 2016, against a target for 2030.", "")) == (
+        "2016-12-31", ("year-dated",))
     # APA wording dates the page to its era (November 2005 to 2008); a year the text states within that period
     # (further down than the opening lines, where the clean stage would take it as the date) narrows it; one outside
     # it does not.

@@ -24,9 +24,10 @@ exact (the register's own name), alias (an alias or a council title around a
 name), fuzzy (rapidfuzz; `score` is its 0-100 ratio), ambiguous (a short form
 two authorities share that nothing on the page decides: no codes, and
 `authority` lists the candidates joined by " | "). Flags: `undated` (the page
-has no date and no era wording: the latest register row was used),
+has no date, no era wording and no year: the latest register row was used),
 `era-dated` (no date, but its judgement wording dates it to an era: the row of
-that period), `historic` (the page is dated after the authority ceased: its
+that period), `year-dated` (no date and no era wording, but the latest year
+its text states: the row at that year's end), `historic` (the page is dated after the authority ceased: its
 last row) and `before-valid` (the page is dated before the name's first row:
 that row, never dropped).
 
@@ -932,6 +933,7 @@ def _settle_ambiguous(rec: Recogniser, hits: list[_Hit], date: str, date_flags: 
 
 
 _YEAR = regex.compile(r"(?<![\d/.-])(?:19[89]\d|20\d\d)(?![\d/-])")
+_LAST_YEAR = 2026  # the register's last year: a later year in a text is a target ("by 2030"), not its date
 
 
 def page_date(doc: CleanDoc, directory: Path | None = None) -> tuple[str, tuple[str, ...]]:
@@ -940,15 +942,19 @@ def page_date(doc: CleanDoc, directory: Path | None = None) -> tuple[str, tuple[
     The page's own date when it has one. Otherwise the period of the judgement
     scale its wording uses (`CleanDoc.era`: an APA page is from 2006-2008),
     starting no earlier than the latest year the text states within it; the
-    links say `era-dated`. No date and no era words: "" (the latest rows,
-    `undated`).
+    links say `era-dated`. No date and no era words: the end of the latest
+    year the text states (a page is no older than the years it reports;
+    `year-dated`), else "" (the latest rows, `undated`).
     """
     if doc.published:
         return doc.published, ()
     sc = scales.load(directory)
     era = next((e for e in sc.eras if e[0] == doc.era), None)
     if era is None or doc.era == sc.default_era:
-        return "", ()
+        # The latest year the text states (no later than the register's own end) dates it no earlier than that.
+        years = [int(m.group(0)) for m in _YEAR.finditer(doc.text)]
+        years = [y for y in years if y <= _LAST_YEAR]
+        return (f"{max(years)}-12-31", ("year-dated",)) if years else ("", ())
     _eid, first, last = era
     years = [y for y in (int(m.group(0)) for m in _YEAR.finditer(doc.text)) if first[:4] <= str(y) <= last[:4]]
     if years:
