@@ -735,3 +735,21 @@ def test_a_bare_count_heading_an_absolute_clause(text: str, expected: list[tuple
 ])
 def test_a_frameworks_unjudged_parts_are_no_figures(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2019-05-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A change by a share to a count: the count is the measure's new number ...
+    ("Referrals to children's social services have fallen by 1.9% to just under 600,000.",
+     [("1.9", "referrals"), ("600000", "referrals")]),
+    ("The number of councils judged inadequate has fallen by about a quarter, to 31.",
+     [("25", "councils"), ("31", "councils")]),
+    # ... "up to" alone is a limit, not a change.
+    ("Councils may now hold up to 30 reviews.", []),
+    # A bare number a relative clause hangs on is a count of the measure before it; after "It", "represents" is
+    # the verb, not what is counted.
+    ("Allowances went to 100,000 carers. It represents a small share of the estimated 900,000 who care alone.",
+     [("100000", "carers"), ("900000", "carers")]),
+])
+def test_a_change_by_a_share_to_a_count_and_a_relative_clauses_antecedent(text: str,
+                                                                          expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.measure) for f in figs(text, "2019-05-01")] == expected
