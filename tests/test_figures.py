@@ -749,7 +749,16 @@ def test_a_frameworks_unjudged_parts_are_no_figures(text: str, expected: list[tu
     # the verb, not what is counted.
     ("Allowances went to 100,000 carers. It represents a small share of the estimated 900,000 who care alone.",
      [("100000", "carers"), ("900000", "carers")]),
+    # ... but not the pronoun "one" a relative clause hangs on.
+    ("Inspectors read 40 case files. The director is the only one who took any responsibility.",
+     [("40", "case files")]),
 ])
 def test_a_change_by_a_share_to_a_count_and_a_relative_clauses_antecedent(text: str,
                                                                           expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.measure) for f in figs(text, "2019-05-01")] == expected
+
+
+def test_a_share_set_off_by_dashes_with_or_restates_the_count_before_it() -> None:
+    assert [(f.value, f.category) for f in figs(
+        "Ofsted inspected 59 authorities. Fourteen – or 23.7 per cent – were declared inadequate.", "2015-08-18")] == [
+        ("59", ""), ("14", "inadequate"), ("23.7", "inadequate")]

@@ -1266,3 +1266,14 @@ def test_a_grade_of_ratings_for_later_councils_is_theirs(text: str, expected: di
 ])
 def test_a_quotation_a_grade_opens_is_praise(text: str, expected: dict[str, str]) -> None:
     assert judgements(text, "2016-01-01") == expected
+
+
+def test_childrens_services_as_a_prepositions_object_is_not_the_pages_council() -> None:
+    # A page about one council takes what it says of "children's services" as the council's, not what it says of
+    # children's services in general ("a rise in councils failing to keep children safe in reports on children's
+    # services in every local authority").
+    text = ("Inspectors are set to reveal a rise in the number of councils failing to keep children safe in reports on "
+            "children's services in every local authority. The case in Haringey is under scrutiny.")
+    assert judgements(text, "2008-12-17") == {"Haringey": ""}
+    assert judgements("The case in Haringey is under scrutiny. Ofsted found that children's services were inadequate.",
+                      "2008-12-17") == {"Haringey": "inadequate"}
