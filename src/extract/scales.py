@@ -211,12 +211,26 @@ def page_era(text: str, published: str, source: str, directory: Path | None = No
 
 def framework_era(text: str, page_era: str, directory: Path | None = None) -> str:
     """The scale of the one inspection framework a sentence names ("last year's APA"), else ""."""
+    low = prefilter.lowered(text)
     found = [(sid, bool(within)) for sid, within, p in load(directory).frameworks
-             if (not within or page_era in within) and prefilter.search(p, text)]
+             if (not within or page_era in within) and _may_hold(p, low) and prefilter.search(p, text)]
     named = {sid for sid, _ in found}
     if len(named) > 1:  # a framework named outright beats a scale limited to some pages' eras
         named = {sid for sid, limited in found if not limited}
     return named.pop() if len(named) == 1 else ""
+
+
+def _may_hold(p: regex.Pattern[str], low: str | None) -> bool:
+    """Whether a text whose `lowered` form is `low` may hold a match of `p`: one of the strings every match holds
+    is in it (a substring test, far cheaper than the pattern's search); True where that cannot be shown."""
+    words = _required(p)
+    return low is None or words is None or any(w in low for w in words)
+
+
+@lru_cache(maxsize=256)
+def _required(p: regex.Pattern[str]) -> tuple[str, ...] | None:
+    found = prefilter.required(p.pattern)
+    return tuple(sorted(found)) if found else None
 
 
 _INSPECTION_WORDS = r"\binspect(?:ed|ions?)\b|\bsafeguarding\b|\bsafe\b"  # keeping children safe: the inspections' domain
