@@ -278,6 +278,8 @@ class Layer:
         self.change = change or _CHANGES
         self._phrases: dict[tuple[int, int], list[Phrase]] = {}
         self._breaks: dict[tuple[int, int], list[int]] = {}
+        self._unjudged: dict[tuple[int, int], bool] = {}  # `no_judgement` per sentence (asked again by list intros)
+        self._back: dict[tuple[int, int], bool] = {}  # `refers_back` per sentence (asked once per figure)
         self._legend: dict[int, str] | None = None
         self._legend_stated = False  # whether the page states its legend (else the era's points, if any)
         self._tops: dict[str, str] | None = None
@@ -449,8 +451,10 @@ class Layer:
         return min((p.end for p in self.phrases(sent) if start <= p.start and not p.attributive), default=None)
 
     def no_judgement(self, sent: tuple[int, int]) -> bool:
-        s, e = sent
-        return any(prefilter.search_placed(p, self.text, self._low, s, e) for _, p in self.g.no_judgement)
+        if sent not in self._unjudged:
+            s, e = sent
+            self._unjudged[sent] = any(prefilter.search_placed(p, self.text, self._low, s, e) for _, p in self.g.no_judgement)
+        return self._unjudged[sent]
 
     def verbless(self, start: int, end: int) -> bool:
         """Whether no word in [start, end) is a verb of the grammar's lists or a past participle (a gapped clause:
@@ -465,7 +469,9 @@ class Layer:
 
     def refers_back(self, sent: tuple[int, int]) -> bool:
         """Whether the sentence speaks of a judgement named before it ("this category")."""
-        return self.g.anaphora.search(self.text, sent[0], sent[1]) is not None
+        if sent not in self._back:
+            self._back[sent] = self.g.anaphora.search(self.text, sent[0], sent[1]) is not None
+        return self._back[sent]
 
     def opens_list(self, sent: tuple[int, int]) -> bool:
         return self.g.list_opener.match(self.text, sent[0], sent[1]) is not None
