@@ -399,6 +399,7 @@ def _not_figures(fr: FigureRules, text: str, low: str | None,
     rules_ = fr.not_figures
     by_word = fr.nf_by_word
     required = _nf_required(rules_)
+    firsts = None  # the keywords by their first character, made at the first word not seen before
     hits = []
     for ws, we in windows:
         if low is None:
@@ -412,7 +413,9 @@ def _not_figures(fr: FigureRules, text: str, low: str | None,
                 if ids is None:
                     if len(by_word) > _WORD_CACHE:
                         by_word.clear()
-                    ids = by_word[word] = frozenset(i for k, ks in fr.nf_by_keyword.items() if k in word for i in ks)
+                    firsts = firsts or _nf_firsts(tuple(fr.nf_by_keyword.items()))
+                    ids = by_word[word] = frozenset(i for c in set(word) for k, ks in firsts.get(c, ()) if k in word
+                                                    for i in ks)
                 run |= ids
             run = sorted(run)
         for i in run:
@@ -437,6 +440,16 @@ def _not_figures(fr: FigureRules, text: str, low: str | None,
                     end = m.end()
                     hits.append((rid, at, end))
     return hits
+
+
+@lru_cache(maxsize=8)
+def _nf_firsts(by_keyword: tuple[tuple[str, tuple[int, ...]], ...]) -> dict[str, tuple[tuple[str, tuple[int, ...]], ...]]:
+    """The not-figure keywords (and their rules) by first character: a word can hold only those that begin with
+    one of its characters."""
+    out: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+    for k, ks in by_keyword:
+        out.setdefault(k[:1], []).append((k, ks))
+    return {c: tuple(v) for c, v in out.items()}
 
 
 _REQUIRED_MIN = 4  # a rule's required strings are looked for when each is at least this long...
