@@ -140,6 +140,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         prefilter.placed(p)  # compiled now, with the rules (kept across runs)
     for p in [g.negation, g.source, g.aspiration]:
         prefilter.begins(p)  # likewise
+    prefilter._exists_parts(g.anaphora)  # likewise
     return g
 
 
@@ -470,7 +471,7 @@ class Layer:
     def refers_back(self, sent: tuple[int, int]) -> bool:
         """Whether the sentence speaks of a judgement named before it ("this category")."""
         if sent not in self._back:
-            self._back[sent] = self.g.anaphora.search(self.text, sent[0], sent[1]) is not None
+            self._back[sent] = prefilter.exists(self.g.anaphora, self.text, sent[0], sent[1])
         return self._back[sent]
 
     def opens_list(self, sent: tuple[int, int]) -> bool:
