@@ -691,3 +691,14 @@ def test_counts_gapped_after_a_star_grade_given_on(text: str, expected: list[tup
 ])
 def test_a_bracketed_count_after_a_date_is_the_counts_value_then(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.measure) for f in figs(text, "2017-06-01")] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["\n", " ", "\t", "12", "3.5%", "(40%)", "Good", "x", "1,204", "٣", "-", "."]),
+                max_size=16))
+def test_a_stacked_table_line_begins_where_the_digit_line_gate_finds_one(parts: list[str]) -> None:
+    """`_stacked` stops on a page where the `re` gate finds fewer than two lines beginning with a digit: every
+    line the table pattern reads begins with one, so such a page has fewer than two of those too."""
+    text = "".join(parts)
+    starts = {m.start() for m in figures._NUMBER_LINE.finditer(text)}
+    assert starts <= {m.start() for m in figures._DIGIT_LINE.finditer(text)}, text
