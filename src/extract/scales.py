@@ -246,11 +246,13 @@ def _own_words(sc: Scales, era_id: str, text: str) -> bool:
     return own is not None and prefilter.search(own, text) is not None
 
 
-def page_scale(text: str, page_era: str, directory: Path | None = None) -> tuple[str, regex.Pattern[str] | None]:
+def page_scale(text: str, page_era: str, directory: Path | None = None,
+               low: str | None = None) -> tuple[str, regex.Pattern[str] | None]:
     """The scale a page speaks outside its era's words (`page_scales`): a page naming the CPA and using "fair" or
-    "weak" speaks the CPA's scale; with the pattern of the words that keep a sentence in the page's era."""
+    "weak" speaks the CPA's scale; with the pattern of the words that keep a sentence in the page's era. `low`:
+    `prefilter.lowered(text)`, if the caller has it (a page without the strings its names need is not searched)."""
     for sid, within, page, words, not_with in load(directory).page_scales:
-        if (not within or page_era in within) and page.search(text) and words.search(text):
+        if (not within or page_era in within) and _may_hold(page, low) and page.search(text) and words.search(text):
             return sid, not_with
     return "", None
 

@@ -14,6 +14,7 @@ sentence never gives them different answers. Its grammar is rules/grammar.yaml.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -323,7 +324,7 @@ class Layer:
         """Whether an aspiration ends at `hi` ("to ensure that children receive ..."). The reverse search costs ~0.1 ms:
         it is run only where one of the words every aspiration holds is in the window."""
         words, low = self.g.aspiration_words, self._low
-        if words is not None and low is not None and not any(w in low[lo:hi] for w in words):
+        if words is not None and low is not None and _any_of(words).search(low, lo, hi) is None:
             return False
         return self._can(self.g.aspiration, lo, hi) and self.g.aspiration.search(self.text, lo, hi) is not None
 
@@ -331,7 +332,7 @@ class Layer:
         """Whether [lo, hi) may hold a match of a pattern one of whose `words` every match holds: one of them is
         in it (a substring search of the lowered page, far cheaper than the pattern's search)."""
         low = self._low
-        return words is None or low is None or any(low.find(w, lo, hi) >= 0 for w in words)
+        return words is None or low is None or _any_of(words).search(low, lo, hi) is not None
 
     def _can(self, p: regex.Pattern[str], lo: int, hi: int, sliced: bool = False) -> bool:
         """Whether a match of `p` may begin in [lo, hi) (of `text[lo:hi]`, `sliced`): one of its prefixes begins
@@ -350,7 +351,7 @@ class Layer:
         none of the rating's words, the inspections' scale beside it."""
         if self._rating is None:
             self._rating = scales.rating_page(self.text, self.era, self.dir)
-            self._page_scale = scales.page_scale(self.text, self.era, self.dir)
+            self._page_scale = scales.page_scale(self.text, self.era, self.dir, self._low)
         named = scales.framework_era(words, self.era, self.dir)
         if named:
             return named
@@ -476,6 +477,12 @@ class Layer:
 
     def opens_list(self, sent: tuple[int, int]) -> bool:
         return self.g.list_opener.match(self.text, sent[0], sent[1]) is not None
+
+
+@lru_cache(maxsize=64)
+def _any_of(words: frozenset[str]) -> re.Pattern[str]:
+    """A stdlib pattern finding any of `words` (literal strings): one scan, not one `find` per word."""
+    return re.compile("|".join(map(re.escape, sorted(words))))
 
 
 def layer(doc: CleanDoc, directory: Path | None = None, change: frozenset[str] = frozenset()) -> Layer:
