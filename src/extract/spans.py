@@ -345,14 +345,14 @@ class Layer:
     def _point(self, word: str) -> int | None:
         return int(word) if word.isdigit() else self.g.points.get(word.lower())
 
-    def scale_of(self, words: str) -> str:
+    def scale_of(self, words: str, low: str | None = None) -> str:
         """The scale a sentence (or a table's label) speaks: a framework it names, else a scale its page speaks
         beside its era (`scales.page_scale`: the CPA's), else the page's era, or on an annual-rating page that uses
         none of the rating's words, the inspections' scale beside it."""
         if self._rating is None:
             self._rating = scales.rating_page(self.text, self.era, self.dir)
             self._page_scale = scales.page_scale(self.text, self.era, self.dir, self._low)
-        named = scales.framework_era(words, self.era, self.dir)
+        named = scales.framework_era(words, self.era, self.dir, low)
         if named:
             return named
         scale, keep = self._page_scale
@@ -365,8 +365,9 @@ class Layer:
             s, e = sent
             text, g = self.text, self.g
             out = []
-            era = self.scale_of(text[s:e])
-            for j in scales.find(text[s:e], era, self.dir):
+            low = self._low[s:e] if self._low is not None else None  # the sentence's `lowered`, as a slice
+            era = self.scale_of(text[s:e], low)
+            for j in scales.find(text[s:e], era, self.dir, low):
                 a, b = j.start + s, j.end + s
                 lead = text[max(s, a - 60):a]
                 nxt = _AFTER_WORD.match(text, b, e)
