@@ -762,3 +762,14 @@ def test_a_share_set_off_by_dashes_with_or_restates_the_count_before_it() -> Non
     assert [(f.value, f.category) for f in figs(
         "Ofsted inspected 59 authorities. Fourteen – or 23.7 per cent – were declared inadequate.", "2015-08-18")] == [
         ("59", ""), ("14", "inadequate"), ("23.7", "inadequate")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["\n", " ", "\t", "12", "3.5%", "(40%)", "Good", "x", "1,204", "٣", "-", "."]),
+                max_size=16))
+def test_a_stacked_table_line_begins_where_the_digit_line_gate_finds_one(parts: list[str]) -> None:
+    """`_stacked` stops on a page where the `re` gate finds fewer than two lines beginning with a digit: every
+    line the table pattern reads begins with one, so such a page has fewer than two of those too."""
+    text = "".join(parts)
+    starts = {m.start() for m in figures._NUMBER_LINE.finditer(text)}
+    assert starts <= {m.start() for m in figures._DIGIT_LINE.finditer(text)}, text

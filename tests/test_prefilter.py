@@ -177,6 +177,21 @@ def test_an_alternation_searched_alternative_by_alternative_finds_the_first_matc
                 assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (p.pattern, text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["this", "that", "it", "is", "was", "rating", "the", "same", "did", "likewise", "and",
+                                 "followed", "suit", ",", "3", "about", "But", "THIS", "Rating", "\n", "  "]), max_size=12),
+       st.integers(0, 6), st.integers(0, 60))
+def test_whether_a_pattern_matches_is_whether_one_of_its_alternatives_does(
+        parts: list[str], pos: int, endpos: int) -> None:
+    """`exists` asks the alternatives one by one; one beginning with `\\G` matches only where the search begins."""
+    text = " ".join(parts)
+    for p in [spans.grammar().anaphora, *(regex.compile(p, regex.V1) for p in _ALTERNATIONS),
+              regex.compile(r"(?i)\G\W*it\s+was|,\s*this\b|\bthe\K\s+same", regex.V1)]:
+        assert prefilter.exists(p, text, pos, endpos) == (p.search(text, pos, endpos) is not None), (p.pattern, text)
+    assert prefilter._exists_parts(spans.grammar().anaphora) is not None
+    assert prefilter._exists_parts(regex.compile(r"(a)x|\1y", regex.V1)) is None  # a group reference: not split
+
+
 def test_spaced_prefixes_read_whitespace_and_optional_items() -> None:
     S, SS, W = prefilter.SPACE, prefilter.SPACES, prefilter.WORD_START
     assert prefilter.starts(r"\b(?:an?|one)\s+star", spaces=True) == {W + "a" + SS + "star", W + "an" + SS + "sta",

@@ -755,11 +755,17 @@ _SECTION_REACH = 60  # sentences a section heading looks back for the judgement 
 def _section_heading(rec: Recogniser, doc: CleanDoc, layer: spans.Layer, index: int) -> tuple[str, str] | None:
     """The judgement of the nearest judgement heading above a section heading (a line that is only a name), within
     `_SECTION_REACH` sentences: (category, "judg.section"), else None."""
+    if _intros[0] is not layer or _intros[1] is not rec:
+        _intros[:] = [layer, rec, {}]
+    seen = _intros[2]  # the sections of a page look back over the same sentences
     for k in range(index - 1, max(-1, index - 1 - _SECTION_REACH), -1):
-        found = _intro(rec, layer, doc.sentences[k])
+        found = seen[k] if k in seen else seen.setdefault(k, _intro(rec, layer, doc.sentences[k]))
         if found is not None and found[1] == "judg.heading":
             return found[0], "judg.section"
     return None
+
+
+_intros: list[Any] = [None, None, {}]  # the page's layer and recogniser, and `_intro` of its sentences by index
 
 
 def _intro(rec: Recogniser, layer: spans.Layer, span: tuple[int, int]) -> tuple[str, str] | None:

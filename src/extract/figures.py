@@ -402,6 +402,7 @@ def _not_figures(fr: FigureRules, text: str, low: str | None,
     rules_ = fr.not_figures
     by_word = fr.nf_by_word
     required = _nf_required(rules_)
+    firsts = None  # the keywords by their first character, made at the first word not seen before
     hits = []
     for ws, we in windows:
         if low is None:
@@ -415,7 +416,9 @@ def _not_figures(fr: FigureRules, text: str, low: str | None,
                 if ids is None:
                     if len(by_word) > _WORD_CACHE:
                         by_word.clear()
-                    ids = by_word[word] = frozenset(i for k, ks in fr.nf_by_keyword.items() if k in word for i in ks)
+                    firsts = firsts or _nf_firsts(tuple(fr.nf_by_keyword.items()))
+                    ids = by_word[word] = frozenset(i for c in set(word) for k, ks in firsts.get(c, ()) if k in word
+                                                    for i in ks)
                 run |= ids
             run = sorted(run)
         for i in run:
@@ -440,6 +443,16 @@ def _not_figures(fr: FigureRules, text: str, low: str | None,
                     end = m.end()
                     hits.append((rid, at, end))
     return hits
+
+
+@lru_cache(maxsize=8)
+def _nf_firsts(by_keyword: tuple[tuple[str, tuple[int, ...]], ...]) -> dict[str, tuple[tuple[str, tuple[int, ...]], ...]]:
+    """The not-figure keywords (and their rules) by first character: a word can hold only those that begin with
+    one of its characters."""
+    out: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+    for k, ks in by_keyword:
+        out.setdefault(k[:1], []).append((k, ks))
+    return {c: tuple(v) for c, v in out.items()}
 
 
 _REQUIRED_MIN = 4  # a rule's required strings are looked for when each is at least this long...
@@ -1223,7 +1236,8 @@ def _stacked(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
     text = page.text
     by_start = {n.start: n for n in nums}
     # Two lines holding a number and nothing else, or there is no such table: most pages stop here.
-    if len(list(zip(range(2), _NUMBER_LINE.finditer(text), strict=False))) < 2:
+    if len(list(zip(range(2), _DIGIT_LINE.finditer(text), strict=False))) < 2 or \
+            len(list(zip(range(2), _NUMBER_LINE.finditer(text), strict=False))) < 2:
         return [], set()
     lines = [(s, e) for s, e in _line_spans(text) if text[s:e].strip()]
     numeric = [_cell_numbers(page, s, e, by_start) for s, e in lines]
@@ -1261,6 +1275,9 @@ def _stacked(page: _Page, nums: list[Number]) -> tuple[list[_Cand], set[int]]:
 
 
 _NUMBER_LINE = regex.compile(r"(?m)^[ \t]*\d[\d,.]*%?[ \t]*(?:\(\d[\d.]*%?\)[ \t]*)?$")
+# How every `_NUMBER_LINE` begins, found by the standard library's engine at a third of the cost: a page with fewer
+# than two such lines (most pages) has no stacked table.
+_DIGIT_LINE = re.compile(r"(?m)^[ \t]*\d")
 
 
 def _line_spans(text: str) -> Iterator[tuple[int, int]]:

@@ -299,12 +299,17 @@ _UNSPLITTABLE = re.compile(r"\(\?[a-zA-Z]*[xbep]|\(\?\(|\(\?&|\(\?R|\(\?[+-]?\d|
                            r"|\{[\d\s<=+]*[eids]")
 
 
-def branches(pattern: str) -> list[str] | None:
+# Whether a pattern matches at all is whether one of its alternatives does: there a split may also cross \G (the
+# search's start, the same for every alternative) and \K (where a match is said to begin).
+_UNSPLITTABLE_EXISTS = re.compile(_UNSPLITTABLE.pattern.replace(r"\\[1-9GK]", r"\\[1-9]"))
+
+
+def branches(pattern: str, unsplittable: re.Pattern[str] = _UNSPLITTABLE) -> list[str] | None:
     """The top-level alternatives of a `regex` (V1) pattern, or None when it has
     fewer than two or a split could change what they match (a flag set for the
     rest of the pattern after its start, group references, verbose mode,
     nested sets). Flags the pattern opens with are each alternative's."""
-    if _UNSPLITTABLE.search(pattern):
+    if unsplittable.search(pattern):
         return None
     lead = rules._LEADING_FLAGS.match(pattern).group(0)  # flags for the whole pattern: each alternative's
     out, depth, start, i, n = [], 0, len(lead), len(lead), len(pattern)
@@ -401,6 +406,28 @@ def search(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = 
     end = len(text) if endpos is None else endpos
     alt = alternation(p) if end - pos >= _SPLIT_FROM else None
     return p.search(text, pos, end) if alt is None else alt.search(text, pos, end)
+
+
+@lru_cache(maxsize=256)
+def _exists_parts(p: regex.Pattern[str]) -> tuple[tuple[regex.Pattern[str], bool], ...] | None:
+    """`p`'s alternatives for `exists`, each with whether it begins at the search's start (`\\G`), or None."""
+    if p.flags & (regex.VERBOSE | regex.REVERSE | regex.BESTMATCH | regex.ENHANCEMATCH | regex.POSIX) or (
+            not p.flags & regex.V1 and _FLAGS_GROUP.search(p.pattern, len(rules._LEADING_FLAGS.match(p.pattern).group(0)))):
+        return None
+    parts = branches(p.pattern, _UNSPLITTABLE_EXISTS)
+    lead = len(rules._LEADING_FLAGS.match(p.pattern).group(0))
+    return None if parts is None else tuple((regex.compile(q, p.flags), q[lead:].startswith(r"\G")) for q in parts)
+
+
+def exists(p: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    """Whether `p.search(text, pos, endpos)` finds a match, asked of its alternatives one by one (`regex` skips
+    to each one's required string or first characters, which it cannot do for the whole); one that begins with
+    `\\G` can only match at `pos`. Compile the parts with the rules (`_exists_parts`) so compiled.Session keeps them."""
+    end = len(text) if endpos is None else endpos
+    parts = _exists_parts(p)
+    if parts is None:
+        return p.search(text, pos, end) is not None
+    return any((q.match if at_start else q.search)(text, pos, end) is not None for q, at_start in parts)
 
 
 @lru_cache(maxsize=256)

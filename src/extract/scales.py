@@ -209,14 +209,28 @@ def page_era(text: str, published: str, source: str, directory: Path | None = No
     return dated
 
 
-def framework_era(text: str, page_era: str, directory: Path | None = None) -> str:
-    """The scale of the one inspection framework a sentence names ("last year's APA"), else ""."""
+def framework_era(text: str, page_era: str, directory: Path | None = None, low: str | None = None) -> str:
+    """The scale of the one inspection framework a sentence names ("last year's APA"), else "". `low`: as for `find`."""
+    low = prefilter.lowered(text) if low is None else low
     found = [(sid, bool(within)) for sid, within, p in load(directory).frameworks
-             if (not within or page_era in within) and prefilter.search(p, text)]
+             if (not within or page_era in within) and _may_hold(p, low) and prefilter.search(p, text)]
     named = {sid for sid, _ in found}
     if len(named) > 1:  # a framework named outright beats a scale limited to some pages' eras
         named = {sid for sid, limited in found if not limited}
     return named.pop() if len(named) == 1 else ""
+
+
+def _may_hold(p: regex.Pattern[str], low: str | None) -> bool:
+    """Whether a text whose `lowered` form is `low` may hold a match of `p`: one of the strings every match holds
+    is in it (a substring test, far cheaper than the pattern's search); True where that cannot be shown."""
+    words = _required(p)
+    return low is None or words is None or any(w in low for w in words)
+
+
+@lru_cache(maxsize=256)
+def _required(p: regex.Pattern[str]) -> tuple[str, ...] | None:
+    found = prefilter.required(p.pattern)
+    return tuple(sorted(found)) if found else None
 
 
 _INSPECTION_WORDS = r"\binspect(?:ed|ions?)\b|\bsafeguarding\b|\bsafe\b"  # keeping children safe: the inspections' domain
@@ -232,11 +246,13 @@ def _own_words(sc: Scales, era_id: str, text: str) -> bool:
     return own is not None and prefilter.search(own, text) is not None
 
 
-def page_scale(text: str, page_era: str, directory: Path | None = None) -> tuple[str, regex.Pattern[str] | None]:
+def page_scale(text: str, page_era: str, directory: Path | None = None,
+               low: str | None = None) -> tuple[str, regex.Pattern[str] | None]:
     """The scale a page speaks outside its era's words (`page_scales`): a page naming the CPA and using "fair" or
-    "weak" speaks the CPA's scale; with the pattern of the words that keep a sentence in the page's era."""
+    "weak" speaks the CPA's scale; with the pattern of the words that keep a sentence in the page's era. `low`:
+    `prefilter.lowered(text)`, if the caller has it (a page without the strings its names need is not searched)."""
     for sid, within, page, words, not_with in load(directory).page_scales:
-        if (not within or page_era in within) and page.search(text) and words.search(text):
+        if (not within or page_era in within) and _may_hold(page, low) and page.search(text) and words.search(text):
             return sid, not_with
     return "", None
 
@@ -269,14 +285,15 @@ def _label(term: Term, match: regex.Match[str], era_id: str, sc: Scales) -> str:
     return label.format_map({k: " ".join(v.lower().split()) for k, v in match.groupdict().items() if v})
 
 
-def find(text: str, date: str | None = None, directory: Path | None = None) -> list[Judgement]:
+def find(text: str, date: str | None = None, directory: Path | None = None, low: str | None = None) -> list[Judgement]:
     """Every judgement phrase in `text`, left to right, longest-first per position.
 
-    `date` is the page's ISO date or its era id (`CleanDoc.era`)."""
+    `date` is the page's ISO date or its era id (`CleanDoc.era`). `low`: `prefilter.lowered(text)`, if the caller
+    has it (a sentence's slice of its lowered page)."""
     sc = load(directory)
     era_id = era(date, directory)
     out = []
-    for m, which in _matches(text, sc):
+    for m, which in _matches(text, sc, low):
         gs = m.groups()
         term = sc.terms[next(t for i, t in which if gs[i] is not None)]
         label = term.category.get(era_id, term.category.get("default", ""))
@@ -301,10 +318,10 @@ def grade_at(text: str, pos: int, directory: Path | None = None, low: str | None
     return entry[0].match(text, pos) if entry is not None else None
 
 
-def _matches(text: str, sc: Scales) -> Iterator[tuple[regex.Match[str], tuple[tuple[int, int], ...]]]:
+def _matches(text: str, sc: Scales, low: str | None = None) -> Iterator[tuple[regex.Match[str], tuple[tuple[int, int], ...]]]:
     """What `sc.combined.finditer(text)` yields (with which group is which term), trying only where a term can
     begin (a few places a sentence instead of every character), and there only the terms that can begin there."""
-    low = prefilter.lowered(text) if sc.starts is not None else None
+    low = (prefilter.lowered(text) if low is None else low) if sc.starts is not None else None
     if low is None or sc.starts is None:
         which = tuple((i, int(k[1:])) for i, k in sc.term_groups)
         for m in sc.combined.finditer(text):

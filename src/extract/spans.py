@@ -14,6 +14,7 @@ sentence never gives them different answers. Its grammar is rules/grammar.yaml.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -142,6 +143,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         prefilter.placed(p)  # compiled now, with the rules (kept across runs)
     for p in [g.negation, g.source, g.aspiration]:
         prefilter.begins(p)  # likewise
+    prefilter._exists_parts(g.anaphora)  # likewise
     return g
 
 
@@ -280,6 +282,8 @@ class Layer:
         self.change = change or _CHANGES
         self._phrases: dict[tuple[int, int], list[Phrase]] = {}
         self._breaks: dict[tuple[int, int], list[int]] = {}
+        self._unjudged: dict[tuple[int, int], bool] = {}  # `no_judgement` per sentence (asked again by list intros)
+        self._back: dict[tuple[int, int], bool] = {}  # `refers_back` per sentence (asked once per figure)
         self._legend: dict[int, str] | None = None
         self._legend_stated = False  # whether the page states its legend (else the era's points, if any)
         self._tops: dict[str, str] | None = None
@@ -322,7 +326,7 @@ class Layer:
         """Whether an aspiration ends at `hi` ("to ensure that children receive ..."). The reverse search costs ~0.1 ms:
         it is run only where one of the words every aspiration holds is in the window."""
         words, low = self.g.aspiration_words, self._low
-        if words is not None and low is not None and not any(w in low[lo:hi] for w in words):
+        if words is not None and low is not None and _any_of(words).search(low, lo, hi) is None:
             return False
         return self._can(self.g.aspiration, lo, hi) and self.g.aspiration.search(self.text, lo, hi) is not None
 
@@ -330,7 +334,7 @@ class Layer:
         """Whether [lo, hi) may hold a match of a pattern one of whose `words` every match holds: one of them is
         in it (a substring search of the lowered page, far cheaper than the pattern's search)."""
         low = self._low
-        return words is None or low is None or any(low.find(w, lo, hi) >= 0 for w in words)
+        return words is None or low is None or _any_of(words).search(low, lo, hi) is not None
 
     def _can(self, p: regex.Pattern[str], lo: int, hi: int, sliced: bool = False) -> bool:
         """Whether a match of `p` may begin in [lo, hi) (of `text[lo:hi]`, `sliced`): one of its prefixes begins
@@ -343,14 +347,14 @@ class Layer:
     def _point(self, word: str) -> int | None:
         return int(word) if word.isdigit() else self.g.points.get(word.lower())
 
-    def scale_of(self, words: str) -> str:
+    def scale_of(self, words: str, low: str | None = None) -> str:
         """The scale a sentence (or a table's label) speaks: a framework it names, else a scale its page speaks
         beside its era (`scales.page_scale`: the CPA's), else the page's era, or on an annual-rating page that uses
         none of the rating's words, the inspections' scale beside it."""
         if self._rating is None:
             self._rating = scales.rating_page(self.text, self.era, self.dir)
-            self._page_scale = scales.page_scale(self.text, self.era, self.dir)
-        named = scales.framework_era(words, self.era, self.dir)
+            self._page_scale = scales.page_scale(self.text, self.era, self.dir, self._low)
+        named = scales.framework_era(words, self.era, self.dir, low)
         if named:
             return named
         scale, keep = self._page_scale
@@ -363,8 +367,9 @@ class Layer:
             s, e = sent
             text, g = self.text, self.g
             out = []
-            era = self.scale_of(text[s:e])
-            for j in scales.find(text[s:e], era, self.dir):
+            low = self._low[s:e] if self._low is not None else None  # the sentence's `lowered`, as a slice
+            era = self.scale_of(text[s:e], low)
+            for j in scales.find(text[s:e], era, self.dir, low):
                 a, b = j.start + s, j.end + s
                 lead = text[max(s, a - 60):a]
                 nxt = _AFTER_WORD.match(text, b, e)
@@ -454,8 +459,10 @@ class Layer:
         return min((p.end for p in self.phrases(sent) if start <= p.start and not p.attributive), default=None)
 
     def no_judgement(self, sent: tuple[int, int]) -> bool:
-        s, e = sent
-        return any(prefilter.search_placed(p, self.text, self._low, s, e) for _, p in self.g.no_judgement)
+        if sent not in self._unjudged:
+            s, e = sent
+            self._unjudged[sent] = any(prefilter.search_placed(p, self.text, self._low, s, e) for _, p in self.g.no_judgement)
+        return self._unjudged[sent]
 
     def verbless(self, start: int, end: int) -> bool:
         """Whether no word in [start, end) is a verb of the grammar's lists or a past participle (a gapped clause:
@@ -470,10 +477,18 @@ class Layer:
 
     def refers_back(self, sent: tuple[int, int]) -> bool:
         """Whether the sentence speaks of a judgement named before it ("this category")."""
-        return self.g.anaphora.search(self.text, sent[0], sent[1]) is not None
+        if sent not in self._back:
+            self._back[sent] = prefilter.exists(self.g.anaphora, self.text, sent[0], sent[1])
+        return self._back[sent]
 
     def opens_list(self, sent: tuple[int, int]) -> bool:
         return self.g.list_opener.match(self.text, sent[0], sent[1]) is not None
+
+
+@lru_cache(maxsize=64)
+def _any_of(words: frozenset[str]) -> re.Pattern[str]:
+    """A stdlib pattern finding any of `words` (literal strings): one scan, not one `find` per word."""
+    return re.compile("|".join(map(re.escape, sorted(words))))
 
 
 def layer(doc: CleanDoc, directory: Path | None = None, change: frozenset[str] = frozenset()) -> Layer:
