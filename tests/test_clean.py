@@ -164,6 +164,20 @@ def test_see_also_and_related_links_end_the_article():
     assert clean.clean(RawDoc("b", "b.txt", "txt", "", blog, Source("b"))).text == "ILACS has been met with some trepidation."
 
 
+@pytest.mark.parametrize("text, kept", [
+    # A news site's section label as the page's first line, above the headline, goes ...
+    ("Sheffield & South Yorkshire\n\nDoncaster children's services 'inadequate' says Ofsted\n",
+     "Doncaster children's services 'inadequate' says Ofsted"),
+    ("Hampshire & Isle of Wight\n\nIsle of Wight upped to requires improvement\n",
+     "Isle of Wight upped to requires improvement"),
+    # ... not the same words further down, nor a first line that is a sentence.
+    ("Councils rated\n\nKensington & Chelsea\n", "Councils rated\n\nKensington & Chelsea"),
+    ("Stoke & Staffordshire councils were rated good.\n", "Stoke & Staffordshire councils were rated good."),
+])
+def test_a_section_label_above_the_headline_goes(text: str, kept: str) -> None:
+    assert clean.clean(RawDoc("s", "s.txt", "txt", "", text, Source("s"))).text == kept
+
+
 def test_date_and_title_from_text_when_no_manifest():
     text = "Council news\n\nPublished on 4th December 2018\n\nSeven councils were judged inadequate.\n"
     doc = clean.clean(RawDoc("d", "d.txt", "txt", "", text, Source("d")))

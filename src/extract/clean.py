@@ -94,6 +94,7 @@ class _LineRule:
     keywords: tuple[str, ...]
     # For a rule whose every match begins at the line's start: its `_may_start` memo; else None.
     heads: dict[str, bool] | None = field(default=None, compare=False)
+    first_line: bool = False  # tried on the page's first line with text only
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def load_rules(directory: Path | None = None) -> CleanRules:
             raise rules.RuleError(rf.path, [(r["__line__"], f"rule {r['id']!r}: pattern must start with ^ or the rule list `keywords`")])
         pat = rules.compile_pattern(r["pattern"], regex.I)
         line_rules.append(_LineRule(r["id"], r["action"], pat, int(r.get("max_len") or 10**9), kws,
-                                    {} if not kws and _starts_only(r["pattern"]) else None))
+                                    {} if not kws and _starts_only(r["pattern"]) else None, bool(r.get("first_line"))))
     anchored = rules.compile_pattern(
         "|".join(f"(?:{r.pattern.pattern})" for r in line_rules if not r.keywords), regex.I | regex.M
     )
@@ -524,6 +525,7 @@ def _lines(text: str, mapping: OffsetMap, cr: CleanRules) -> tuple[str, OffsetMa
             action = next(
                 (r.action for r in cr.line_rules
                  if len(stripped) <= r.max_len and (not r.keywords or any(k in low for k in r.keywords))
+                 and (not r.first_line or not content_end)
                  and (r.heads is None or _may_start(stripped, r.pattern, r.heads))
                  and r.pattern.search(stripped, timeout=rules.MATCH_TIMEOUT)),
                 "",

@@ -71,6 +71,7 @@ class CleanLineRule(_Rule):
     pattern: Pattern
     keywords: Words = []
     max_len: StrictInt | None = None
+    first_line: bool = False  # only the page's first line with text (a site's section label above the headline)
     archive: StrictStr | None = None  # the web archive whose banner the rule removes
 
 
