@@ -1237,6 +1237,7 @@ def test_below_good_is_the_grades_under_it() -> None:
     "York is the first council to have moved from a rating below Good to Outstanding in all areas.",
     "York has moved from a rating of requires improvement to outstanding.",
     "York moved from an overall grade of inadequate to outstanding.",
+    "York moves up out of 'inadequate' Ofsted rating and is now outstanding.",
 ])
 def test_the_grade_a_rating_came_from_is_not_its_judgement(text: str) -> None:
     assert judgements(text, "2025-04-17") == {"York": "outstanding"}
