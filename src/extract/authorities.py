@@ -752,20 +752,16 @@ _SECTION = regex.compile(r"[^.!?:;,\n]{2,60}")  # a line that is a short heading
 _SECTION_REACH = 60  # sentences a section heading looks back for the judgement heading above it
 
 
-def _section_heading(rec: Recogniser, doc: CleanDoc, layer: spans.Layer, index: int) -> tuple[str, str] | None:
+def _section_heading(rec: Recogniser, doc: CleanDoc, layer: spans.Layer, index: int,
+                     seen: dict[int, tuple[str, str] | None]) -> tuple[str, str] | None:
     """The judgement of the nearest judgement heading above a section heading (a line that is only a name), within
-    `_SECTION_REACH` sentences: (category, "judg.section"), else None."""
-    if _intros[0] is not layer or _intros[1] is not rec:
-        _intros[:] = [layer, rec, {}]
-    seen = _intros[2]  # the sections of a page look back over the same sentences
+    `_SECTION_REACH` sentences: (category, "judg.section"), else None. `seen`: the page's `_intro` of its sentences
+    by index (the sections of a page look back over the same sentences)."""
     for k in range(index - 1, max(-1, index - 1 - _SECTION_REACH), -1):
         found = seen[k] if k in seen else seen.setdefault(k, _intro(rec, layer, doc.sentences[k]))
         if found is not None and found[1] == "judg.heading":
             return found[0], "judg.section"
     return None
-
-
-_intros: list[Any] = [None, None, {}]  # the page's layer and recogniser, and `_intro` of its sentences by index
 
 
 def _intro(rec: Recogniser, layer: spans.Layer, span: tuple[int, int]) -> tuple[str, str] | None:
@@ -798,6 +794,7 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
     judgement of the sentence or heading before it."""
     by_index = {s.index: s for s in sents}
     carried: dict[int, tuple[str, str] | None] = {}
+    intros: dict[int, tuple[str, str] | None] = {}  # `_intro` of the page's sentences, for its section headings
     for sent in sents:
         span = (sent.start, sent.end)
         if not sent.hits or layer.no_judgement(span):
@@ -849,7 +846,7 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
         if listing and len(sent.hits) == 1 and not sent.hits[0].judgement and _SECTION.fullmatch(sent.text):
             # "LOCAL AUTHORITIES RATED INADEQUATE / BOURNEMOUTH ... / - notes / BRADFORD / - notes": a council's
             # name as a section heading under a judgement heading takes that heading's judgement.
-            if found := _section_heading(rec, doc, layer, sent.index):
+            if found := _section_heading(rec, doc, layer, sent.index, intros):
                 sent.hits[0].judgement, sent.hits[0].judgement_rule = found
                 continue
         if not listing and not layer.opens_list(span):
