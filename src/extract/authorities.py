@@ -113,6 +113,7 @@ class Recogniser:
     fuzzy_by_length: dict[int, tuple[str, ...]]  # _fuzzy_choices, filled as lengths come up
     skip: tuple[tuple[str, regex.Pattern[str]], ...]
     heading: regex.Pattern[str]  # a line that heads a list of names with its judgement
+    latest_year: int  # the register's last year: a later year in a text is a target ("by 2030"), not its date
 
 
 _NAME_WORD = regex.compile(r"[^\W\d_]+|&|,")
@@ -383,6 +384,7 @@ def load(directory: Path | None = None) -> Recogniser:
         fuzzy_by_length={},
         skip=tuple((r["id"], rules.compile_pattern(r["pattern"], regex.I)) for r in data["skip"]["rules"]),
         heading=rules.compile_pattern(jd["heading_pattern"], regex.I),
+        latest_year=int(data["dating"]["latest_year"]),
     )
 
 
@@ -936,7 +938,6 @@ def _settle_ambiguous(rec: Recogniser, hits: list[_Hit], date: str, date_flags: 
 
 
 _YEAR = regex.compile(r"(?<![\d/.-])(?:19[89]\d|20\d\d)(?![\d/-])")
-_LAST_YEAR = 2026  # the register's last year: a later year in a text is a target ("by 2030"), not its date
 
 
 def page_date(doc: CleanDoc, directory: Path | None = None) -> tuple[str, tuple[str, ...]]:
@@ -956,7 +957,7 @@ def page_date(doc: CleanDoc, directory: Path | None = None) -> tuple[str, tuple[
     if era is None or doc.era == sc.default_era:
         # The latest year the text states (no later than the register's own end) dates it no earlier than that.
         years = [int(m.group(0)) for m in _YEAR.finditer(doc.text)]
-        years = [y for y in years if y <= _LAST_YEAR]
+        years = [y for y in years if y <= load(directory).latest_year]
         return (f"{max(years)}-12-31", ("year-dated",)) if years else ("", ())
     _eid, first, last = era
     years = [y for y in (int(m.group(0)) for m in _YEAR.finditer(doc.text)) if first[:4] <= str(y) <= last[:4]]

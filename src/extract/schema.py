@@ -379,6 +379,10 @@ class Judgements(_Strict):
     heading_pattern: Pattern
 
 
+class Dating(_Strict):
+    latest_year: StrictInt  # a later year in an undated page's text is a target, not a year it reports
+
+
 class ContextRules(_Strict):
     rules: list[ContextRule]
 
@@ -397,6 +401,7 @@ class AuthoritiesFile(_Strict):
     locator: Locator
     skip: PatternRules
     judgements: Judgements
+    dating: Dating
     first_names: Words
 
 
