@@ -773,3 +773,16 @@ def test_a_stacked_table_line_begins_where_the_digit_line_gate_finds_one(parts: 
     text = "".join(parts)
     starts = {m.start() for m in figures._NUMBER_LINE.finditer(text)}
     assert starts <= {m.start() for m in figures._DIGIT_LINE.finditer(text)}, text
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A numbered item of a document ("recommendation 4", "recommendations 1 and 2", "paragraphs 3 and 4") is a
+    # reference, not a count ...
+    ("The Director reported that recommendations 1 and 2 had been developed. Recommendation 3 was progressing and "
+     "recommendation 4 had been acted on.", []),
+    ("Paragraphs 3 and 4 set out 12 actions.", [("12", "actions")]),
+    # ... a number of recommendations is one.
+    ("The report made 16 recommendations.", [("16", "recommendations")]),
+])
+def test_a_numbered_item_of_a_document_is_a_reference(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.measure) for f in figs(text, "2006-03-01")] == expected
