@@ -189,7 +189,6 @@ _ASCII_DIGIT = re.compile("[0-9]")  # what `str.isdigit` holds for in ASCII text
 _OR = regex.compile(r"\s+or\s+")
 _PLURAL_WORD = regex.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*[sS](?![\w'’-])|\b(?:children|people|staff)\b", regex.I)
 _WORD_BEFORE = regex.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)[ \t]+$")
-_SUBJECT_PRONOUNS = frozenset({"it", "this", "he", "she", "who"})  # a singular subject, never a determiner
 _OF_AFTER = regex.compile(r"\s+of\b", regex.I)
 _ONE_OF = regex.compile(r"\bone\s+of\s+(?:the\s+)?$", regex.I)  # "one of the 80 councils judged ..."
 # A finite verb not in a relative clause ("that are rated", "which was judged" are the group's own).
@@ -324,7 +323,7 @@ class _Page:
             w = m.group(0).lower()
             if w in g.closed or not spans.looks_plural(g, w) or w in self.fr.descriptive:
                 continue
-            if (p := _WORD_BEFORE.search(text, start, m.start())) is not None and p.group(1).lower() in _SUBJECT_PRONOUNS:
+            if (p := _WORD_BEFORE.search(text, start, m.start())) is not None and p.group(1).lower() in g.singular_subjects:
                 continue  # "It represents", "who cares": after a singular subject pronoun, a verb
             if m.group(0)[0].isupper() and not titled and not _ACRONYM.fullmatch(m.group(0)) and (
                     text[start:m.start()].strip(_OPENERS) or regex.search(rf"\b{regex.escape(w)}\b", text) is None):

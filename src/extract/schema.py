@@ -415,6 +415,7 @@ class ClosedClasses(_Strict):
     adverbs: Words
     degree: Words
     verbs: Words
+    singular_subjects: Words
 
 
 class GrammarFile(_Strict):

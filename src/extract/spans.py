@@ -39,6 +39,7 @@ class Grammar:
 
     closed: frozenset[str]
     degree: frozenset[str]  # "most", "least": a superlative's first word
+    singular_subjects: frozenset[str]  # "it", "who": an -s word after one is a verb
     verbs: frozenset[str]  # auxiliaries and common verbs: a bare number before one heads a clause
     plural: frozenset[str]
     not_plural: frozenset[str]
@@ -96,6 +97,7 @@ def grammar(directory: Path | None = None) -> Grammar:
     g = Grammar(
         closed=closed,
         degree=frozenset(str(w).lower() for w in cc["degree"]),
+        singular_subjects=frozenset(str(w).lower() for w in cc["singular_subjects"]),
         verbs=frozenset(str(w).lower() for w in (*cc["auxiliaries"], *cc["verbs"])),
         plural=frozenset(str(w).lower() for w in d["plural_nouns"]),
         not_plural=frozenset(str(w).lower() for w in d["not_plural"]),
