@@ -786,3 +786,37 @@ def test_a_stacked_table_line_begins_where_the_digit_line_gate_finds_one(parts: 
 ])
 def test_a_numbered_item_of_a_document_is_a_reference(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.measure) for f in figs(text, "2006-03-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A date with the month first and no year ("on March 5,", "April 1st") ...
+    ("The results, published by the Audit Commission on March 5, showed that 62 councils achieved four stars.",
+     [("62", "councils")]),
+    ("From April 1st the trust ran services for 400 children.", [("400", "children")]),
+    # ... but a month before a count is no date.
+    ("In March 40 councils were inspected.", [("40", "councils")]),
+    # A phase, stage, wave or tier of a programme is a numbered item, not a count.
+    ("Phase 7 brings the evidence base up to date; stage 2 covered 30 councils.", [("30", "councils")]),
+    # A distributive size says how things come grouped, not how many there are.
+    ("Each set of 6 inspections focuses on a different theme.", []),
+    ("Every one of 12 councils improved.", [("12", "councils")]),
+    ("Get all your news in one place.", []),
+])
+def test_month_first_dates_numbered_phases_and_distributive_sizes_are_not_figures(
+        text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.measure) for f in figs(text, "2009-03-10")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A move up or down the scale, in any form of the verb: the councils improved or declined, and the size of the
+    # move ("one star", "one or more categories") is neither a count nor a grade.
+    ("The results show an improvement, with 32 of the 150 authorities moving up at least one star.",
+     [("32", "improved"), ("150", "total")]),
+    ("It is heartening to see 28 councils rising by one or more categories.", [("28", "improved")]),
+    ("Twelve councils are going down one grade.", [("12", "declined")]),
+    # The CPA's direction of travel is a judgement of its own, in its own words.
+    ("Thirty-five councils were rated as 'improving strongly' and ten were not improving adequately.",
+     [("35", "improving strongly"), ("10", "not improving adequately")]),
+])
+def test_moves_on_the_scale_and_the_direction_of_travel(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2009-03-10")] == expected

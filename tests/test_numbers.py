@@ -35,8 +35,10 @@ def test_percent_forms(text: str) -> None:
 
 
 def test_ratios_beyond_one_in_n() -> None:
-    # "N in M" is always a ratio; "N out of M" only with number words, M <= ten, no determiner.
+    # "N in M" is always a ratio; "N out of M" only with M <= ten and no determiner.
     assert read("Two in five councils") == [("Two in five", 40, "proportion", "")]
+    assert read("others are seeing 4 out of 5 areas") == [("4 out of 5", 80, "proportion", "")]
+    assert read("Nine out of 10 homes") == [("Nine out of 10", 90, "proportion", "")]
     assert read("Nearly nine in ten of the councils") == [("nine in ten", 90, "proportion", "nearly")]
     assert read("three out of four of those") == [("three out of four", 75, "proportion", "")]
     assert read("1 in every 7 homes") == [("1 in every 7", 14.29, "proportion", "")]
@@ -177,8 +179,11 @@ def test_dozens(text: str, expected: list[tuple[str, float]]) -> None:
     ("Blackpool had 184 children in care per 10,000, the highest rate.", [(1.84, "proportion", "184")]),
     ("For every 10,000 youngsters in the resort last year, 184 were in care.", [(1.84, "proportion", "184")]),
     ("Councils handled 500 referrals per 1,000 children.", [(50.0, "proportion", "500")]),
+    ("Children in need varied from 291 in 10,000 children to 1,501.", [(2.91, "proportion", "291"),
+                                                                        (1501.0, "count", "1,501")]),
     # Not a round base, or no "per": counts as they were.
     ("There were 184 children in care and 10,000 referrals.", [(184.0, "count", "184"), (10000.0, "count", "10,000")]),
+    ("There were 184 children in 2,000 homes.", [(184.0, "count", "184"), (2000.0, "count", "2,000")]),
     ("Each team had 12 cases per 30 workers.", [(12.0, "count", "12"), (30.0, "count", "30")]),
 ])
 def test_a_count_per_a_round_base_is_a_rate(text: str, expected: list[tuple[float, str, str]]) -> None:

@@ -868,6 +868,17 @@ def test_a_councils_own_best_is_not_the_top_grade() -> None:
     assert judgements("Barnet received the best rating possible.", "2004-06-01") == {"Barnet": "three stars"}
 
 
+@pytest.mark.parametrize("text, expected", [
+    # A perfect participle or "after N years" states where a council had been, not where it is.
+    ("Children's services in Slough have improved their Ofsted rating having spent seven years as 'inadequate'.",
+     {"Slough": ""}),
+    ("Leeds was rated good after three years rated inadequate.", {"Leeds": "good"}),
+    ("Leeds has been rated good, having been judged inadequate in 2015.", {"Leeds": "good"}),
+])
+def test_a_grade_a_council_had_before_a_perfect_participle_is_not_its_own(text: str, expected: dict[str, str]) -> None:
+    assert judgements(text, "2019-02-01") == expected
+
+
 def test_a_grade_the_counted_group_had_before_is_not_its_own() -> None:
     assert categories("Half of councils previously judged to require improvement have declined to inadequate.",
                       "2019-06-01") == [("50", "inadequate")]
