@@ -801,6 +801,8 @@ def test_a_numbered_item_of_a_document_is_a_reference(text: str, expected: list[
     ("Each set of 6 inspections focuses on a different theme.", []),
     ("Every one of 12 councils improved.", [("12", "councils")]),
     ("Get all your news in one place.", []),
+    # Money stays money, its magnitude abbreviated or not.
+    ("It cost 5bn pounds and 12 million pounds to run 2.3m contacts.", [("2300000", "contacts")]),
 ])
 def test_month_first_dates_numbered_phases_and_distributive_sizes_are_not_figures(
         text: str, expected: list[tuple[str, str]]) -> None:

@@ -169,6 +169,11 @@ def test_a_headline_fraction_without_its_article(text: str, expected: list[tuple
     ("Half a dozen councils were rated inadequate.", [("count", 6.0)]),
     ("Two dozen councils improved.", [("count", 24.0)]),
     ("Dozens of councils were rated inadequate.", []),
+    # The article counts one of a magnitude too ...
+    ("There were a hundred events and a thousand children.", [("count", 100.0), ("count", 1000.0)]),
+    # ... and an abbreviated magnitude after digits multiplies them, before a word only.
+    ("There were 2.3m initial contacts and 1.5bn hits.", [("count", 2300000.0), ("count", 1500000000.0)]),
+    ("The wall was 40m.", []),
 ])
 def test_dozens(text: str, expected: list[tuple[str, float]]) -> None:
     assert [(n.kind, n.value) for n in numbers.scan(text)] == expected
@@ -188,3 +193,9 @@ def test_dozens(text: str, expected: list[tuple[str, float]]) -> None:
 ])
 def test_a_count_per_a_round_base_is_a_rate(text: str, expected: list[tuple[float, str, str]]) -> None:
     assert [(round(n.value, 2), n.kind, text[n.start:n.end]) for n in numbers.scan(text)] == expected
+
+
+def test_an_approximate_suffix_is_the_counts_qualifier() -> None:
+    # "40-odd" is about forty: the suffix is part of the number and makes it approximate.
+    assert read("There were 40-odd assurance visits.") == [("40-odd", 40, "count", "odd")]
+    assert read("about 30-odd councils") == [("30-odd", 30, "count", "about")]

@@ -52,10 +52,11 @@ class Grammar:
     heads: re.Pattern[str]  # finds, in a lowered text, each start of a word a number can begin with
     lead: tuple[str, ...]  # numerators that are not number words ("a", "an"): they lead only a fraction
     last_quals: tuple[str, ...]  # the last words of the qualifiers
-    slots: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # `Match.groups()` -> ratio, frac, half, bare, dozen, digits, words, scale, pct
+    slots: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # `Match.groups()` -> ratio, frac, half, bare, dozen, digits, words, scale, odd, pct
     rate_per: regex.Pattern[str]  # between a count and the base of its rate ("184 children in care per 10,000")
     rate_every: regex.Pattern[str]  # before a rate's base that leads its clause ("for every 10,000 children, 184 ...")
     rate_bases: frozenset[float]
+    abbreviations: dict[str, int]  # a magnitude abbreviated after digits ("2.3m")
 
 
 def alternation(words: list[str] | dict[str, int]) -> str:
@@ -82,7 +83,11 @@ def grammar(directory: Path | None = None) -> Grammar:
     small = (rf"(?:(?:{alternation(list(_ints(data['tens'])))})(?:(?:\s*-\s*|\s+)(?:{alternation([k for k, v in units.items() if 0 < v < 10])}))?"
              rf"|(?:{alternation(list(units))}))")
     wordnum = rf"\b{small}(?:\s+(?:{s})(?:\s+(?:and\s+)?{small})?)*\b"
-    digits = r"(?<![\w.,£$€#/:])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|[.,:/]\d)"
+    plain = r"(?<![\w.,£$€#/:])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    digits = rf"{plain}(?![\w]|[.,:/]\d)"
+    abbrs = _ints(data["abbreviations"])
+    # A count's digits may end in an abbreviated magnitude before a word ("2.3m contacts"); a ratio's never do.
+    counted = rf"{plain}(?:(?:{alternation(list(abbrs))})(?![\w])(?=[ \t]+[a-z])|(?![\w]|[.,:/]\d))"
     # A cheap first-character guard: the engine rejects most positions before
     # trying the alternation; qualifiers are read backwards from a number found.
     first = "".join(sorted({w[0] for w in list(words) + list(numerators) + list(fractions)} | {"h"}))
@@ -94,7 +99,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         rf"|(?P<half>{data['half_pattern']})"
         rf"|(?P<bare>{data['bare_fraction_pattern']})"
         rf"|(?P<dozen>{data['dozen_pattern']})"
-        rf"|(?P<num>(?P<digits>{digits})|(?P<words>{wordnum}))(?:\s+(?P<scale>{s})\b)?(?P<pct>{data['percent_pattern']})?)"
+        rf"|(?P<num>(?P<digits>{counted})|(?P<words>{wordnum}))(?:\s+(?P<scale>{s})\b)?(?P<odd>{data['approximate_suffix_pattern']})?(?P<pct>{data['percent_pattern']})?)"
     )
     before = rf"\b(?P<q>{alternation(quals)})\s+$"
     # A match begins with a digit, a number word, "half", a numerator before a
@@ -111,7 +116,7 @@ def grammar(directory: Path | None = None) -> Grammar:
     held = prefilter.required(str(data["dozen_pattern"])) or set()
     heads |= {f"{w} {r}" for w in numerators if w not in words for r in held}
     compiled = rules.compile_pattern(pattern, regex.I)
-    slots = itemgetter(*(compiled.groupindex[k] - 1 for k in ("ratio", "frac", "half", "bare", "dozen", "digits", "words", "scale", "pct")))
+    slots = itemgetter(*(compiled.groupindex[k] - 1 for k in ("ratio", "frac", "half", "bare", "dozen", "digits", "words", "scale", "odd", "pct")))
     return Grammar(compiled, rules.compile_pattern(before, regex.I),
                    words, scales, fractions, numerators,
                    prefilter.word_finder({w for w in heads if not w.isdigit()}),
@@ -119,7 +124,7 @@ def grammar(directory: Path | None = None) -> Grammar:
                    tuple(sorted({q.split()[-1].lower() for q in quals})), slots,
                    rules.compile_pattern(data["rate_per_pattern"], regex.I),
                    rules.compile_pattern(data["rate_every_pattern"], regex.I),
-                   frozenset(float(b) for b in data["rate_bases"]))
+                   frozenset(float(b) for b in data["rate_bases"]), abbrs)
 
 
 @lru_cache(maxsize=8)
@@ -172,7 +177,7 @@ def _read(m: regex.Match[str], g: Grammar) -> Number | None:
     if qm:
         q, q_start = " ".join(qm.group("q").lower().split()), qm.start("q")
     # One `groups()` call: `group(name)` costs more than the rest of the reading.
-    ratio, frac, half, bare, dozen, digits, words, scale, pct = g.slots(m.groups())
+    ratio, frac, half, bare, dozen, digits, words, scale, odd, pct = g.slots(m.groups())
     if ratio:
         den = _plain(m.group("rden"), g)
         found = m.groupdict()
@@ -188,6 +193,8 @@ def _read(m: regex.Match[str], g: Grammar) -> Number | None:
     if half:
         return Number(s0, m.end("half"), 50.0, "proportion", "fraction", q, q_start)
     if dozen:
+        if m.group("dmag"):  # "a hundred events"
+            return Number(s0, m.end("dozen"), float(g.scales[m.group("dmag").lower()]), "count", "words", q, q_start)
         n = 6.0 if m.group("dhalf") else 12.0 * (g.words[m.group("dnum").lower()] if m.group("dnum") else 1)
         return Number(s0, m.end("dozen"), n, "count", "words", q, q_start)
     if bare:  # "Quarter of children's services ...": a headline's fraction, its article dropped
@@ -200,6 +207,8 @@ def _read(m: regex.Match[str], g: Grammar) -> Number | None:
         value *= g.scales[scale.lower()]
         if value > MAX_VALUE:
             return None
+    if odd and not q:  # "40-odd": the qualifier follows the number
+        q, q_start = "odd", s0
     return Number(s0, m.end(), value, "percentage" if pct else "count", "digits" if digits else "words", q, q_start)
 
 
@@ -207,8 +216,12 @@ def _plain(s: str, g: Grammar) -> float | None:
     if s[:1].isdigit():
         if len(s) > 40:  # a 400-digit "number" is a serial or a checksum, not a figure
             return None
+        times = 1
+        if s[-1:].isalpha():  # "2.3m"
+            digits = s.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            times, s = g.abbreviations[s[len(digits):].lower()], digits
         try:
-            v = float(s.replace(",", ""))
+            v = float(s.replace(",", "")) * times
         except ValueError:
             return None
         return v if v <= MAX_VALUE else None

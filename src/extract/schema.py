@@ -108,12 +108,14 @@ class NumbersFile(_Strict):
     scales: Values
     fractions: Values  # the denominator each fraction word stands for
     fraction_numerators: Values
+    abbreviations: Values  # a magnitude abbreviated after digits ("2.3m")
     qualifiers: Words
     half_pattern: Pattern
     bare_fraction_pattern: Pattern
     dozen_pattern: Pattern
     ratio_pattern: Pattern
     percent_pattern: Pattern
+    approximate_suffix_pattern: Pattern
     rate_per_pattern: Pattern
     rate_every_pattern: Pattern
     rate_bases: list[StrictInt]
