@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -285,15 +285,19 @@ def _label(term: Term, match: regex.Match[str], era_id: str, sc: Scales) -> str:
     return label.format_map({k: " ".join(v.lower().split()) for k, v in match.groupdict().items() if v})
 
 
-def find(text: str, date: str | None = None, directory: Path | None = None, low: str | None = None) -> list[Judgement]:
+def find(text: str, date: str | None = None, directory: Path | None = None, low: str | None = None,
+         scale: Callable[[], str] | None = None) -> list[Judgement]:
     """Every judgement phrase in `text`, left to right, longest-first per position.
 
     `date` is the page's ISO date or its era id (`CleanDoc.era`). `low`: `prefilter.lowered(text)`, if the caller
-    has it (a sentence's slice of its lowered page)."""
+    has it (a sentence's slice of its lowered page). `scale`: gives the era id in place of `date`, asked only once
+    a phrase is found (a sentence's scale costs more than most sentences' search, which finds none)."""
     sc = load(directory)
-    era_id = era(date, directory)
+    era_id = era(date, directory) if scale is None else ""
     out = []
     for m, which in _matches(text, sc, low):
+        if scale is not None:
+            era_id, scale = era(scale(), directory), None
         gs = m.groups()
         term = sc.terms[next(t for i, t in which if gs[i] is not None)]
         label = term.category.get(era_id, term.category.get("default", ""))

@@ -370,8 +370,7 @@ class Layer:
             text, g = self.text, self.g
             out = []
             low = self._low[s:e] if self._low is not None else None  # the sentence's `lowered`, as a slice
-            era = self.scale_of(text[s:e], low)
-            for j in scales.find(text[s:e], era, self.dir, low):
+            for j in scales.find(text[s:e], None, self.dir, low, scale=lambda: self.scale_of(text[s:e], low)):
                 a, b = j.start + s, j.end + s
                 lead = text[max(s, a - 60):a]
                 nxt = _AFTER_WORD.match(text, b, e)
