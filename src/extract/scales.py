@@ -177,8 +177,8 @@ def _marked_era(text: str, sc: Scales) -> str:
     """The era whose framework the page's opening names most, else whose marker words it uses most; "" if none
     or a tie."""
     head = text[:6000]
-    for counted in ([(len(prefilter.finditer(p, head)), sid) for sid, within, p in sc.frameworks if not within],
-                    [(len(prefilter.finditer(p, head)), eid) for eid, p in sc.markers]):
+    for named in ([(sid, p) for sid, within, p in sc.frameworks if not within], sc.markers):
+        counted = [(len(prefilter.finditer(p, head)), k) for k, p in named]  # (the markers only if needed)
         best = max(counted, default=(0, ""))
         if best[0] and sum(1 for c, _ in counted if c == best[0]) == 1:
             return best[1]
