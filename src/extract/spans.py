@@ -523,6 +523,8 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     ("up from requires improvement", "since 2018 when services were found
     to ...") then.
     """
+    if not layer.phrases(sent):
+        return "", "", -1  # (what the end gives a sentence without judgements, its clause breaks not looked for)
     cs, ce = layer.clause(sent, start, end)
     lo = cs if lo is None else max(lo, cs)
     hi = ce if hi is None else min(hi, ce)
