@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -177,8 +177,8 @@ def _marked_era(text: str, sc: Scales) -> str:
     """The era whose framework the page's opening names most, else whose marker words it uses most; "" if none
     or a tie."""
     head = text[:6000]
-    for counted in ([(len(prefilter.finditer(p, head)), sid) for sid, within, p in sc.frameworks if not within],
-                    [(len(prefilter.finditer(p, head)), eid) for eid, p in sc.markers]):
+    for named in ([(sid, p) for sid, within, p in sc.frameworks if not within], sc.markers):
+        counted = [(len(prefilter.finditer(p, head)), k) for k, p in named]  # (the markers only if needed)
         best = max(counted, default=(0, ""))
         if best[0] and sum(1 for c, _ in counted if c == best[0]) == 1:
             return best[1]
@@ -285,15 +285,19 @@ def _label(term: Term, match: regex.Match[str], era_id: str, sc: Scales) -> str:
     return label.format_map({k: " ".join(v.lower().split()) for k, v in match.groupdict().items() if v})
 
 
-def find(text: str, date: str | None = None, directory: Path | None = None, low: str | None = None) -> list[Judgement]:
+def find(text: str, date: str | None = None, directory: Path | None = None, low: str | None = None,
+         scale: Callable[[], str] | None = None) -> list[Judgement]:
     """Every judgement phrase in `text`, left to right, longest-first per position.
 
     `date` is the page's ISO date or its era id (`CleanDoc.era`). `low`: `prefilter.lowered(text)`, if the caller
-    has it (a sentence's slice of its lowered page)."""
+    has it (a sentence's slice of its lowered page). `scale`: gives the era id in place of `date`, asked only once
+    a phrase is found (a sentence's scale costs more than most sentences' search, which finds none)."""
     sc = load(directory)
-    era_id = era(date, directory)
+    era_id = era(date, directory) if scale is None else ""
     out = []
     for m, which in _matches(text, sc, low):
+        if scale is not None:
+            era_id, scale = era(scale(), directory), None
         gs = m.groups()
         term = sc.terms[next(t for i, t in which if gs[i] is not None)]
         label = term.category.get(era_id, term.category.get("default", ""))

@@ -370,8 +370,7 @@ class Layer:
             text, g = self.text, self.g
             out = []
             low = self._low[s:e] if self._low is not None else None  # the sentence's `lowered`, as a slice
-            era = self.scale_of(text[s:e], low)
-            for j in scales.find(text[s:e], era, self.dir, low):
+            for j in scales.find(text[s:e], None, self.dir, low, scale=lambda: self.scale_of(text[s:e], low)):
                 a, b = j.start + s, j.end + s
                 lead = text[max(s, a - 60):a]
                 nxt = _AFTER_WORD.match(text, b, e)
@@ -524,6 +523,8 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     ("up from requires improvement", "since 2018 when services were found
     to ...") then.
     """
+    if not layer.phrases(sent):
+        return "", "", -1  # (what the end gives a sentence without judgements, its clause breaks not looked for)
     cs, ce = layer.clause(sent, start, end)
     lo = cs if lo is None else max(lo, cs)
     hi = ce if hi is None else min(hi, ce)
