@@ -795,6 +795,8 @@ def test_a_numbered_item_of_a_document_is_a_reference(text: str, expected: list[
     ("From April 1st the trust ran services for 400 children.", [("400", "children")]),
     # ... but a month before a count is no date.
     ("In March 40 councils were inspected.", [("40", "councils")]),
+    # ... after a preposition of time it is one before any word ("the meeting on July 9 said").
+    ("The report to the meeting on July 9 said 40 councils were inspected.", [("40", "councils")]),
     # A phase, stage, wave or tier of a programme is a numbered item, not a count.
     ("Phase 7 brings the evidence base up to date; stage 2 covered 30 councils.", [("30", "councils")]),
     # A distributive size says how things come grouped, not how many there are.
@@ -822,3 +824,15 @@ def test_month_first_dates_numbered_phases_and_distributive_sizes_are_not_figure
 ])
 def test_moves_on_the_scale_and_the_direction_of_travel(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2009-03-10")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A quoted grade before "in N" labels N as the bare grade does, and the gapped "'adequate' in seven" shares the
+    # measure.
+    ('The council was rated "good" in 14 of the 22 areas, "adequate" in seven and "inadequate" in one.',
+     [("14", "good"), ("22", "total"), ("7", "adequate"), ("1", "inadequate")]),
+    # A dash that another dash closes opens an aside: the clause goes on after it.
+    ("Only 18 councils in England – and just four in the North – were rated outstanding.", [("18", "outstanding")]),
+])
+def test_quoted_grades_before_in_and_dash_asides(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2011-03-10")] == expected
