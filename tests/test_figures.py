@@ -803,6 +803,13 @@ def test_a_numbered_item_of_a_document_is_a_reference(text: str, expected: list[
     ("Each set of 6 inspections focuses on a different theme.", []),
     ("Every one of 12 councils improved.", [("12", "councils")]),
     ("Get all your news in one place.", []),
+    # A date range with the month first, and a day after "between ... and".
+    ("The inspection ran from May 20 to 24 and spoke with 150 children.", [("150", "children")]),
+    ("Ofsted inspected services between September 30 and October 22 this year.", []),
+    # How many grades a scale has is not a count of anything rated.
+    ("Councils have been given one of five ratings, ranging from excellent to poor.", []),
+    ("Ofsted has four ratings: inadequate, requires improvement, good and outstanding.", []),
+    ("Five ratings were given to 40 councils.", [("5", "ratings"), ("40", "councils")]),
     # Money stays money, its magnitude abbreviated or not.
     ("It cost 5bn pounds and 12 million pounds to run 2.3m contacts.", [("2300000", "contacts")]),
 ])
@@ -818,6 +825,11 @@ def test_month_first_dates_numbered_phases_and_distributive_sizes_are_not_figure
      [("32", "improved"), ("150", "total")]),
     ("It is heartening to see 28 councils rising by one or more categories.", [("28", "improved")]),
     ("Twelve councils are going down one grade.", [("12", "declined")]),
+    # A move of N stars named as a noun is a decline or a rise, not a grade.
+    ("The two-star falls in five councils prove the game is real.", [("5", "declined")]),
+    # A SEND area inspection's written statement of action is a judgement of its own.
+    ("Of the 116 areas inspected, 59 were required to produce a written statement of action (WSoA).",
+     [("116", "total"), ("59", "written statement of action")]),
     # The CPA's direction of travel is a judgement of its own, in its own words.
     ("Thirty-five councils were rated as 'improving strongly' and ten were not improving adequately.",
      [("35", "improving strongly"), ("10", "not improving adequately")]),

@@ -161,6 +161,10 @@ def test_a_page_about_one_council_gives_it_what_it_says_of_the_service() -> None
             "There are strengths in adoption.\n\nBut the watchdog's overall verdict is that the service is "
             "\"inadequate\", with serious failings.")
     assert judgements(text) == {"Darlington": "inadequate"}
+    # A sentence a past year is fronted before speaks of the council's past, on a page stating a later year.
+    text = ("Services for children in Stoke-on-Trent were inspected in 2011.\n\nIn 2006, the council's children's "
+            "services were judged to be inadequate.\n\nIn the latest report, the council's rating is \"good\".")
+    assert judgements(text, "2011-06-01") == {"Stoke-on-Trent": "good"}
     # A page whose opening names no council has no one subject.
     text = "Inspectors visited many areas. Funding was discussed at length.\n\nThe service is inadequate in Leeds."
     assert judgements(text)["Leeds"] == "inadequate"  # its own clause, not the page's subject
@@ -773,6 +777,9 @@ def test_star_rating_judgements_of_authorities(text: str, published: str, expect
 @pytest.mark.parametrize("text, expected", [
     # A name set apart from its clause ("unlike", "except", "neither ... nor") does not take its judgement.
     ("Unlike Leeds, Bradford was rated inadequate.", {"Leeds": "", "Bradford": "inadequate"}),
+    # A source of what the clause says is set apart too.
+    ("According to a Hampshire report, Ofsted found the island's children's services to be inadequate.",
+     {"Hampshire": ""}),
     ("Bradford was rated inadequate, unlike neighbouring Leeds.", {"Bradford": "inadequate", "Leeds": ""}),
     ("Neither Leeds nor Bradford was rated inadequate.", {"Leeds": "", "Bradford": ""}),
     ("Leeds and Bradford were rated inadequate.", {"Leeds": "inadequate", "Bradford": "inadequate"}),
@@ -877,6 +884,16 @@ def test_a_councils_own_best_is_not_the_top_grade() -> None:
 ])
 def test_a_grade_a_council_had_before_a_perfect_participle_is_not_its_own(text: str, expected: dict[str, str]) -> None:
     assert judgements(text, "2019-02-01") == expected
+
+
+def test_the_cpas_five_bands_listed_name_its_scale() -> None:
+    # A page listing the CPA's bands in order speaks its scale without naming it, in its figures and in the heading
+    # of a list of names.
+    text = ("Councils have been placed in one of five brackets - excellent, good, fair, weak and poor.\n\n"
+            "Results show that there are 22 excellent councils and 13 poor.\n\n'Poor' councils\n\nNorth Tyneside\n\n"
+            "Waltham Forest")
+    assert categories(text, "2002-12-12") == [("22", "excellent"), ("13", "poor")]
+    assert judgements(text, "2002-12-12") == {"North Tyneside": "poor", "Waltham Forest": "poor"}
 
 
 def test_a_grade_the_counted_group_had_before_is_not_its_own() -> None:

@@ -775,7 +775,7 @@ def _intro(rec: Recogniser, layer: spans.Layer, span: tuple[int, int]) -> tuple[
     m = rec.heading.match(text) if len(text) <= 90 else None
     if m:
         j = m.group("j").strip(_QUOTES)
-        found = scales.find(j, layer.era, layer.dir)
+        found = scales.find(j, layer.scale_of(text), layer.dir)  # the scale the heading speaks, as a sentence's
         if len(found) == 1 and found[0].start == 0 and found[0].end == len(j):
             return found[0].category, "judg.heading"
     if text.rstrip().endswith((":", "-", "–", "—")):
@@ -915,9 +915,12 @@ def _judge_subject(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) ->
     else:
         return
     named = {s.index for s in sents if s.hits}
+    latest = max([int(m.group(0)) for m in _YEAR.finditer(doc.text)] + [int(doc.published[:4] or 0)])
     for k, span in enumerate(doc.sentences):
         if k in named or span[0] < since or layer.no_judgement(span):
             continue
+        if (y := layer.g.fronted_year.match(layer.text, span[0], span[1])) and int(y.group("year")) < latest:
+            continue  # "In 2006, the council's children's services was judged ...": its past
         for m in layer.g.subject.finditer(layer.text, span[0], span[1]):
             category, rule, _ = spans.attribute(layer, span, m.start(), m.end(), changes=False, origins=False)
             if category:

@@ -436,6 +436,7 @@ class GrammarFile(_Strict):
     aspiration_pattern: Pattern
     scale_range_pattern: Pattern
     past_pattern: Pattern
+    fronted_year_pattern: Pattern
     idiom_nouns: Words
     anaphora_pattern: Pattern
     subject_pattern: Pattern

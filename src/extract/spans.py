@@ -55,6 +55,7 @@ class Grammar:
     aspiration_words: frozenset[str] | None  # one of these is in every aspiration (prefilter.required)
     scale_range: regex.Pattern[str]
     past: regex.Pattern[str]
+    fronted_year: regex.Pattern[str]  # a year fronted before its sentence's clause ("In 2006, the council ...")
     idiom_nouns: frozenset[str]
     list_opener: regex.Pattern[str]
     group_subject: regex.Pattern[str]
@@ -115,6 +116,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         aspiration_words=frozenset(w) if (w := prefilter.required(d["aspiration_pattern"])) else None,
         scale_range=rules.compile_pattern(d["scale_range_pattern"], regex.REVERSE),
         past=rules.compile_pattern(d["past_pattern"]),
+        fronted_year=rules.compile_pattern(d["fronted_year_pattern"]),
         idiom_nouns=frozenset(str(w).lower() for w in d["idiom_nouns"]),
         list_opener=rules.compile_pattern(d["list_opener_pattern"]),
         given_to_other=rules.compile_pattern(d["given_to_other_pattern"]),
