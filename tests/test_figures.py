@@ -845,6 +845,9 @@ def test_moves_on_the_scale_and_the_direction_of_travel(text: str, expected: lis
      [("14", "good"), ("22", "total"), ("7", "adequate"), ("1", "inadequate")]),
     # A dash that another dash closes opens an aside: the clause goes on after it.
     ("Only 18 councils in England – and just four in the North – were rated outstanding.", [("18", "outstanding")]),
+    # ... nor does a comma inside the aside break it.
+    ('Just two authorities - Kensington and Chelsea, and Westminster - have been rated "outstanding".',
+     [("2", "outstanding")]),
 ])
 def test_quoted_grades_before_in_and_dash_asides(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2011-03-10")] == expected
