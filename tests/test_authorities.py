@@ -646,3 +646,15 @@ def test_a_councils_title_before_its_name_may_be_in_lower_case() -> None:
         ("Kingston-upon-Hull", "E06000010"), ("London borough of Hackney", "E09000012"),
         ("Somerset council", "E10000027")]
     assert [m.mention for m in found("It was the london borough of hackney.", "2002-12-12")] == []
+
+
+@pytest.mark.parametrize("published, expected", [
+    # An undated page: the council title names the county's row, and the bare name after it means the same council.
+    ("", ["E10000023", "E10000023"]),
+    # A dated page links each mention at its date: the title is the county's (historic), the bare name the unitary.
+    ("2024-05-01", ["E10000023", "E06000065"]),
+])
+def test_a_council_title_pins_the_row_of_a_pages_bare_mentions_when_its_date_is_a_guess(
+        published: str, expected: list[str]) -> None:
+    text = "North Yorkshire County Council has been rated outstanding by Ofsted.\n\nNorth Yorkshire is one of the best."
+    assert [m.gss_code for m in authorities.extract(doc(text, published))] == expected

@@ -164,6 +164,13 @@ def test_see_also_and_related_links_end_the_article():
     assert clean.clean(RawDoc("b", "b.txt", "txt", "", blog, Source("b"))).text == "ILACS has been met with some trepidation."
 
 
+def test_a_teaser_listed_with_its_date_goes():
+    text = ("Officials to discuss Southend children's services\n- Thurrock worst in Essex for air quality - 12/12/2019\n"
+            "SOUTHEND officials will debate the Ofsted report - published 12/12/2019 - next week.\n")
+    doc = clean.clean(RawDoc("t", "t.txt", "txt", "", text, Source("t")))
+    assert "Thurrock" not in doc.text and "published 12/12/2019" in doc.text
+
+
 @pytest.mark.parametrize("text, kept", [
     # A news site's section label as the page's first line, above the headline, goes ...
     ("Sheffield & South Yorkshire\n\nDoncaster children's services 'inadequate' says Ofsted\n",

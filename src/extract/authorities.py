@@ -930,6 +930,19 @@ def _judge_subject(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) ->
                 return
 
 
+def _pin_by_title(hits: list[_Hit]) -> None:
+    """On a page whose date is a guess, a council title that names one row of a register name ("North Yorkshire
+    County Council", the county before 2023) says which row the page's bare mentions of that name mean too."""
+    pinned: dict[str, set[link.Authority]] = {}
+    for h in hits:
+        if h.authority is not None and h.match == "alias":
+            pinned.setdefault(h.authority.name, set()).add(h.authority)
+    for h in hits:
+        rows = pinned.get(h.authority.name) if h.authority is not None and h.match == "exact" else None
+        if rows is not None and len(rows) == 1 and h.authority not in rows:
+            h.authority = next(iter(rows))
+
+
 def _settle_ambiguous(rec: Recogniser, hits: list[_Hit], date: str, date_flags: tuple[str, ...]) -> None:
     """An undecided short form takes the one candidate the page names in full."""
     named = {h.authority.gss_code for h in hits if h.authority is not None}
@@ -1008,6 +1021,8 @@ def extract(doc: CleanDoc, directory: Path | None = None, rejected: list[Rejecte
             kept.append(sent)
     hits = [h for s in kept for h in s.hits]
     _settle_ambiguous(rec, hits, date, date_flags)
+    if not date or date_flags:
+        _pin_by_title(hits)
     if why is not None and rejected is not None:
         for h in hits:
             if h.match == "ambiguous" and h.authority is None:
