@@ -711,7 +711,7 @@ def test_a_grade_glossed_by_its_point_is_no_count(text: str, expected: list[tupl
 
 def test_from_one_to_the_next_is_no_count() -> None:
     assert figs("Provision varies strongly from one local authority to the next.", "2006-03-01") == []
-    assert [f.value for f in figs("One local authority in the region was inspected.", "2006-03-01")] == ["1"]
+    assert [f.value for f in figs("One local authority in the region was rated inadequate.", "2006-03-01")] == ["1"]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -851,3 +851,16 @@ def test_moves_on_the_scale_and_the_direction_of_travel(text: str, expected: lis
 ])
 def test_quoted_grades_before_in_and_dash_asides(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2011-03-10")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The numeral one with no judgement names a single thing, not a statistic ...
+    ("An Ofsted inspection found failings including one case where a child had been hurt.", []),
+    ("Bringing our remits together in one document will help.", []),
+    # ... unless a word before it sets it against the rest, or a judgement counts it.
+    ("Of these five, only one case involved emergency intervention.", [("1", "case", "")]),
+    ("One council was rated inadequate.", [("1", "councils", "inadequate")]),
+])
+def test_the_numeral_one_no_judgement_counts_names_a_single_thing(text: str,
+                                                                   expected: list[tuple[str, str, str]]) -> None:
+    assert [(f.value, f.measure, f.category) for f in figs(text, "2016-03-10")] == expected

@@ -596,12 +596,20 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
         # "reviewed four key areas of the council's work": a framework's parts its clause does not judge.
         parts = [c for c in acc if c.n.kind == "count" and not c.category
                  and page.fr.p["unjudged_parts_pattern"].match(c.measure)]
-        if parts:
-            acc = [c for c in acc if c not in parts]
+        # "one case where ...", "in one document": the numeral one with no judgement, qualifier or whole names a
+        # single thing, not a statistic ("only one case involved ..." counts against the rest).
+        ones = [c for c in acc if c.n.kind == "count" and c.n.form == "words" and c.n.value == 1 and not c.category
+                and not c.n.qualifier and not c.children and c.host is None and not c.is_denominator
+                and not page.fr.p["contrast_before_pattern"].search(page.text, max(0, c.n.start - 12), c.n.start)]
+        if parts or ones:
+            acc = [c for c in acc if c not in parts and c not in ones]
             if rejected is not None:
                 rejected.extend(Rejected(page.doc.doc_id, c.n.start, c.n.end, page.text[c.n.start:c.n.end],
                                          "count.descriptive", f"counts {c.measure!r}: a framework's parts, unjudged")
                                 for c in parts)
+                rejected.extend(Rejected(page.doc.doc_id, c.n.start, c.n.end, page.text[c.n.start:c.n.end],
+                                         "count.one-unjudged", f"one {c.measure!r} that no judgement counts: a single thing")
+                                for c in ones)
         if acc:
             previous = (previous + acc)[-12:]
         out += acc

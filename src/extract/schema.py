@@ -310,6 +310,7 @@ class FiguresFile(_Strict):
     partitive_pattern: Pattern
     descriptive_heads: Words
     unjudged_parts_pattern: Pattern
+    contrast_before_pattern: Pattern
     whole_heads: Words
     person_heads: Words
     cast_heads: Words
