@@ -864,3 +864,12 @@ def test_quoted_grades_before_in_and_dash_asides(text: str, expected: list[tuple
 def test_the_numeral_one_no_judgement_counts_names_a_single_thing(text: str,
                                                                    expected: list[tuple[str, str, str]]) -> None:
     assert [(f.value, f.measure, f.category) for f in figs(text, "2016-03-10")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A change by a count to a count: the count reached is the subject's, in its judgement.
+    ("The number of councils rated inadequate fell by 12, to 31.", [("31", "councils", "inadequate")]),
+    ("The number of councils rated good rose by 5 to 80.", [("80", "councils", "good")]),
+])
+def test_a_change_by_a_count_to_a_count(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(f.value, f.measure, f.category) for f in figs(text, "2016-03-10")] == expected
