@@ -915,7 +915,7 @@ def _judge_subject(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) ->
     else:
         return
     named = {s.index for s in sents if s.hits}
-    latest = max([int(m.group(0)) for m in _YEAR.finditer(doc.text)] + [int(doc.published[:4] or 0)])
+    latest = max(_stated_years(doc), default=0)
     for k, span in enumerate(doc.sentences):
         if k in named or span[0] < since or layer.no_judgement(span):
             continue
@@ -956,6 +956,15 @@ def _settle_ambiguous(rec: Recogniser, hits: list[_Hit], date: str, date_flags: 
 _YEAR = regex.compile(r"(?<![\d/.-])(?:19[89]\d|20\d\d)(?![\d/-])")
 
 
+def _stated_years(doc: CleanDoc, directory: Path | None = None) -> list[int]:
+    """The years a page states, and its own date's, up to the register's last year (a later one is a target, "by
+    2030", not a year the page reports)."""
+    years = [int(m.group(0)) for m in _YEAR.finditer(doc.text)]
+    if doc.published[:4].isdigit():
+        years.append(int(doc.published[:4]))
+    return [y for y in years if y <= load(directory).latest_year]
+
+
 def page_date(doc: CleanDoc, directory: Path | None = None) -> tuple[str, tuple[str, ...]]:
     """The date register rows are chosen for, and the flags it adds to every link.
 
@@ -971,9 +980,8 @@ def page_date(doc: CleanDoc, directory: Path | None = None) -> tuple[str, tuple[
     sc = scales.load(directory)
     era = next((e for e in sc.eras if e[0] == doc.era), None)
     if era is None or doc.era == sc.default_era:
-        # The latest year the text states (no later than the register's own end) dates it no earlier than that.
-        years = [int(m.group(0)) for m in _YEAR.finditer(doc.text)]
-        years = [y for y in years if y <= load(directory).latest_year]
+        # The latest year the text states dates it no earlier than that.
+        years = _stated_years(doc, directory)
         return (f"{max(years)}-12-31", ("year-dated",)) if years else ("", ())
     _eid, first, last = era
     years = [y for y in (int(m.group(0)) for m in _YEAR.finditer(doc.text)) if first[:4] <= str(y) <= last[:4]]

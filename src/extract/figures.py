@@ -604,12 +604,10 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
         if parts or ones:
             acc = [c for c in acc if c not in parts and c not in ones]
             if rejected is not None:
-                rejected.extend(Rejected(page.doc.doc_id, c.n.start, c.n.end, page.text[c.n.start:c.n.end],
-                                         "count.descriptive", f"counts {c.measure!r}: a framework's parts, unjudged")
-                                for c in parts)
-                rejected.extend(Rejected(page.doc.doc_id, c.n.start, c.n.end, page.text[c.n.start:c.n.end],
-                                         "count.one-unjudged", f"one {c.measure!r} that no judgement counts: a single thing")
-                                for c in ones)
+                for group, rule, why in ((parts, "count.descriptive", "counts {!r}: a framework's parts, unjudged"),
+                                         (ones, "count.one-unjudged", "one {!r} that no judgement counts: a single thing")):
+                    rejected.extend(Rejected(page.doc.doc_id, c.n.start, c.n.end, page.text[c.n.start:c.n.end], rule,
+                                             why.format(c.measure)) for c in group)
         if acc:
             previous = (previous + acc)[-12:]
         out += acc

@@ -10,6 +10,7 @@ raises, whatever the text.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -218,7 +219,7 @@ def _plain(s: str, g: Grammar) -> float | None:
             return None
         times = 1
         if s[-1:].isalpha():  # "2.3m"
-            digits = s.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            digits = s.rstrip(string.ascii_letters)
             times, s = g.abbreviations[s[len(digits):].lower()], digits
         try:
             v = float(s.replace(",", "")) * times
