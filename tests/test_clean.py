@@ -451,7 +451,7 @@ def test_a_teaser_heading_over_prose_goes_alone_and_over_headlines_takes_the_res
 
 def test_single_teaser_and_photo_credit_lines_are_dropped():
     text = _cleaned("Durham was rated good.\n\nRead more: Darlington council accused of sweeping away its plan\n\n"
-                    "Photo: adam121/Fotolia\n\nNight skyline of Stockton (credit: alan1951 / Adobe Stock)\n\n"
+                    "Read next: 'The 10 councils with the highest caseloads'\n\nPhoto: adam121/Fotolia\n\nNight skyline of Stockton (credit: alan1951 / Adobe Stock)\n\n"
                     "• Free access to 4 subscriber-only articles per month\n\n"
                     "The council welcomed the report.\n")
     assert text == "Durham was rated good.\n\nThe council welcomed the report."

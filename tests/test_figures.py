@@ -873,3 +873,22 @@ def test_the_numeral_one_no_judgement_counts_names_a_single_thing(text: str,
 ])
 def test_a_change_by_a_count_to_a_count(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert [(f.value, f.measure, f.category) for f in figs(text, "2016-03-10")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Counts coordinated before one predicate share it: the first is its clause's subject ...
+    ("Nine councils and two trusts were judged inadequate.",
+     [("9", "councils", "inadequate"), ("2", "trusts", "inadequate")]),
+    # ... with a place that narrows the second ("four in the North West"), which is a count by ellipsis ...
+    ("In all, 18 councils in England and four in the North West were rated outstanding.",
+     [("18", "councils", "outstanding"), ("4", "councils", "outstanding")]),
+    # ... or both are "one of" a group, before an infinitive they share.
+    ("This makes Sunderland one of only 18 local authorities in England and one of only four local authorities in "
+     "the North of England to be rated Outstanding.",
+     [("18", "local authorities", "outstanding"), ("4", "local authorities", "outstanding")]),
+    # A count that is a verb's object is not the subject of the clause after "and".
+    ("Ofsted inspected 20 councils and 12 were rated inadequate.",
+     [("20", "councils", ""), ("12", "councils", "inadequate")]),
+])
+def test_coordinated_counts_share_their_predicate(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(f.value, f.measure, f.category) for f in figs(text, "2019-01-01")] == expected

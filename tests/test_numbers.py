@@ -16,10 +16,16 @@ def read(text: str) -> list[tuple[str, float, str, str]]:
 @pytest.mark.parametrize(
     ("text", "value"),
     [("twelve", 12), ("Eighty nine", 89), ("twenty-five", 25), ("one hundred and two", 102),
-     ("Seven", 7), ("nineteen", 19), ("two thousand three hundred", 2300)],
+     ("Seven", 7), ("nineteen", 19), ("two thousand three hundred", 2300),
+     # a tens word glued to its unit: a hyphen lost where a PDF's line broke, or a typo
+     ("Twentysix", 26), ("seventyseven", 77)],
 )
 def test_number_words(text: str, value: float) -> None:
     assert read(text) == [(text, value, "count", "")]
+
+
+def test_glued_words_are_only_a_tens_word_and_a_unit() -> None:
+    assert read("twentyfirst sixtysomething fiftyfifty") == []
 
 
 def test_commas_decimals_and_magnitudes() -> None:

@@ -971,7 +971,7 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     # Nor do its own apposed counts and their wholes ("Fewer than half of councils - 10 of 23 - were good").
     later = [o for o in acc[i + 1:] if o not in c.children and o.host is not c and o.rule != COUNT_PARTITIVE
              and not any(o in ch.children for ch in c.children if ch.host is c)
-             and not _compared(page, c.n.end, o.n.q_start)]
+             and not _compared(page, c.n.end, o.n.q_start) and not _shares_predicate(page, c, o)]
     seg_end = later[0].n.q_start if later else c.sent[1]
     # "improved for 24 councils and deteriorated for 15": the second judgement governs the next figure.
     governing = [ph.start for ph in page.layer.phrases(c.sent) if later and c.n.end <= ph.start
@@ -1062,6 +1062,21 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         c.category = TOTAL
         return
     c.category = ""
+
+
+def _shares_predicate(page: _Page, c: _Cand, o: _Cand) -> bool:
+    """Whether the next figure `o` is coordinated with `c` before one predicate they share ("18 councils in England
+    and four in the North West were rated outstanding"; "one of only 18 ... and one of only four ... to be rated
+    Outstanding"), so that `c`'s clause runs on past it."""
+    p, text = page.fr.p, page.text
+    end = c.own[1] if c.own is not None else c.n.end
+    m = p["coordinated_count_pattern"].match(text, end, o.n.q_start)
+    if m is None or not page.layer.verbless(end, o.n.q_start):
+        return False
+    if m.group("one"):
+        return p["one_of_before_pattern"].search(text, max(c.sent[0], c.n.q_start - 20), c.n.q_start) is not None
+    lo, _ = page.layer.clause(c.sent, c.n.q_start, c.n.end)
+    return page.layer.verbless(lo, c.n.q_start)
 
 
 def _compared(page: _Page, end: int, start: int) -> bool:

@@ -79,9 +79,9 @@ def grammar(directory: Path | None = None) -> Grammar:
     quals = [str(q) for q in data["qualifiers"]]
     units = _ints(data["units"])
     s = alternation(list(scales))
-    # "eighty nine", "twenty-five", "twelve", then any "million"/"hundred and two"
-    # parts: a unit never follows a unit, so "three zero stars" reads "three".
-    small = (rf"(?:(?:{alternation(list(_ints(data['tens'])))})(?:(?:\s*-\s*|\s+)(?:{alternation([k for k, v in units.items() if 0 < v < 10])}))?"
+    # "eighty nine", "twenty-five", "twentysix" (a hyphen lost to a line break or a typo), "twelve", then any
+    # "million"/"hundred and two" parts: a unit never follows a unit, so "three zero stars" reads "three".
+    small = (rf"(?:(?:{alternation(list(_ints(data['tens'])))})(?:(?:\s*-\s*|\s+|)(?:{alternation([k for k, v in units.items() if 0 < v < 10])}))?"
              rf"|(?:{alternation(list(units))}))")
     wordnum = rf"\b{small}(?:\s+(?:{s})(?:\s+(?:and\s+)?{small})?)*\b"
     plain = r"(?<![\w.,£$€#/:])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -141,10 +141,20 @@ def _simple_grammar(directory: Path | None = None) -> Grammar:
 _TOKEN_SEP = regex.compile(r"[\s-]+")
 
 
+def _unglued(token: str, g: Grammar) -> tuple[str, ...]:
+    """A tens word glued to its unit ("twentysix") as the two words; any other token as it is."""
+    for cut in range(5, 8):  # "forty" .. "seventy"
+        head, unit = token[:cut], token[cut:]
+        if g.words.get(head, 0) >= 20 and 0 < g.words.get(unit, 0) < 10:
+            return head, unit
+    return (token,)
+
+
 def words_value(phrase: str, g: Grammar) -> float | None:
     """ "Eighty nine" -> 89, "one hundred and two" -> 102; None if not a number."""
     total, current, last_unit, last_big = 0, 0, False, 0
     tokens = [t for t in _TOKEN_SEP.split(phrase.lower()) if t and t != "and"]
+    tokens = [u for t in tokens for u in (_unglued(t, g) if t not in g.words and t not in g.scales else (t,))]
     if not tokens:
         return None
     for tok in tokens:

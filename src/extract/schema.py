@@ -271,6 +271,8 @@ class FiguresFile(_Strict):
     modifiers: Words
     skip_pattern: Pattern
     continuation_pattern: Pattern
+    coordinated_count_pattern: Pattern
+    one_of_before_pattern: Pattern
     pair_between_pattern: Pattern
     pair_compared_pattern: Pattern
     compare_pattern: Pattern
