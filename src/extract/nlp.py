@@ -1,7 +1,8 @@
 """extract inside spaCy: the pipeline's rows as span groups of a spaCy `Doc`.
 
-The batch pipeline never tokenizes a page (it is faster than spaCy's tokenizer,
-see README's Speed); this module is for users who already work in spaCy. The
+The batch pipeline never runs spaCy on a page (its own regex stages read the
+text; README's Speed compares them with spaCy's tokenizer); this module is for
+users who already work in spaCy. The
 `extract_spans` component runs the same pure core (clean, figures,
 authorities) on a `Doc`'s text and adds three span groups, in the spirit of
 spaCy's `Doc.spans`: `figures` (label: kind, measure and category),
