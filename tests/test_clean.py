@@ -131,11 +131,13 @@ def test_mojibake_repaired_with_offsets():
 
 def test_words_a_pdf_ran_together_are_split_with_offsets_kept():
     raw_text = ("A quarter were judged inadequatefor the SIF, a fall of threepercentage points; athird of "
-                "children'sservices were good. Seven achievedexcellent ratings. O'sullivan visited Tenby.\n")
+                "children'sservices were good. Seven achievedexcellent ratings. O'sullivan visited Tenby. Three "
+                "quartersconsidered it good; six werefound inadequate. The isolated, beloved and wasted areas.\n")
     doc = clean.clean(RawDoc("g", "g.txt", "txt", "", raw_text, Source("g")))
     assert doc.text == ("A quarter were judged inadequate for the SIF, a fall of three percentage points; a third of "
-                        "children's services were good. Seven achieved excellent ratings. O'sullivan visited Tenby.")
-    for word in ("inadequate", "for", "percentage", "third", "services", "excellent"):
+                        "children's services were good. Seven achieved excellent ratings. O'sullivan visited Tenby. Three "
+                        "quarters considered it good; six were found inadequate. The isolated, beloved and wasted areas.")
+    for word in ("inadequate", "for", "percentage", "third", "services", "excellent", "considered", "found"):
         start = doc.text.index(word)
         a, b = doc.raw_span(start, start + len(word))
         assert raw_text[a:b] == word
