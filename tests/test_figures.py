@@ -892,3 +892,13 @@ def test_a_change_by_a_count_to_a_count(text: str, expected: list[tuple[str, str
 ])
 def test_coordinated_counts_share_their_predicate(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert [(f.value, f.measure, f.category) for f in figs(text, "2019-01-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "one" before an infinitive is a pronoun: "an achievement and one to be proud of" ...
+    ("Services improved, an incredible achievement and one to be immensely proud of.", []),
+    # ... not a number before "to" and another number ("from one to three").
+    ("One to four councils improved each year.", ["four"]),
+])
+def test_one_before_an_infinitive_is_a_pronoun(text: str, expected: list[str]) -> None:
+    assert [f.evidence for f in figs(text, "2020-01-01")] == expected
