@@ -226,6 +226,12 @@ def test_heading_over_list() -> None:
             "2016-01-01",
             [("Kent", "inadequate"), ("Surrey", "good")],
         ),
+        (
+            # A SEND area inspection's outcome since 2023, in its own words.
+            "Inspectors found that Dorset's SEND arrangements typically lead to positive experiences and outcomes.",
+            "2024-06-11",
+            [("Dorset", "positive experiences and outcomes")],
+        ),
     ],
 )
 def test_judgement_sentence_forms(text: str, published: str, expected: list[tuple[str, str]]) -> None:

@@ -830,6 +830,11 @@ def test_month_first_dates_numbered_phases_and_distributive_sizes_are_not_figure
     # A SEND area inspection's written statement of action is a judgement of its own.
     ("Of the 116 areas inspected, 59 were required to produce a written statement of action (WSoA).",
      [("116", "total"), ("59", "written statement of action")]),
+    # The SEND area inspections since 2023 end in one of three outcomes, each a judgement in its own words.
+    ("Seven inspections found that arrangements typically lead to positive experiences and outcomes, eleven found "
+     "they lead to inconsistent experiences and outcomes and 8 found widespread and/or systemic failings.",
+     [("7", "positive experiences and outcomes"), ("11", "inconsistent experiences and outcomes"),
+      ("8", "widespread and/or systemic failings")]),
     # The CPA's direction of travel is a judgement of its own, in its own words.
     ("Thirty-five councils were rated as 'improving strongly' and ten were not improving adequately.",
      [("35", "improving strongly"), ("10", "not improving adequately")]),
