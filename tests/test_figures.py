@@ -907,3 +907,12 @@ def test_coordinated_counts_share_their_predicate(text: str, expected: list[tupl
 ])
 def test_one_before_an_infinitive_is_a_pronoun(text: str, expected: list[str]) -> None:
     assert [f.evidence for f in figs(text, "2020-01-01")] == expected
+
+
+def test_a_bare_share_is_of_the_quantified_subject_of_the_sentence_before() -> None:
+    fs = figs("Most councils achieved one of the top two grades for children's services. Ofsted announced that 8 per "
+              "cent achieved grade 4, while 87 per cent scored in the top two grades.", "2006-01-01")
+    assert [(f.value, f.measure) for f in fs] == [("8", "councils"), ("87", "councils")]
+    # Without a quantifier the sentence before names no population: the share keeps no measure.
+    assert [f.measure for f in figs("The report was published on Monday after two years. A quarter were judged "
+                                    "inadequate.", "2006-01-01")] == [""]

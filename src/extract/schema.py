@@ -272,6 +272,7 @@ class FiguresFile(_Strict):
     skip_pattern: Pattern
     continuation_pattern: Pattern
     coordinated_count_pattern: Pattern
+    quantified_subject_pattern: Pattern
     one_of_before_pattern: Pattern
     pair_between_pattern: Pattern
     pair_compared_pattern: Pattern
