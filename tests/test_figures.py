@@ -916,3 +916,14 @@ def test_a_bare_share_is_of_the_quantified_subject_of_the_sentence_before() -> N
     # Without a quantifier the sentence before names no population: the share keeps no measure.
     assert [f.measure for f in figs("The report was published on Monday after two years. A quarter were judged "
                                     "inadequate.", "2006-01-01")] == [""]
+
+
+def test_a_part_of_a_group_judged_before_is_in_its_judgement() -> None:
+    fs = figs("Ten social services departments were awarded zero stars this week. Of the 10, four were previously on "
+              "special measures. The remaining six have now been added to the list. At least two of the six have "
+              "lost their directors.", "2002-05-30")
+    assert [(f.value, f.category) for f in fs] == [
+        ("10", "zero stars"), ("4", "zero stars"), ("6", "zero stars"), ("2", "zero stars"), ("6", "total")]
+    # A whole that is no judged group leaves its parts unjudged.
+    fs = figs("Ofsted inspected 12 councils this year. Of the 12, four had new directors.", "2016-01-01")
+    assert [(f.value, f.category) for f in fs] == [("12", ""), ("4", "")]

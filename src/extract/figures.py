@@ -1060,6 +1060,9 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
             d.group("of") or p["divided_of_pattern"].match(text, later[0].n.end)):
         c.category = TOTAL
         return
+    if c.n.kind == "count" and (group := _judged_group(page, c, acc[:i], previous)):
+        c.category = group
+        return
     k = page.doc.sentence_index(c.sent[0]) + 1
     if c.n.kind == "count" and not later and 0 < k < len(page.doc.sentences) and not any(
             ch.is_denominator for ch in c.children) and p["divided_next_pattern"].match(
@@ -1082,6 +1085,24 @@ def _shares_predicate(page: _Page, c: _Cand, o: _Cand) -> bool:
         return p["one_of_before_pattern"].search(text, max(c.sent[0], c.n.q_start - 20), c.n.q_start) is not None
     lo, _ = page.layer.clause(c.sent, c.n.q_start, c.n.end)
     return page.layer.verbless(lo, c.n.q_start)
+
+
+def _judged_group(page: _Page, c: _Cand, before: list[_Cand], previous: list[_Cand]) -> str:
+    """The judgement of a group the page counted and judged before, of which count `c` is a part: its whole ("Of
+    the 10, four were ...", "two of the six") is that group's number, or `c` is the rest of it ("The remaining six",
+    after the group and another part of it)."""
+    p, text = page.fr.p, page.text
+    earlier = [o for o in previous + before if o.n.kind == "count"]
+    whole = next((ch.n.value for ch in c.children if ch.is_denominator), None)
+    if whole is None and (m := p["part_of_group_pattern"].match(text, c.sent[0], c.n.q_start)):
+        whole = n.value if (n := numbers.parse(m.group("n"))) is not None else None
+    if whole is not None:
+        return next((o.category for o in reversed(earlier) if o.n.value == whole and o.category not in ("", TOTAL)), "")
+    if p["remaining_pattern"].search(text, max(c.sent[0], c.n.q_start - 20), c.n.q_start):
+        for k, g in enumerate(earlier):
+            if g.category not in ("", TOTAL) and any(o.n.value + c.n.value == g.n.value for o in earlier[k + 1:]):
+                return g.category
+    return ""
 
 
 def _compared(page: _Page, end: int, start: int) -> bool:

@@ -273,6 +273,8 @@ class FiguresFile(_Strict):
     continuation_pattern: Pattern
     coordinated_count_pattern: Pattern
     quantified_subject_pattern: Pattern
+    part_of_group_pattern: Pattern
+    remaining_pattern: Pattern
     one_of_before_pattern: Pattern
     pair_between_pattern: Pattern
     pair_compared_pattern: Pattern
