@@ -827,6 +827,9 @@ def test_month_first_dates_numbered_phases_and_distributive_sizes_are_not_figure
     ("Twelve councils are going down one grade.", [("12", "declined")]),
     # A move of N stars named as a noun is a decline or a rise, not a grade.
     ("The two-star falls in five councils prove the game is real.", [("5", "declined")]),
+    # A fall by N stars is a decline, not the grade "two stars"; so is slipping back.
+    ("The report shows that 27 councils have slipped back since last year - five of them dropping by two stars.",
+     [("27", "declined"), ("5", "declined")]),
     # A SEND area inspection's written statement of action is a judgement of its own.
     ("Of the 116 areas inspected, 59 were required to produce a written statement of action (WSoA).",
      [("116", "total"), ("59", "written statement of action")]),
