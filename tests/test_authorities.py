@@ -664,3 +664,12 @@ def test_a_council_title_pins_the_row_of_a_pages_bare_mentions_when_its_date_is_
         published: str, expected: list[str]) -> None:
     text = "North Yorkshire County Council has been rated outstanding by Ofsted.\n\nNorth Yorkshire is one of the best."
     assert [m.gss_code for m in authorities.extract(doc(text, published))] == expected
+
+
+def test_a_one_council_page_s_present_judgement_outranks_a_past_one_in_its_own_sentence() -> None:
+    text = ("Children's services at Warrington - slammed as \"inadequate\" only two years ago - have won praise from "
+            "Ofsted. Inspectors said the council was \"performing well\" and had made rapid progress.")
+    assert [(m.authority, m.judgement) for m in found(text, "2011-12-09")] == [("Warrington", "performs well")]
+    # A judgement of its own sentence that is not past stays.
+    assert [(m.authority, m.judgement) for m in found("Warrington was rated inadequate. Inspectors said the council "
+                                                      "was now good.", "2016-01-05")] == [("Warrington", "inadequate")]

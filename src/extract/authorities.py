@@ -899,9 +899,11 @@ def _judge_group(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer, by_i
 def _judge_subject(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) -> None:
     """A page about one council ("Ofsted's report into children's services managed by
     Darlington Borough Council ...") gives it the judgement it states of "the service",
-    "the council" or "its children's services" in a sentence naming no authority."""
+    "the council" or "its children's services" in a sentence naming no authority, where its own sentences gave it
+    none, or only a past one ("Warrington - slammed as 'inadequate' only two years ago - ... They said the council
+    was 'performing well'")."""
     hits = [h for s in sents for h in s.hits if h.authority is not None]
-    if not hits or any(h.judgement for h in hits if h.authority is hits[0].authority):
+    if not hits or any(h.judgement and not _past(layer, doc, h) for h in hits if h.authority is hits[0].authority):
         return
     def ends(k: int) -> int:
         return doc.sentences[k][1] if len(doc.sentences) > k else len(doc.text)
@@ -928,6 +930,14 @@ def _judge_subject(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) ->
                     if h.authority is hits[0].authority:
                         h.judgement, h.judgement_rule = category, "judg.subject"
                 return
+
+
+def _past(layer: spans.Layer, doc: CleanDoc, h: _Hit) -> bool:
+    """Whether a name's judgement is one its sentence puts in the past ("inadequate only two years ago")."""
+    if h.sentence < 0:
+        return False
+    return any(p.category == h.judgement and p.source and not p.origin
+               for p in layer.phrases(doc.sentences[h.sentence]))
 
 
 def _pin_by_title(hits: list[_Hit]) -> None:
