@@ -411,6 +411,10 @@ def test_a_list_judged_after_its_last_name_judges_every_name() -> None:
     assert set(judgements(text, "2015-02-03").values()) == {"requires improvement"}
     assert judgements("Leeds, which was rated good, and Bury were inspected.", "2015-02-03") == {
         "Leeds": "good", "Bury": ""}
+    # "until we have ..." is a state not yet reached; "good until 2015" was one.
+    assert judgements("There is a long way to go until we have a good service for all children in Doncaster.",
+                      "2015-02-03") == {"Doncaster": ""}
+    assert judgements("Doncaster was rated good until 2015.", "2016-02-03") == {"Doncaster": "good"}
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -419,6 +423,7 @@ def test_a_list_judged_after_its_last_name_judges_every_name() -> None:
      [("2", "requires improvement or inadequate")]),
     # A judgement aimed at is not one given.
     ("We have to do more to ensure that the city's 50,000 children receive an outstanding service.", [("50000", "")]),
+    ("There is a long way to go until we have a good service for the 50,000 children in Doncaster.", [("50000", "")]),
 ])
 def test_totals_idioms_and_aims(text: str, expected: list[tuple[str, str]]) -> None:
     assert categories(text, "2015-02-03") == expected
