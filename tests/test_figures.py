@@ -851,6 +851,9 @@ def test_moves_on_the_scale_and_the_direction_of_travel(text: str, expected: lis
     # measure.
     ('The council was rated "good" in 14 of the 22 areas, "adequate" in seven and "inadequate" in one.',
      [("14", "good"), ("22", "total"), ("7", "adequate"), ("1", "inadequate")]),
+    # "under" places a grade as "in" does.
+    ('Ofsted judged Warrington to be "inadequate" under 15 main headings, only "adequate" under 16 other headings '
+     'and "good" under two.', [("15", "inadequate"), ("16", "adequate"), ("2", "good")]),
     # A dash that another dash closes opens an aside: the clause goes on after it.
     ("Only 18 councils in England – and just four in the North – were rated outstanding.", [("18", "outstanding")]),
     # ... nor does a comma inside the aside break it.
