@@ -1015,6 +1015,9 @@ def test_a_verb_in_s_is_not_the_measure_of_the_counts_after_it() -> None:
     # "underperforming" is the bottom of the page's scale, as "failing" is.
     ("The number of underperforming children's services has increased from the eight identified last year.",
      "2009-12-09", [("8", "children's services", "performs poorly")]),
+    # ... except where "good" is the standard: there it is either grade below good.
+    ("According to the latest analysis, 75 per cent of local authorities are underperforming.", "2015-04-30",
+     [("75", "local authorities", "requires improvement or inadequate")]),
     # "two and a half years" is a duration; "one is a review" a pronoun.
     ("Over two and a half years, Ofsted carried out two inspections. One is a review of social care.", "2016-06-01",
      [("2", "inspections", "")]),

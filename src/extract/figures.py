@@ -738,7 +738,7 @@ def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], n
         # counts its grades label count
         return page.plural_np(*page.doc.sentences[k])
     if k >= 0 and c.n.kind != "count" and (m := page.fr.p["quantified_subject_pattern"].match(
-            text := page.text, page.doc.sentences[k][0], page.doc.sentences[k][1])):
+            page.text, page.doc.sentences[k][0], page.doc.sentences[k][1])):
         # "Most councils achieved one of the top two grades. Ofsted announced that 8 per cent achieved grade 4": a
         # bare share is of what the sentence before, with a quantifier, made its subject
         return page.plural_np(m.start("np"), m.end("np"))
