@@ -143,9 +143,8 @@ _TOKEN_SEP = regex.compile(r"[\s-]+")
 
 def _unglued(token: str, g: Grammar) -> tuple[str, ...]:
     """A tens word glued to its unit ("twentysix") as the two words; any other token as it is."""
-    for cut in range(5, 8):  # "forty" .. "seventy"
-        head, unit = token[:cut], token[cut:]
-        if g.words.get(head, 0) >= 20 and 0 < g.words.get(unit, 0) < 10:
+    for head, tens in g.words.items():
+        if tens >= 20 and token.startswith(head) and 0 < g.words.get(unit := token[len(head):], 0) < 10:
             return head, unit
     return (token,)
 
