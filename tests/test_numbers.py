@@ -190,8 +190,13 @@ def test_dozens(text: str, expected: list[tuple[str, float]]) -> None:
     ("Blackpool had 184 children in care per 10,000, the highest rate.", [(1.84, "proportion", "184")]),
     ("For every 10,000 youngsters in the resort last year, 184 were in care.", [(1.84, "proportion", "184")]),
     ("Councils handled 500 referrals per 1,000 children.", [(50.0, "proportion", "500")]),
+    # ... and so is the other end of a range from such a rate ("to 1,501" in 10,000).
     ("Children in need varied from 291 in 10,000 children to 1,501.", [(2.91, "proportion", "291"),
-                                                                        (1501.0, "count", "1,501")]),
+                                                                        (15.01, "proportion", "1,501")]),
+    ("Referrals rose from 226 in 10,000 to 1,863 cases.", [(2.26, "proportion", "226"),
+                                                          (18.63, "proportion", "1,863")]),
+    ("Referrals fell from 300 per 10,000 children in 2010 to 250.", [(3.0, "proportion", "300"),
+                                                                     (2010.0, "count", "2010"), (250.0, "count", "250")]),
     # Not a round base, or no "per": counts as they were.
     ("There were 184 children in care and 10,000 referrals.", [(184.0, "count", "184"), (10000.0, "count", "10,000")]),
     ("There were 184 children in 2,000 homes.", [(184.0, "count", "184"), (2000.0, "count", "2,000")]),
