@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extract import consolidate
 from extract.cli import main
@@ -337,6 +340,7 @@ def test_a_malformed_rule_file_names_itself(tmp_path):
 def test_many_buckets_give_the_same_bytes_as_one(run, tmp_path, monkeypatch):
     # The external grouping: rows spread over many bucket files, each grouped alone, merged in key order.
     monkeypatch.setattr(consolidate, "BUCKET_BYTES", 2_000)
+    monkeypatch.setattr(consolidate, "HELD_BYTES", 0)
     copy = tmp_path / "run"
     shutil.copytree(run, copy)
     made = []
@@ -352,6 +356,85 @@ def test_many_buckets_give_the_same_bytes_as_one(run, tmp_path, monkeypatch):
     for name in (*consolidate.OUTPUTS, "documents.csv"):
         assert (copy / name).read_bytes() == (OUTPUT / name).read_bytes(), name
     assert not [p.name for p in copy.iterdir() if p.name.startswith(consolidate.WORK_PREFIX)]
+
+
+def per_document(run: Path, keep: set[str] | None = None) -> list[tuple[str, str, str]]:
+    """Each document's rows of documents.csv, authorities.csv and figures.csv as CSV text without a header, in
+    the run's order: what `extract run` feeds `consolidate.Tables` as it writes each document."""
+    texts: dict[str, dict[str, io.StringIO]] = {}
+    order: list[str] = []
+    for name in ("documents", "authorities", "figures"):
+        with (run / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            for row in reader:
+                if keep is None or row[0] in keep:
+                    if name == "documents":
+                        order.append(row[0])
+                    csv.writer(texts.setdefault(row[0], {}).setdefault(name, io.StringIO()), lineterminator="\n").writerow(row)
+    return [tuple(texts[d][n].getvalue() if n in texts[d] else "" for n in ("documents", "authorities", "figures"))
+            for d in order]
+
+
+def duplicate_of(run: Path) -> dict[str, str]:
+    return {r["doc_id"]: r["duplicate_of"] for r in rows(run / "documents.csv") if r["duplicate_of"]}
+
+
+@pytest.mark.parametrize("held_bytes", [consolidate.HELD_BYTES, 30_000, 0])
+def test_tables_fed_document_by_document_equal_the_finished_runs(run, tmp_path, monkeypatch, held_bytes):
+    # What `extract run` does: each document's rows go to the buckets as it is written; commit only groups them.
+    # Rows held in memory, or past a few bytes written to a file and spread over many when grouped: the tables are
+    # the batch's.
+    monkeypatch.setattr(consolidate, "HELD_BYTES", held_bytes)
+    monkeypatch.setattr(consolidate, "BUCKET_BYTES", 2_000 if held_bytes < consolidate.HELD_BYTES else 1_000_000)
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    for name in consolidate.OUTPUTS:
+        (copy / name).unlink()
+    tables = consolidate.Tables(copy, consolidate.load(), None, duplicate_of(run), {})
+    for documents, authorities, figures in per_document(run):
+        tables.add(documents, authorities, figures)
+        assert tables.marked(documents) == documents  # a row already marked stays as it is
+    spread = []
+    real = consolidate._Buckets._spread
+    monkeypatch.setattr(consolidate._Buckets, "_spread", lambda self, k: spread.append(k) or real(self, k))
+    tables.write()
+    assert len(spread) == (0 if held_bytes == consolidate.HELD_BYTES else 2) and min(spread, default=99) > 20
+    for name in consolidate.OUTPUTS:
+        assert (copy / name).read_bytes() == (OUTPUT / name).read_bytes(), name
+    assert not [p.name for p in copy.iterdir() if p.name.startswith(consolidate.WORK_PREFIX)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sets(st.sampled_from(sorted(r["doc_id"] for r in rows(OUTPUT / "documents.csv")))),
+       st.sampled_from([0, 5_000, consolidate.HELD_BYTES]), st.sampled_from([300, 5_000, consolidate.BUCKET_BYTES]))
+def test_consolidating_as_documents_come_equals_consolidating_the_finished_run(tmp_path_factory, keep, held_bytes,
+                                                                              bucket_bytes):
+    # Any run (here: any set of raw/'s pages, with the rows they had), rows held in memory or in files of any size:
+    # the tables fed document by document are byte for byte those `consolidate.write` makes over the finished run.
+    batch, fed = tmp_path_factory.mktemp("batch"), tmp_path_factory.mktemp("fed")
+    for run in (batch, fed):
+        (run / "clean").mkdir()
+        for name in ("documents", "authorities", "figures"):
+            with (OUTPUT / f"{name}.csv").open(encoding="utf-8", newline="") as fh, \
+                 (run / f"{name}.csv").open("w", encoding="utf-8", newline="") as out:
+                reader, writer = csv.reader(fh), csv.writer(out, lineterminator="\n")
+                writer.writerow(next(reader))
+                writer.writerows(row for row in reader if row[0] in keep)
+        for doc_id in keep:
+            shutil.copyfile(OUTPUT / "clean" / f"{doc_id}.txt", run / "clean" / f"{doc_id}.txt")
+    consolidate.write(batch, dup={})
+    real = consolidate.HELD_BYTES, consolidate.BUCKET_BYTES
+    consolidate.HELD_BYTES, consolidate.BUCKET_BYTES = held_bytes, bucket_bytes
+    try:
+        tables = consolidate.Tables(fed, consolidate.load(), None, {}, {})
+        for documents, authorities, figures in per_document(fed, keep):
+            tables.add(documents, authorities, figures)
+        tables.write()
+    finally:
+        consolidate.HELD_BYTES, consolidate.BUCKET_BYTES = real
+    for name in consolidate.OUTPUTS:
+        assert (fed / name).read_bytes() == (batch / name).read_bytes(), name
 
 
 def test_lsh_bands_minimise_missed_and_false_candidates():

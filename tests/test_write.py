@@ -99,7 +99,12 @@ def staged(out: Path) -> list[Path]:
     return sorted(p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
 
 
-def test_exception_mid_batch_leaves_previous_output(tmp_path):
+@pytest.mark.parametrize("held_bytes", [None, 0])
+def test_exception_mid_batch_leaves_previous_output(tmp_path, monkeypatch, held_bytes):
+    from extract import consolidate
+
+    if held_bytes is not None:  # 0: the cross-page tables' rows go to bucket files as each document comes
+        monkeypatch.setattr(consolidate, "HELD_BYTES", held_bytes)
     out = tmp_path / "out"
     result, _ = formula_result()
     with write.Writer(Options(out=out)) as w:
@@ -107,9 +112,37 @@ def test_exception_mid_batch_leaves_previous_output(tmp_path):
     before = snapshot(out)
     with pytest.raises(KeyboardInterrupt), write.Writer(Options(out=out)) as w:
         w.add(Result(Document("other", "other.txt")))
+        w.add(formula_result()[0])
+        assert bool([p for p in w.stage.rglob("*.csv") if p.parent.name.startswith(consolidate.WORK_PREFIX)]) is (
+            held_bytes == 0)
         raise KeyboardInterrupt
     assert snapshot(out) == before
     assert not staged(out)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_cross_page_tables_built_as_documents_come_are_the_finished_runs(tmp_path, monkeypatch, jobs):
+    """A run feeds each document's rows to the cross-page tables as it writes them (here past a few bytes into
+    bucket files, spread over many when grouped), so commit only groups them: the tables and documents.csv's
+    duplicate_of are byte for byte those `consolidate.write` makes over the finished run, and so is the manifest."""
+    from click.testing import CliRunner
+
+    from extract import consolidate
+    from extract.cli import main
+
+    monkeypatch.setattr(consolidate, "HELD_BYTES", 10_000)
+    monkeypatch.setattr(consolidate, "BUCKET_BYTES", 5_000)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["run", str(RAW), "--out", str(out), "--jobs", jobs, "--no-progress", "--no-cache"])
+    assert res.exit_code == 0, res.output
+    write.check_run(out)
+    monkeypatch.undo()
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    for name in consolidate.OUTPUTS:
+        (again / name).unlink()
+    consolidate.write(again, dup={r["doc_id"]: r["duplicate_of"] for r in rows(out / "documents.csv") if r["duplicate_of"]})
+    assert snapshot(again) == snapshot(out)
 
 
 def test_a_run_replaces_the_previous_one_whole(tmp_path):

@@ -12,10 +12,16 @@ story agree on the number?"). This step reads a finished run's CSVs and writes:
 - `documents.csv`'s `duplicate_of`: syndicated copies (near-duplicate clean
   texts, MinHash + LSH banding) count as one source.
 
+`extract run` builds the tables as it writes each document (`Tables`, fed by
+`write.Writer.add` while the workers extract the next pages), so that the
+run's final step only groups the rows; `write` feeds a finished run's CSVs to
+the same `Tables`.
+
 Memory stays flat in the number of documents: the CSVs are streamed row by
-row, each row goes to one of K bucket files by its group key (K grows with the
-input, so a bucket stays small), each bucket is grouped on its own into a
-sorted file, and the buckets' sorted files are merged into the output
+row; each row's key and evidence are held in memory while the input is small
+(`HELD_BYTES`), else go to one of K bucket files by their group key (K grows
+with the input, so a bucket stays small), each bucket is grouped on its own
+into a sorted file, and the buckets' sorted files are merged into the output
 (`heapq.merge`). Only the documents' dates and the near-duplicate index are
 held for the whole run. Pure Python (csv, heapq): a run does not pay pandas'
 import. MinHash signatures are computed where the clean text is (the workers,
@@ -40,12 +46,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
 import regex
 
 from . import rules, scales
+from .model import Document, Figure, Mention, columns
 from .write import neutralise
 
 JUDGEMENT_COLUMNS = [
@@ -78,6 +86,7 @@ SERIES_COLUMNS = [
 ]
 OUTPUTS = ("authority_judgements.csv", "figure_series.csv")
 BUCKET_BYTES = 1_000_000  # input CSV bytes per bucket file: what one bucket's grouping holds in memory (~5 MB)
+HELD_BYTES = 4_000_000  # input CSV bytes whose bucket rows are grouped in memory, without files (~4 MB held)
 MAX_BUCKETS = 512  # open bucket files at once (beyond it, buckets grow instead)
 _BUFFER = 16_384  # per open bucket file
 _REF = 7  # bucket rows: key (4 cells), judgement or value, root, doc_id, ref, period_source, page_date, exact
@@ -233,21 +242,31 @@ def _rows(path: Path, cols: list[str], optional: tuple[str, ...] = ()) -> Iterat
         missing = [c for c in cols if c not in header and c not in optional]
         if missing:
             raise ValueError(f"{path} has no column {', '.join(missing)}")
-        at = [header.index(c) if c in header else len(header) + 10**6 for c in cols]
-        for row in reader:
-            if row:
-                yield [row[i] if i < len(row) else "" for i in at]
+        yield from _select(reader, header, cols)
+
+
+def _select(rows: Iterable[list[str]], header: list[str], cols: list[str]) -> Iterator[list[str]]:
+    at = [header.index(c) if c in header else len(header) + 10**6 for c in cols]
+    for row in rows:
+        if row:
+            yield [row[i] if i < len(row) else "" for i in at]
 
 
 def documents(run: Path) -> dict[str, Doc]:
     """doc_id -> its date and status; a repeated doc_id is an error row after the file that kept the id."""
     docs: dict[str, Doc] = {}
-    for doc_id, published, status, captured in _rows(run / "documents.csv", ["doc_id", "published", "status", "captured"],
-                                                     optional=("captured",)):
-        if doc_id not in docs:
-            page = published or captured
-            docs[doc_id] = Doc(published, page, ("page" if published else "capture") if page else "", status != "error")
+    for row in _rows(run / "documents.csv", _DOCUMENT_COLS, optional=("captured",)):
+        _document(docs, *row)
     return docs
+
+
+_DOCUMENT_COLS = ["doc_id", "published", "status", "captured"]
+
+
+def _document(docs: dict[str, Doc], doc_id: str, published: str, status: str, captured: str) -> None:
+    if doc_id not in docs:
+        page = published or captured
+        docs[doc_id] = Doc(published, page, ("page" if published else "capture") if page else "", status != "error")
 
 
 def _clean_path(run: Path, doc_id: str) -> Path:
@@ -415,35 +434,87 @@ def duplicates(run: Path, doc_ids: list[str], r: Rules) -> dict[str, str]:
 
 # --- external grouping ---------------------------------------------------------------------------------------------
 class _Buckets:
-    """Rows spread over K files by a hash of their group key (CRC-32: the same in every process), so that every
-    row of one group is in one file and a file is small enough to group in memory."""
+    """Rows to be grouped by their key (a bucket row's first four cells).
 
-    def __init__(self, folder: Path, name: str, size: int):
-        k = max(1, min(MAX_BUCKETS, math.ceil(size / BUCKET_BYTES)))
-        self.paths = [folder / f"{name}-{i:04d}.csv" for i in range(k)]
-        # Binary files fed by one CSV writer: a text file keeps up to ~130 KB of pending writes each, which K files
-        # would multiply.
-        self._files: list[IO[bytes]] = [p.open("wb", buffering=_BUFFER) for p in self.paths]
+    While the input they come from is small (`HELD_BYTES`) they are held in memory and grouped there, in one
+    sort. Beyond it they go to files: K files by a hash of the key (CRC-32: the same in every process), so that
+    every row of one group is in one file and a file is small enough to group in memory; K is set by the input's
+    size. Rows that arrive as a run goes (`Tables`, whose input grows: `grow`) go to one file once there are too
+    many to hold, spread over K files when grouped."""
+
+    def __init__(self, folder: Path, name: str, size: int = 0):
+        self.folder, self.name, self.size = folder, name, size
+        self.paths: list[Path] = []
+        self._held: list[list[str]] = []
+        self._same: dict[str, str] = {}  # the held rows' distinct cells
+        self._files: list[IO[bytes]] = []
+        self._made = 0  # sets of files made: a set spread over more files replaces the last
         self._line = io.StringIO()
         self._csv = csv.writer(self._line, lineterminator="\n")
+        if size > HELD_BYTES:
+            self._open(_count(size))
 
-    def add(self, key: str, row: list[str]) -> None:
+    def _open(self, k: int) -> None:
+        self._made += 1
+        self.paths = [self.folder / f"{self.name}-{self._made}-{i:04d}.csv" for i in range(k)]
+        # Binary files fed by one CSV writer: a text file keeps up to ~130 KB of pending writes each, which K files
+        # would multiply.
+        self._files = [p.open("wb", buffering=_BUFFER) for p in self.paths]
+
+    def add(self, row: list[str]) -> None:
+        if not self._files:
+            # Rows repeat their cells (keys, labels, doc_ids): each distinct one is held once, all but the refs
+            # (about half the memory of the rows as they come).
+            self._held.append([c if i == _REF else self._same.setdefault(c, c) for i, c in enumerate(row)])
+            return
         self._csv.writerow(row)
+        key = "\0".join(row[:4])
         self._files[zlib.crc32(key.encode()) % len(self._files)].write(self._line.getvalue().encode("utf-8"))
         self._line.seek(0)
         self._line.truncate()
 
-    def grouped(self, group: Callable[[list[list[str]]], Iterator[list[str]]],
-                order: Callable[[list[str]], Any]) -> Iterator[list[str]]:
-        """Every bucket grouped by `group` (which yields its rows in `order`), merged in that order."""
+    def grow(self, size: int) -> None:
+        """The rows so far come from `size` bytes of input: past `HELD_BYTES`, they go to a file."""
+        self.size = size
+        if not self.paths and size > HELD_BYTES:
+            self._open(1)
+            for row in self._held:
+                self.add(row)
+            self._held, self._same = [], {}
+
+    def _spread(self, k: int) -> None:
+        """The rows in files spread over `k` files (one more pass over them)."""
+        old = self.paths
+        self.close()
+        self._open(k)
+        for path in old:
+            with path.open(encoding="utf-8", newline="") as fh:
+                for row in csv.reader(fh):
+                    self.add(row)
+            path.unlink()
+        self.close()
+
+    def close(self) -> None:
         for f in self._files:
             f.close()
+
+    def grouped(self, group: Callable[[list[list[str]]], Iterator[list[str]]],
+                order: Callable[[list[str]], Any]) -> Iterator[list[str]]:
+        """The rows grouped by `group` (which yields a bucket's rows in `order`): held rows at once, else every
+        file on its own, merged in that order."""
+        if not self.paths:
+            rows, self._held, self._same = self._held, [], {}
+            yield from group(rows)
+            return
+        self.close()
+        if _count(self.size) > len(self.paths):
+            self._spread(_count(self.size))
         done = []
         for path in self.paths:
             with path.open(encoding="utf-8", newline="") as fh:
-                # A bucket's cells repeat (keys, labels, doc_ids): each distinct one is held once, all but the refs.
+                # A bucket's cells repeat (keys, labels, doc_ids): each distinct one is held once.
                 same: dict[str, str] = {}
-                rows = [[c if i == _REF else same.setdefault(c, c) for i, c in enumerate(row)] for row in csv.reader(fh)]
+                rows = [list(map(same.setdefault, row, row)) for row in csv.reader(fh)]
             out = path.with_suffix(".out")
             with out.open("w", encoding="utf-8", newline="") as fh:
                 csv.writer(fh, lineterminator="\n").writerows(group(rows))
@@ -455,6 +526,11 @@ class _Buckets:
         finally:
             for f in files:
                 f.close()
+
+
+def _count(size: int) -> int:
+    """Bucket files for `size` bytes of input CSV."""
+    return max(1, min(MAX_BUCKETS, math.ceil(size / BUCKET_BYTES)))
 
 
 def _memo(fn: Callable[[str], Any], limit: int = 256) -> Callable[[str], Any]:
@@ -508,39 +584,112 @@ class _Evidence:
 
 
 # --- the two tables ------------------------------------------------------------------------------------------------
-def judgements(run: Path, work: Path, docs: dict[str, Doc], dup: dict[str, str], r: Rules,
-               directory: Path | None = None, eras: dict[str, str] | None = None) -> Iterator[list[str]]:
-    """authority_judgements.csv's rows, in key order."""
-    path = run / "authorities.csv"
-    buckets = _Buckets(work, "judgements", path.stat().st_size)
-    stated = _memo(lambda s: (period(s, r), area(s, r)))
-    last: tuple[str, str] | None = None  # (doc_id, framework): a page's mentions are consecutive rows
-    names: dict[str, str] = {}  # gss_code -> the least of its names as written: one entry per authority
-    cols = ["doc_id", "mention_id", "authority", "gss_code", "judgement", "sentence"]
-    for doc_id, mention_id, authority, gss, judgement, sentence in _rows(path, cols):
+_MENTION_COLS = ["doc_id", "mention_id", "authority", "gss_code", "judgement", "sentence"]
+_FIGURE_COLS = ["doc_id", "figure_id", "kind", "value", "approx", "measure", "category", "period"]
+
+
+class Tables:
+    """authority_judgements.csv and figure_series.csv, fed row by row: each row goes to its bucket as it comes,
+    so that `write` only groups the buckets. A run feeds each document as it writes it (`add`, from
+    `write.Writer.add`, while the workers extract the next pages); `write` below feeds a finished run's CSVs.
+
+    `dup` and `eras` are read as rows come: a run fills them for a document before its rows."""
+
+    def __init__(self, run: Path, r: Rules, directory: Path | None, dup: dict[str, str], eras: dict[str, str],
+                 sizes: tuple[int, int] = (0, 0)):
+        self.run, self.r, self.directory, self.dup, self.eras = run, r, directory, dup, eras
+        self.docs: dict[str, Doc] = {}
+        self._work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=run))
+        self._judgements = _Buckets(self._work, "judgements", sizes[0])
+        self._series = _Buckets(self._work, "series", sizes[1])
+        self._sizes = list(sizes)
+        self._stated = _memo(lambda s: (period(s, r), area(s, r)))
+        self._measured = _memo(lambda t: measure(t, r))
+        self._when = _memo(lambda t: period(t, r) or t)
+        self._last: tuple[str, str] | None = None  # (doc_id, framework): a page's mentions are consecutive rows
+        self._names: dict[str, str] = {}  # gss_code -> the least of its names as written: one entry per authority
+
+    def add(self, documents: str, authorities: str, figures: str) -> None:
+        """One document's rows as a run writes them: CSV text in the run's columns, without a header."""
+        for row in _select(csv.reader(io.StringIO(documents)), _WRITTEN["documents"], _DOCUMENT_COLS):
+            _document(self.docs, *row)
+        for row in _select(csv.reader(io.StringIO(authorities)), _WRITTEN["authorities"], _MENTION_COLS):
+            self.mention(*row)
+        for row in _select(csv.reader(io.StringIO(figures)), _WRITTEN["figures"], _FIGURE_COLS):
+            self.figure(*row)
+        self._sizes[0] += len(authorities)
+        self._sizes[1] += len(figures)
+        self._judgements.grow(self._sizes[0])
+        self._series.grow(self._sizes[1])
+
+    def mention(self, doc_id: str, mention_id: str, authority: str, gss: str, judgement: str, sentence: str) -> None:
+        """One row of authorities.csv (its `_MENTION_COLS`)."""
         if not judgement:
-            continue
-        doc = docs.get(doc_id)
-        said, where = stated(sentence)
+            return
+        doc = self.docs.get(doc_id)
+        said, where = self._stated(sentence)
         when, source = _period_of(said, doc)
-        if last is None or last[0] != doc_id:
-            last = (doc_id, _framework(run, doc_id, doc, directory, eras or {}))
-        names[gss] = min(names.get(gss, authority), authority)
+        if self._last is None or self._last[0] != doc_id:
+            self._last = (doc_id, _framework(self.run, doc_id, doc, self.directory, self.eras))
+        self._names[gss] = min(self._names.get(gss, authority), authority)
         # key (gss_code, framework, period, area), judgement, then the evidence columns
-        key = [gss, last[1], when, where]
-        buckets.add("\0".join(key), [*key, judgement, dup.get(doc_id, doc_id), doc_id, f"{doc_id}:{mention_id}",
-                                      source, doc.page_date if doc else "", "1"])
-    successors = _successors(directory)
-    return buckets.grouped(lambda rows: _judgement_rows(rows, r, names, successors),
-                           lambda x: (x[0], x[2], x[3], x[5]))
+        key = [gss, self._last[1], when, where]
+        self._judgements.add([*key, judgement, self.dup.get(doc_id, doc_id), doc_id, f"{doc_id}:{mention_id}", source,
+                              doc.page_date if doc else "", "1"])
+
+    def figure(self, doc_id: str, figure_id: str, kind: str, value: str, approx: str, what: str, category: str,
+               when: str) -> None:
+        """One row of figures.csv (its `_FIGURE_COLS`)."""
+        if not value:
+            return
+        when, source = _period_of(self._when(when), self.docs.get(doc_id))
+        key = [self._measured(what), category, kind, when]
+        self._series.add([*key, value, self.dup.get(doc_id, doc_id), doc_id, f"{doc_id}:{figure_id}", source, "",
+                          "" if approx == "1" else "1"])
+
+    def write(self, safe: bool = True) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Group the rows and write both tables into the run (each atomically); (rows, conflicts) of each."""
+        try:
+            successors = _successors(self.directory)
+            judged = self._judgements.grouped(lambda rows: _judgement_rows(rows, self.r, self._names, successors),
+                                              lambda x: (x[0], x[2], x[3], x[5]))
+            aj = _write_csv(self.run / OUTPUTS[0], JUDGEMENT_COLUMNS, judged, safe)
+            stated = self._series.grouped(lambda rows: _series_rows(rows, self.r),
+                                          lambda x: (x[:4], _number(x[5]), x[5]))
+            fs = _write_csv(self.run / OUTPUTS[1], SERIES_COLUMNS, stated, safe)
+        finally:
+            self.close()
+        return aj, fs
+
+    def marked(self, documents: str) -> str:
+        """A run's documents.csv rows (CSV text without a header) with `duplicate_of` set, as `write` rewrites
+        them: a run writes each document's row so as it comes (its copies are found by then)."""
+        buf = io.StringIO()
+        at = _WRITTEN["documents"].index("duplicate_of")
+        csv.writer(buf, lineterminator="\n").writerows(_with_duplicates(csv.reader(io.StringIO(documents)), at, self.dup))
+        return buf.getvalue()
+
+    def close(self) -> None:
+        """Drop the buckets (the tables are written, or the run is abandoned)."""
+        self._judgements.close()
+        self._series.close()
+        shutil.rmtree(self._work, ignore_errors=True)
+
+
+# The columns of a run's tables, as `write.Writer` writes them.
+_WRITTEN = {"documents": columns(Document), "authorities": columns(Mention), "figures": columns(Figure)}
+
+
+# A bucket row's key (its first four cells), its judgement or value (the fifth), both (the sort).
+_BY_KEY, _LABEL, _BY_LABEL = itemgetter(0, 1, 2, 3), itemgetter(4), itemgetter(0, 1, 2, 3, 4)
 
 
 def _judgement_rows(rows: list[list[str]], r: Rules, names: dict[str, str],
                     successors: dict[str, str]) -> Iterator[list[str]]:
     """One bucket's rows grouped by key, then by judgement."""
-    rows.sort(key=lambda x: x[:5])
-    for (gss, framework, when, where), group in groupby(rows, key=lambda x: x[:4]):
-        per = [_Evidence.of(j, list(g)) for j, g in groupby(group, key=lambda x: x[4])]
+    rows.sort(key=_BY_LABEL)
+    for (gss, framework, when, where), group in groupby(rows, key=_BY_KEY):
+        per = [_Evidence.of(j, list(g)) for j, g in groupby(group, key=_LABEL)]
         # The judgement most sources give (grades before changes such as "improved"), then alphabetical.
         ranked = sorted(per, key=lambda v: (v.label in r.changes, -len(v.roots), v.label))
         grades = [v for v in per if v.label not in r.changes]  # `per` is in judgement order
@@ -572,23 +721,6 @@ def _successors(directory: Path | None) -> dict[str, str]:
     return {gss: nxt for gss, nxt in _rows(rules.rules_dir(directory) / "authorities.csv", cols) if nxt}
 
 
-def series(run: Path, work: Path, docs: dict[str, Doc], dup: dict[str, str], r: Rules) -> Iterator[list[str]]:
-    """figure_series.csv's rows, in key order, each key's values by number."""
-    path = run / "figures.csv"
-    buckets = _Buckets(work, "series", path.stat().st_size)
-    measured = _memo(lambda t: measure(t, r))
-    stated = _memo(lambda t: period(t, r) or t)
-    cols = ["doc_id", "figure_id", "kind", "value", "approx", "measure", "category", "period"]
-    for doc_id, figure_id, kind, value, approx, what, category, when in _rows(path, cols):
-        if not value:
-            continue
-        when, source = _period_of(stated(when), docs.get(doc_id))
-        key = [measured(what), category, kind, when]
-        buckets.add("\0".join(key), [*key, value, dup.get(doc_id, doc_id), doc_id, f"{doc_id}:{figure_id}", source, "",
-                                     "" if approx == "1" else "1"])
-    return buckets.grouped(lambda rows: _series_rows(rows, r), lambda x: (x[:4], _number(x[5]), x[5]))
-
-
 def _number(value: str) -> tuple[int, float]:
     """A value's sort key: numbers by size, then anything else."""
     try:
@@ -599,9 +731,9 @@ def _number(value: str) -> tuple[int, float]:
 
 
 def _series_rows(rows: list[list[str]], r: Rules) -> Iterator[list[str]]:
-    rows.sort(key=lambda x: x[:5])
-    for (what, category, kind, when), group in groupby(rows, key=lambda x: x[:4]):
-        per = sorted((_Evidence.of(v, list(g)) for v, g in groupby(group, key=lambda x: x[4])),
+    rows.sort(key=_BY_LABEL)
+    for (what, category, kind, when), group in groupby(rows, key=_BY_KEY):
+        per = sorted((_Evidence.of(v, list(g)) for v, g in groupby(group, key=_LABEL)),
                      key=lambda v: (_number(v.label), v.label))
         for v in per:
             # Another page's value, or the same page's (a table's stated total against the text's): both are
@@ -640,11 +772,15 @@ def _documents_rows(path: Path, dup: dict[str, str]) -> Iterator[list[str]]:
         header = next(reader)
         at = header.index("duplicate_of") if "duplicate_of" in header else len(header)
         yield header if at < len(header) else [*header, "duplicate_of"]
-        for row in reader:
-            if at == len(row):
-                row.append("")
-            row[at] = dup.get(row[0], "")
-            yield row
+        yield from _with_duplicates(reader, at, dup)
+
+
+def _with_duplicates(rows: Iterable[list[str]], at: int, dup: dict[str, str]) -> Iterator[list[str]]:
+    for row in rows:
+        if at == len(row):
+            row.append("")
+        row[at] = dup.get(row[0], "")
+        yield row
 
 
 @dataclass
@@ -678,12 +814,17 @@ def write(run: Path, directory: Path | None = None, safe: bool = True, dup: dict
     docs = documents(run)
     if dup is None:
         dup = duplicates(run, [d for d, doc in docs.items() if doc.ok], r)
-    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=run))
+    sizes = ((run / "authorities.csv").stat().st_size, (run / "figures.csv").stat().st_size)
+    tables = Tables(run, r, directory, dup, eras or {}, sizes)
+    tables.docs = docs
     try:
-        aj = _write_csv(run / OUTPUTS[0], JUDGEMENT_COLUMNS, judgements(run, work, docs, dup, r, directory, eras), safe)
-        fs = _write_csv(run / OUTPUTS[1], SERIES_COLUMNS, series(run, work, docs, dup, r), safe)
+        for row in _rows(run / "authorities.csv", _MENTION_COLS):
+            tables.mention(*row)
+        for row in _rows(run / "figures.csv", _FIGURE_COLS):
+            tables.figure(*row)
+        aj, fs = tables.write(safe)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        tables.close()
     rows = _documents_rows(run / "documents.csv", dup)
     _write_csv(run / "documents.csv", next(rows), rows, safe=False)  # cells already neutralised by the run
     return Summary(len(docs), len(dup), *aj, *fs)

@@ -13,9 +13,12 @@ off the critical path (`Shard`, `Written`).
 
 manifest.json records the size and sha256 of every file of the run; readers
 (`check_run`) refuse a run whose files disagree with it. With `--explain` the
-run also has rejected.csv; its cross-page tables (consolidate.py) are computed
-over the staged run before it is put in place; the incremental cache
-(`OUT/.cache`) moves into the new run folder with it.
+run also has rejected.csv. The cross-page tables (consolidate.py) are built as
+documents arrive: each document's rows go to `consolidate.Tables` when the main
+process writes them (and its documents.csv row gets `duplicate_of` then), so
+that `commit` only groups them and writes the two tables before the run is put
+in place; the incremental cache (`OUT/.cache`) moves into the new run folder
+with it.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # What an output folder may hold: a run's files (and an older version's staging folders).
 _RUN_FILES = {*(f"{name}.csv" for name in TABLES), f"{EXPLAIN}.csv", *CONSOLIDATED, "manifest.json", "clean",
               "parquet", CACHE}
+_CROSS_PAGE = ("documents", "authorities", "figures")  # the tables consolidate.Tables reads
 _SHARDS = ".shards"  # inside the staging folder: the workers' CSV rows, removed before the swap
 _OPEN_SHARDS = 16  # shards whose files the main process keeps open (workers are replaced every 500 pages)
 
@@ -188,12 +192,15 @@ class Writer:
             if hasattr(self, "stage"):
                 shutil.rmtree(self.stage, ignore_errors=True)
             raise WriteError(f"cannot write the run to {self.out}: {exc.strerror or exc}") from None
-        self._hashes = {name: hashlib.sha256() for name in self._tables}
+        self._hashes = {name: hashlib.sha256() for name in self._tables}  # the rows as extracted (the cache's key)
+        self._marked = hashlib.sha256()  # documents.csv as written: its rows with duplicate_of set
         self.store: Any = None  # cache.Cache: keeps the cross-page tables of an unchanged run
         self._clean: list[tuple[str, int, str]] = []
         self._shards: dict[str, list[int]] = {}
         self._near: Any = None  # consolidate.Duplicates: near-duplicates found as documents arrive
+        self._dup: dict[str, str] = {}  # what _near found: doc_id -> the first copy it repeats
         self._eras: dict[str, str] = {}  # eras the workers read from a page's wording (undated, or a bound date)
+        self._cross: Any = None  # consolidate.Tables: the cross-page tables, fed as documents arrive
         for name in self._tables:
             self._put(name, _header(name))
 
@@ -201,10 +208,14 @@ class Writer:
         """The writer for worker processes (pass it to them before they start)."""
         return Shard(self.stage, self.out, self.options.neutralise_formulas, self.options.explain)
 
-    def _put(self, name: str, data: bytes) -> None:
+    def _put(self, name: str, data: bytes, written: bytes | None = None) -> None:
+        """Append `data` to a table (`written` instead when it differs: documents.csv's rows with duplicate_of)."""
         if data:
-            self._files[name].write(data)
             self._hashes[name].update(data)
+            written = data if written is None else written
+            self._files[name].write(written)
+            if name == "documents":
+                self._marked.update(written)
 
     def add(self, result: Result | Written) -> None:
         """Append one document (in doc_id order): a result, or what a worker already wrote."""
@@ -222,19 +233,31 @@ class Writer:
                 if len(self._shards) > _OPEN_SHARDS:  # a replaced worker's shard: close its files
                     for fd in self._shards.pop(next(iter(self._shards))):
                         os.close(fd)
-                for name, fd, (offset, length) in zip(self._tables, fds, result.spans, strict=True):
-                    if length:
-                        self._put(name, os.pread(fd, length, offset))
+                parts = [os.pread(fd, length, offset) if length else b""
+                         for fd, (offset, length) in zip(fds, result.spans, strict=True)]
                 if result.clean:
                     self._clean.append(result.clean)
-                return
-            for name, data in zip(self._tables, encode(result, self.options.neutralise_formulas, self.options.explain),
-                                  strict=True):
-                self._put(name, data)
-            if result.clean_text is not None:
-                self._clean.append(_write_clean(self.stage, result.document.doc_id, result.clean_text))
+            else:
+                parts = encode(result, self.options.neutralise_formulas, self.options.explain)
+                if result.clean_text is not None:
+                    self._clean.append(_write_clean(self.stage, result.document.doc_id, result.clean_text))
+            # Its rows go to the cross-page tables now, while the workers extract the next pages: commit only groups.
+            documents, authorities, figures = (parts[self._tables.index(n)].decode("utf-8") for n in _CROSS_PAGE)
+            tables = self._consolidation()
+            tables.add(documents, authorities, figures)
+            for name, data in zip(self._tables, parts, strict=True):
+                self._put(name, data, tables.marked(documents).encode("utf-8") if name == "documents" else None)
         except OSError as exc:
             raise WriteError(f"cannot write the run to {self.out}: {exc.strerror or exc}") from None
+
+    def _consolidation(self) -> Any:
+        """The consolidate module's `Tables` of this run, made when the first document comes."""
+        if self._cross is None:
+            from . import consolidate
+
+            self._cross = consolidate.Tables(self.stage, consolidate.load(self.options.rules_dir),
+                                             self.options.rules_dir, self._dup, self._eras)
+        return self._cross
 
     def _compare(self, doc_id: str, signature: bytes | None) -> None:
         """Find near-duplicates from the workers' signatures while the workers run: commit only groups rows."""
@@ -244,7 +267,10 @@ class Writer:
             from . import consolidate
 
             self._near = consolidate.Duplicates(consolidate.load(self.options.rules_dir))
-        self._near.add(neutralise(doc_id) if self.options.neutralise_formulas else doc_id, signature)
+        doc_id = neutralise(doc_id) if self.options.neutralise_formulas else doc_id
+        first = self._near.add(doc_id, signature)
+        if first:
+            self._dup[doc_id] = first
 
     def commit(self) -> None:
         """Finish the run and put it in place, replacing the previous one in one step."""
@@ -254,20 +280,23 @@ class Writer:
             for name, f in self._files.items():
                 f.flush()
                 os.fsync(f.fileno())
-                files[f"{name}.csv"] = {"bytes": f.tell(), "sha256": self._hashes[name].hexdigest()}
+                files[f"{name}.csv"] = {"bytes": f.tell(), "sha256": (self._marked if name == "documents" else
+                                                                      self._hashes[name]).hexdigest()}
                 f.close()
             shutil.rmtree(self.stage / _SHARDS)
-            # The cross-page tables, over the whole staged run; they rewrite documents.csv (duplicate_of).
-            # An unchanged run (the same table bytes, rules and code) takes them from the cache.
+            # The cross-page tables: their rows are in buckets already (`add`), here they are grouped and written;
+            # documents.csv was written with duplicate_of. An unchanged run (the same rows as extracted, rules and
+            # code) takes all three from the cache.
+            tables = self._consolidation()
             key = self.store.consolidated_key({n: h.hexdigest() for n, h in self._hashes.items()}) if self.store else ""
-            if not (self.store and self.store.get_consolidated(key, self.stage)):
-                from . import consolidate
-
-                consolidate.write(self.stage, self.options.rules_dir, self.options.neutralise_formulas,
-                                  dup=self._near.found if self._near else {}, eras=self._eras)
+            if self.store and self.store.get_consolidated(key, self.stage):
+                tables.close()
+                files["documents.csv"] = _file_entry(self.stage / "documents.csv")
+            else:
+                tables.write(self.options.neutralise_formulas)
                 if self.store:
                     self.store.put_consolidated(key, self.stage)
-            for name in ("documents.csv", *CONSOLIDATED):
+            for name in CONSOLIDATED:
                 files[name] = _file_entry(self.stage / name)
             files["clean/"] = _clean_entry(sorted(self._clean))
             from . import rules  # here, not at import: `extract --help` must not load regex and yaml
@@ -295,6 +324,8 @@ class Writer:
     def abort(self) -> None:
         """Drop the unfinished run; the previous output stays as it was."""
         self._close_shards()
+        if self._cross is not None:
+            self._cross.close()
         for f in self._files.values():
             try:
                 f.close()
