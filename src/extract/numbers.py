@@ -56,6 +56,7 @@ class Grammar:
     slots: Callable[[tuple[Any, ...]], tuple[Any, ...]]  # `Match.groups()` -> ratio, frac, half, bare, dozen, digits, words, scale, odd, pct
     rate_per: regex.Pattern[str]  # between a count and the base of its rate ("184 children in care per 10,000")
     rate_every: regex.Pattern[str]  # before a rate's base that leads its clause ("for every 10,000 children, 184 ...")
+    rate_from: regex.Pattern[str]  # before the count of a rate a range starts from ("from 291 in 10,000 ...")
     rate_range: regex.Pattern[str]  # between a rate's base and the count a range takes it to ("... in 10,000 to 1,501")
     rate_bases: frozenset[float]
     abbreviations: dict[str, int]  # a magnitude abbreviated after digits ("2.3m")
@@ -126,6 +127,7 @@ def grammar(directory: Path | None = None) -> Grammar:
                    tuple(sorted({q.split()[-1].lower() for q in quals})), slots,
                    rules.compile_pattern(data["rate_per_pattern"], regex.I),
                    rules.compile_pattern(data["rate_every_pattern"], regex.I),
+                   rules.compile_pattern(data["rate_from_pattern"], regex.I),
                    rules.compile_pattern(data["rate_range_pattern"], regex.I),
                    frozenset(float(b) for b in data["rate_bases"]), abbrs)
 
@@ -320,13 +322,12 @@ def _rates(text: str, nums: list[Number], g: Grammar) -> list[Number]:
             rated[k] = replace(nums[k], value=100.0 * nums[k].value / n.value, kind="proportion", form="rate")
             j = i + 1  # "from 291 in 10,000 children to 1,501": the range's other end is a rate of the same base
             if k == i - 1 and j < len(nums) and nums[j].kind == "count" and nums[j].value < n.value \
-                    and _FROM.search(text, max(0, nums[k].q_start - 8), nums[k].q_start) \
+                    and g.rate_from.search(text, max(0, nums[k].q_start - 8), nums[k].q_start) \
                     and g.rate_range.fullmatch(text, n.end, nums[j].q_start):
                 rated[j] = replace(nums[j], value=100.0 * nums[j].value / n.value, kind="proportion", form="rate")
     return [rated.get(i, n) for i, n in enumerate(nums) if i not in bases]
 
 
-_FROM = regex.compile(r"\bfrom\s+$", regex.I)
 _RATE_GAP = regex.compile(r"[^.;:!?\d]{1,80}?,\s*")  # the rest of the "for every" phrase, to the comma
 
 

@@ -118,6 +118,7 @@ class NumbersFile(_Strict):
     approximate_suffix_pattern: Pattern
     rate_per_pattern: Pattern
     rate_every_pattern: Pattern
+    rate_from_pattern: Pattern
     rate_range_pattern: Pattern
     rate_bases: list[StrictInt]
 
