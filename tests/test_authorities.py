@@ -623,6 +623,20 @@ def test_the_only_council_a_page_names_by_its_fourth_sentence_is_its_subject() -
         ("Gloucestershire", ""), ("Sandwell", "")]
 
 
+def test_the_subject_council_takes_its_headlines_judgement() -> None:
+    # Named in the sentence after the headline: the headline still judges it.
+    text = ("Row breaks out at town hall over inadequate children's services\n\n"
+            "Torbay's two main parties traded blame in a heated meeting on Tuesday.")
+    assert [(m.authority, m.judgement) for m in found(text, "2015-03-02")] == [("Torbay", "inadequate")]
+    # Named only in the sixth sentence, after a headline, byline, date and standfirst; "the quality of children's
+    # services" is what was rated.
+    text = ("Trust-run services judged 'inadequate'\n\nJo Bloggs\n\nMonday, 7 March 2016\n\n"
+            "Inspectors visited in January.\n\nThe quality of children's services run by an independent trust has "
+            "been rated as 'inadequate' by Ofsted.\n\nDoncaster Council was told in 2014 that a trust would "
+            "take over.")
+    assert [(m.authority, m.judgement) for m in found(text, "2016-03-07")] == [("Doncaster", "inadequate")]
+
+
 def test_a_list_of_a_scales_grades_names_the_scale_and_judges_no_one() -> None:
     text = ("Leeds was inspected in May. Ofsted has four levels of ranking for local authority children's services "
             "– Outstanding, Good, Requires Improvement and Inadequate.")

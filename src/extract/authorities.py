@@ -908,18 +908,17 @@ def _judge_subject(doc: CleanDoc, sents: list[_Sentence], layer: spans.Layer) ->
     def ends(k: int) -> int:
         return doc.sentences[k][1] if len(doc.sentences) > k else len(doc.text)
 
-    # The page's subject: the council its first two sentences name, or the only council it names, by its fourth
-    # (a headline and standfirst about "an 'inadequate' council" before the name): then the sentences before count.
-    if hits[0].start < ends(1):
-        since = hits[0].start
-    elif hits[0].start < ends(3) and all(h.authority is hits[0].authority for h in hits):
-        since = 0
-    else:
+    # The page's subject: the council its first two sentences name, or the only council it names, by its sixth (a
+    # headline, byline, date and standfirst about "an 'inadequate' council" before the name). The sentences before
+    # the name count: a headline judges the council its next sentence names ("... exchange blows over inadequate
+    # children's services / Wakefield's Labour and Conservative groups ...").
+    if not (hits[0].start < ends(1)
+            or (hits[0].start < ends(5) and all(h.authority is hits[0].authority for h in hits))):
         return
     named = {s.index for s in sents if s.hits}
     latest = max(_stated_years(doc), default=0)
     for k, span in enumerate(doc.sentences):
-        if k in named or span[0] < since or layer.no_judgement(span):
+        if k in named or layer.no_judgement(span):
             continue
         if (y := layer.g.fronted_year.match(layer.text, span[0], span[1])) and int(y.group("year")) < latest:
             continue  # "In 2006, the council's children's services was judged ...": its past
