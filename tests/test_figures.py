@@ -933,3 +933,24 @@ def test_a_part_of_a_group_judged_before_is_in_its_judgement() -> None:
     # A whole that is no judged group leaves its parts unjudged.
     fs = figs("Ofsted inspected 12 councils this year. Of the 12, four had new directors.", "2016-01-01")
     assert [(f.value, f.category) for f in fs] == [("12", ""), ("4", "")]
+
+
+def test_an_age_range_before_its_noun_is_no_figure() -> None:
+    assert rows("The county's 16-19 colleges and its 0-25 service were praised.", "2012-05-01") == []
+    # A range of counts before a verb stays a count.
+    assert ("count", "12", "councils", "inadequate") in rows(
+        "Of the 150 councils, 10-12 were inadequate.", "2012-05-01")
+
+
+def test_the_rating_a_star_rating_is_compared_with_is_a_scale_point() -> None:
+    assert rows("Social services in Barnet have been given one star in this year's ratings, down from two last year.",
+                "2004-11-01") == []
+    # "zero-star councils" counts councils: the numbers it is compared with are counts too.
+    assert [(k, v, c) for k, v, _m, c in rows(
+        "The number of zero-star councils fell to four, down from three last year.", "2004-11-01")] == [
+        ("count", "4", "zero stars"), ("count", "3", "zero stars")]
+
+
+def test_not_a_single_one_is_none() -> None:
+    assert [v for _k, v, _m, _c in rows(
+        "Of the 14 inspections reported in May, not a single one found a council outstanding.", "2016-06-01")] == ["14"]
