@@ -954,3 +954,12 @@ def test_the_rating_a_star_rating_is_compared_with_is_a_scale_point() -> None:
 def test_not_a_single_one_is_none() -> None:
     assert [v for _k, v, _m, _c in rows(
         "Of the 14 inspections reported in May, not a single one found a council outstanding.", "2016-06-01")] == ["14"]
+
+
+def test_a_number_opening_its_sentence_before_a_capitalised_word_is_a_marker() -> None:
+    # A footnote after the statistic it qualifies: "2" shares no measure with the homes before it.
+    text = "Of 2,100 children's homes, 80% were good or outstanding. 2 Excluding secure children's homes."
+    assert [(k, v) for k, v, _m, _c in rows(text, "2015-08-13")] == [("count", "2100"), ("percentage", "80")]
+    # Lower case after it, the number is the subject of its clause.
+    assert ("count", "12", "councils", "inadequate") in rows(
+        "Of 150 councils inspected, 40 were outstanding. 12 were rated inadequate.", "2015-08-13")

@@ -797,6 +797,8 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
         c.measure = named or (c.restates.measure if c.restates is not None
                               else _antecedent(page, c, cs, previous, named))
         return
+    if n.q_start == n.start and p["marker_pattern"].match(text, n.start) and not text[c.sent[0]:n.start].strip():
+        return  # a footnote, section or item number: no measure to share
     before = text[max(c.sent[0], n.q_start - 40):n.q_start]
     ante = _antecedent(page, c, cs, previous)
     if p["anaphor_pattern"].match(text, n.end) and ante:

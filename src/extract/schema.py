@@ -310,6 +310,7 @@ class FiguresFile(_Strict):
     shared_noun_pattern: Pattern
     definite_group_pattern: Pattern
     apposed_share_pattern: Pattern
+    marker_pattern: Pattern
     apposition_pattern: Pattern
     absolute_pattern: Pattern
     absolute_tail_pattern: Pattern
