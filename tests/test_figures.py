@@ -730,8 +730,9 @@ def test_a_bare_count_heading_an_absolute_clause(text: str, expected: list[tuple
     # A count of a framework's parts that its clause does not judge describes the framework ...
     ("The inspectors reviewed four key areas of the council's work.", []),
     ("Inspectors looked at what council leaders do, looking at five key areas:", []),
-    # ... judged, or the whole its judged part is counted in, it is a figure.
-    ("The council was rated good in three of the four key areas.", [("3", "good"), ("4", "total")]),
+    # ... judged, it is a figure: a share of the parts when its whole is named with it (ANNOTATION.md's "three out
+    # of five of the outcomes"; five real pages say "three of the four areas" is one proportion).
+    ("The council was rated good in three of the four key areas.", [("75", "good")]),
 ])
 def test_a_frameworks_unjudged_parts_are_no_figures(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2019-05-01")] == expected
@@ -963,3 +964,9 @@ def test_a_number_opening_its_sentence_before_a_capitalised_word_is_a_marker() -
     # Lower case after it, the number is the subject of its clause.
     assert ("count", "12", "councils", "inadequate") in rows(
         "Of 150 councils inspected, 40 were outstanding. 12 were rated inadequate.", "2015-08-13")
+
+
+def test_a_share_of_an_assessments_parts_counts_the_parts() -> None:
+    # A ratio of the parts of one assessment names them as its measure, which a count of them would not have.
+    assert rows("Wigan was rated inadequate in four of five categories.", "2019-01-01") == [
+        ("proportion", "80", "categories", "inadequate")]

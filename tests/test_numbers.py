@@ -56,6 +56,17 @@ def test_out_of_with_digits_or_the_is_two_counts() -> None:
     assert read("Only 3 in 2012 were") == [("3", 3, "count", ""), ("2012", 2012, "count", "")]
 
 
+def test_n_of_the_m_parts_of_one_assessment_is_a_ratio() -> None:
+    assert read("good in three of the four areas") == [("three of the four", 75, "proportion", "")]
+    assert read("four of five categories") == [("four of five", 80, "proportion", "")]
+    assert read("three out of the five inspection areas") == [("three out of the five", 60, "proportion", "")]
+    # Things, not parts: places, councils, recommendations; and "one of" is a pronoun and its whole.
+    assert read("two of the nine local areas") == [("two", 2, "count", ""), ("nine", 9, "count", "")]
+    assert read("Six of the eight councils") == [("Six", 6, "count", ""), ("eight", 8, "count", "")]
+    assert read("3 of the 4 recommendations") == [("3", 3, "count", ""), ("4", 4, "count", "")]
+    assert read("one of the four areas") == [("one", 1, "count", ""), ("four", 4, "count", "")]
+
+
 def test_percent_in_words() -> None:
     assert read("Eighty nine per cent of councils") == [("Eighty nine per cent", 89, "percentage", "")]
 

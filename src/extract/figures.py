@@ -243,10 +243,11 @@ class _Page:
         self._categories: dict[str, str] = {}  # table label -> category
 
     def np_after(self, pos: int, singular: bool = False, participle: bool = True,
-                 mass: bool = False) -> tuple[str, int] | None:
+                 mass: bool = False, parts: bool = False) -> tuple[str, int] | None:
         """(phrase, end) of the noun phrase quantified by a number ending at
         `pos`, past words that are not part of it ("152 English authorities"),
-        and with a coordinated phrase ("managers and social workers")."""
+        and with a coordinated phrase ("managers and social workers"). `parts`: a ratio's, which may count the parts
+        of an assessment ("three of the four categories")."""
         text, g, fr = self.text, self.layer.g, self.fr
         m = fr.skip.match(text, pos)
         if m is None or scales.grade_at(text, m.end(), self.dir, self.low):
@@ -265,7 +266,7 @@ class _Page:
         # A measure the vocabulary names at more length ("children in need") is read whole.
         if (v := fr.canon.match(text, s)) is not None and v.end() > e:
             e = v.end()
-        if _descriptive(fr, text[s:e]):
+        if not parts and _descriptive(fr, text[s:e]):
             return None
         return text[s:e], e
 
@@ -757,7 +758,7 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
         return  # a count is whole: "2.2", "19.5" with no "million" after are sections, averages, ratios
     if n.kind == "count" or n.form in ("ratio", "rate"):
         # After a figure that named its measure, "40 offering services" is a clause, not "offering services".
-        found = page.np_after(n.end, singular=n.value == 1, participle=not named)
+        found = page.np_after(n.end, singular=n.value == 1, participle=not named, parts=n.form == "ratio")
         if found:
             (explicit, tail), c.rule = found, c.rule or COUNT_NOUN
         elif n.kind == "count" and _descriptive_after(page, n):

@@ -195,7 +195,7 @@ def _read(m: regex.Match[str], g: Grammar) -> Number | None:
     if ratio:
         den = _plain(m.group("rden"), g)
         found = m.groupdict()
-        lead = found.get("rnum") or found.get("onum")  # N of "N in M"; none: "one in M" as the pattern was
+        lead = found.get("rnum") or found.get("onum") or found.get("pnum")  # N; none: "one in M" as the pattern was
         num = _plain(lead, g) if lead else 1.0
         if not den or num is None or num >= den:
             return None
