@@ -166,6 +166,13 @@ def test_see_also_and_related_links_end_the_article():
     assert clean.clean(RawDoc("b", "b.txt", "txt", "", blog, Source("b"))).text == "ILACS has been met with some trepidation."
 
 
+def test_a_blogs_comments_heading_ends_the_article():
+    text = ("Wirral's new Ofsted report\n\nThe inspectors found real progress.\n\n"
+            "4 responses to \u201cWirral's new Ofsted report\u201d\n\n1. Twelve councils were inadequate last year.\n")
+    doc = clean.clean(RawDoc("c", "c.txt", "txt", "", text, Source("c")))
+    assert doc.text.endswith("The inspectors found real progress.") and "Twelve" not in doc.text
+
+
 def test_a_teaser_listed_with_its_date_goes():
     text = ("Officials to discuss Southend children's services\n- Thurrock worst in Essex for air quality - 12/12/2019\n"
             "SOUTHEND officials will debate the Ofsted report - published 12/12/2019 - next week.\n")

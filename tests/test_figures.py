@@ -970,3 +970,7 @@ def test_a_share_of_an_assessments_parts_counts_the_parts() -> None:
     # A ratio of the parts of one assessment names them as its measure, which a count of them would not have.
     assert rows("Wigan was rated inadequate in four of five categories.", "2019-01-01") == [
         ("proportion", "80", "categories", "inadequate")]
+
+
+def test_how_many_outcomes_a_scale_has_is_no_figure() -> None:
+    assert rows("There are 3 possible full inspection outcomes, each leading to different follow-up.", "2024-06-01") == []
