@@ -974,3 +974,11 @@ def test_a_share_of_an_assessments_parts_counts_the_parts() -> None:
 
 def test_how_many_outcomes_a_scale_has_is_no_figure() -> None:
     assert rows("There are 3 possible full inspection outcomes, each leading to different follow-up.", "2024-06-01") == []
+
+
+def test_a_grade_to_help_someone_achieve_is_an_aspiration() -> None:
+    assert rows("Inspectors made 9 recommendations to help the council achieve a 'good' rating.", "2019-08-01") == [
+        ("count", "9", "recommendations", "")]
+    # Helped to achieve it: it was achieved.
+    assert ("count", "12", "councils", "good") in rows(
+        "Better supervision helped achieve a 'good' rating, and 12 councils were rated good.", "2019-08-01")
