@@ -637,6 +637,12 @@ def test_the_subject_council_takes_its_headlines_judgement() -> None:
     assert [(m.authority, m.judgement) for m in found(text, "2016-03-07")] == [("Doncaster", "inadequate")]
 
 
+def test_among_them_opens_a_list_of_the_group_before() -> None:
+    text = ("The eight councils each received zero star ratings in tables published on Thursday. Among them was "
+            "Lambeth social services, whose director has resigned.")
+    assert [(m.authority, m.judgement) for m in found(text, "2002-05-20")] == [("Lambeth", "zero stars")]
+
+
 def test_a_list_of_a_scales_grades_names_the_scale_and_judges_no_one() -> None:
     text = ("Leeds was inspected in May. Ofsted has four levels of ranking for local authority children's services "
             "– Outstanding, Good, Requires Improvement and Inadequate.")
