@@ -637,6 +637,13 @@ def test_the_subject_council_takes_its_headlines_judgement() -> None:
     assert [(m.authority, m.judgement) for m in found(text, "2016-03-07")] == [("Doncaster", "inadequate")]
 
 
+def test_the_size_of_a_move_on_the_star_scale_is_no_grade() -> None:
+    text = "Four councils (Barnet, Kent, Luton and Sefton) have moved down one star since last year."
+    assert [m.judgement for m in found(text, "2005-11-30")] == ["", "", "", ""]
+    # Where it moved to is its grade.
+    assert [m.judgement for m in found("Luton dropped to one star this year.", "2005-11-30")] == ["one star"]
+
+
 def test_among_them_opens_a_list_of_the_group_before() -> None:
     text = ("The eight councils each received zero star ratings in tables published on Thursday. Among them was "
             "Lambeth social services, whose director has resigned.")
