@@ -644,6 +644,12 @@ def test_the_size_of_a_move_on_the_star_scale_is_no_grade() -> None:
     assert [m.judgement for m in found("Luton dropped to one star this year.", "2005-11-30")] == ["one star"]
 
 
+def test_a_grade_made_the_names_adjective_is_its_own() -> None:
+    # "from the" before it would start a move ("from the three-star ..."): before a name it is the name's adjective.
+    text = "Experts from the three-star Hampshire County Council were brought in to help."
+    assert [(m.authority, m.judgement) for m in found(text, "2004-06-01")] == [("Hampshire", "three stars")]
+
+
 def test_among_them_opens_a_list_of_the_group_before() -> None:
     text = ("The eight councils each received zero star ratings in tables published on Thursday. Among them was "
             "Lambeth social services, whose director has resigned.")

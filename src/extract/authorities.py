@@ -785,8 +785,16 @@ def _intro(rec: Recogniser, layer: spans.Layer, span: tuple[int, int]) -> tuple[
     return None
 
 
+def _adjective(layer: spans.Layer, span: tuple[int, int], start: int) -> spans.Phrase | None:
+    """A grade made the name's adjective ("the three-star Kent County Council", "zero-star Haringey"): the name's
+    own, wherever the words before it would start a move ("experts from the three-star Kent ...")."""
+    return next((p for p in layer.phrases(span) if not p.negated and not p.attributive and not p.change
+                 and _ADJECTIVE_JOIN.fullmatch(layer.text, p.end, start)), None)
+
+
 _LIST_JOIN = regex.compile(r"\s*,\s*(?:and|or)\s+")  # the comma before a list's last item
 _RATED_JOIN = regex.compile(r"[\"'’”]?[-‐–][ \t]*rated[ \t]+", regex.I)  # "inadequate-rated Sandwell"
+_ADJECTIVE_JOIN = regex.compile(r"[ \t]+|" + _RATED_JOIN.pattern, regex.I)  # "three-star Kent", "inadequate-rated Kent"
 # Between two names of one list: a comma or "and"/"or", and a place after a name ("Halton, in the north west, and").
 _LIST_GAP = regex.compile(r"(?:\s*,\s*(?:in|of|near)\s+[^,;.:()]{1,40})?\s*,?\s*(?:(?:and|or)\s+)?")
 
@@ -813,6 +821,8 @@ def _judge(rec: Recogniser, doc: CleanDoc, sents: list[_Sentence], layer: spans.
             lo = taken if cut else None
             category, rule, used = spans.attribute(layer, span, h.start, h.end, lo=lo, hi=hi, changes=False,
                                                   origins=False)
+            if not category and (adj := _adjective(layer, span, h.start)) is not None:
+                category, rule, used = adj.category, "judg.before", adj.end  # "from the three-star Kent County Council"
             if rule == "judg.after" and any(layer.g.graded_for.fullmatch(layer.text, used, o.start)
                                             for o in sent.hits[i + 1:]):
                 # "X comes amid 'outstanding' ratings for services in Y and Z": the grade is the later names'.
