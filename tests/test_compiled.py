@@ -30,6 +30,22 @@ def cache(tmp_path, monkeypatch):
     re.purge()
 
 
+def _compiler_runs(monkeypatch) -> list[str]:
+    """What the libraries' Python-level compilers are asked to compile from here on (they still compile it)."""
+    runs: list[str] = []
+
+    def spy(real):
+        def compile_noted(*args, **kwargs):
+            runs.append(str(args[0]))
+            return real(*args, **kwargs)
+
+        return compile_noted
+
+    for module, name in ((regex._main, "_parse_pattern"), (re._parser, "parse")):
+        monkeypatch.setattr(module, name, spy(getattr(module, name)))
+    return runs
+
+
 def test_a_kept_pattern_is_restored_without_compiling_and_matches_the_same(cache, monkeypatch):
     s = compiled.Session()
     fresh = regex.compile(PATTERN, regex.V1)
@@ -38,17 +54,35 @@ def test_a_kept_pattern_is_restored_without_compiling_and_matches_the_same(cache
     assert compiled.cache_file().is_file()
     regex.purge()
     re.purge()
-
-    def no_compiler(*args, **kwargs):
-        raise AssertionError("the Python-level compiler ran")
-
     s = compiled.Session()
-    monkeypatch.setattr(regex._main, "_parse_pattern", no_compiler)
-    monkeypatch.setattr(re._parser, "parse", no_compiler)
+    runs = _compiler_runs(monkeypatch)
     kept, kept_std = regex.compile(PATTERN, regex.V1), re.compile(PATTERN)
     s.finish()
+    assert runs == []
     assert [m.groupdict() for m in kept.finditer(TEXT)] == [m.groupdict() for m in fresh.finditer(TEXT)]
     assert [m.span() for m in kept_std.finditer(TEXT)] == [m.span() for m in std.finditer(TEXT)] == [(14, 25), (35, 52)]
+
+
+def test_every_pattern_a_session_compiles_is_kept_past_the_librarys_own_cache(cache, monkeypatch):
+    # A first run compiles more patterns than `regex` (500) keeps in its cache: those it dropped were compiled
+    # again by the second run.
+    monkeypatch.setattr(regex._main, "_MAXCACHE", 10)
+    monkeypatch.setattr(re, "_MAXCACHE", 10)
+    patterns = [rf"(?i)\bcouncil{i}s?\b" for i in range(40)]
+    s = compiled.Session()
+    for p in patterns:
+        regex.compile(p, regex.V1)
+        re.compile(p)
+    s.finish()
+    regex.purge()
+    re.purge()
+    s = compiled.Session()
+    runs = _compiler_runs(monkeypatch)
+    for i, p in enumerate(patterns):
+        assert regex.compile(p, regex.V1).search(f"the Council{i}s").span() == (4, 12 + len(str(i)))
+        assert re.compile(p).search(f"the Council{i}s").span() == (4, 12 + len(str(i)))
+    s.finish()
+    assert runs == []
 
 
 def test_a_damaged_cache_only_costs_speed(cache):

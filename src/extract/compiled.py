@@ -112,6 +112,9 @@ class Session:
         self.memos: dict[str, dict[str, Any]] = {}  # kind -> key -> value, kept by the last run
         self.memo_used: dict[str, dict[str, Any]] = {}  # what this run asked for
         self.memo_new = False
+        # What this session compiled afresh, by the libraries' own cache keys: the libraries' caches hold ~500
+        # patterns and drop some past that (a first run, which also validates the rules, compiles ~700).
+        self.made: dict[str, dict[tuple[Any, ...], Any]] = {"regex": {}, "re": {}}
         self._rx = self._re = None
         if self.path is None:
             return
@@ -136,7 +139,13 @@ class Session:
                 _rx._named_args[(pattern, str, flags)] = frozenset()
                 _rx._locale_sensitive[(str, pattern)] = False
             self.used["regex"].append(entry)
-        return self._rx_compile(pattern, flags, ignore_unused, kwargs, cache_it)
+        p = self._rx_compile(pattern, flags, ignore_unused, kwargs, cache_it)
+        made = self._rx.args.get(id(p)) if self._rx is not None else None
+        # (The library's record of a pattern's locale use may be gone already: it is rebuilt when the cache shrinks.)
+        if made is not None and made[0] is p and cache_it and type(pattern) is str and not kwargs \
+                and not p.flags & _rx.LOCALE and not _rx._locale_sensitive.get((str, pattern), False):
+            self.made["regex"][(pattern, flags)] = (pattern, flags, _rx.DEFAULT_VERSION, made[1])
+        return p
 
     def _stdlib_compile(self, pattern: Any, flags: int) -> Any:
         key = (pattern, int(flags)) if type(pattern) is str and isinstance(flags, int) else None
@@ -144,7 +153,11 @@ class Session:
         if entry is not None:
             re._cache.setdefault((str, pattern, int(flags)), self._re._real.compile(*entry[2]))
             self.used["re"].append(entry)
-        return self._re_compile(pattern, flags)
+        p = self._re_compile(pattern, flags)
+        made = self._re.args.get(id(p)) if self._re is not None else None
+        if key and made is not None and made[0] is p:
+            self.made["re"][key] = (pattern, int(flags), made[1])
+        return p
 
     def finish(self) -> None:
         """Stop serving and recording; keep what this process used and compiled for the next one."""
@@ -153,11 +166,8 @@ class Session:
         _ACTIVE.remove(self)
         _rx._regex, re._compiler._sre = self._rx._real, self._re._real
         _rx._compile, re._compile = self._rx_compile, self._re_compile
-        new_rx = [_plain((k[0], k[2], k[4], self._rx.args[id(p)][1])) for k, p in list(_rx._cache.items())
-                  if id(p) in self._rx.args and k[1] is str and not k[3] and k[5] is None
-                  and not _rx._locale_sensitive.get((str, k[0]), True)]
-        new_re = [_plain((k[1], k[2], self._re.args[id(p)][1])) for k, p in list(re._cache.items())
-                  if id(p) in self._re.args and k[0] is str and isinstance(k[2], int)]
+        new_rx = [_plain(e) for e in self.made["regex"].values()]
+        new_re = [_plain(e) for e in self.made["re"].values()]
         self._rx = self._re = None
         if not new_rx and not new_re and not any(self.table.values()) and not self.memo_new \
                 and not any(self.memos.values()):
