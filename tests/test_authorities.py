@@ -650,6 +650,11 @@ def test_a_grade_made_the_names_adjective_is_its_own() -> None:
     assert [(m.authority, m.judgement) for m in found(text, "2004-06-01")] == [("Hampshire", "three stars")]
 
 
+def test_others_opens_a_list_of_the_group_before() -> None:
+    text = ("Those rated excellent include four London boroughs. Others praised are Dorset, Kent and Wigan.")
+    assert [m.judgement for m in found(text, "2009-12-09")] == ["performs excellently"] * 3
+
+
 def test_among_them_opens_a_list_of_the_group_before() -> None:
     text = ("The eight councils each received zero star ratings in tables published on Thursday. Among them was "
             "Lambeth social services, whose director has resigned.")
