@@ -982,3 +982,11 @@ def test_a_grade_to_help_someone_achieve_is_an_aspiration() -> None:
     # Helped to achieve it: it was achieved.
     assert ("count", "12", "councils", "good") in rows(
         "Better supervision helped achieve a 'good' rating, and 12 councils were rated good.", "2019-08-01")
+
+
+def test_a_bare_count_with_the_grade_it_has_shares_the_measure() -> None:
+    assert rows("That leaves 61 councils with two stars and nine with no star.", "2003-11-20") == [
+        ("count", "61", "councils", "two stars"), ("count", "9", "councils", "zero stars")]
+    # "with" and no grade after it: no count of the measure.
+    assert rows("There were 40 inspections, with 12 to follow next year.", "2013-11-20") == [
+        ("count", "40", "inspections", "")]
