@@ -990,3 +990,9 @@ def test_a_bare_count_with_the_grade_it_has_shares_the_measure() -> None:
     # "with" and no grade after it: no count of the measure.
     assert rows("There were 40 inspections, with 12 to follow next year.", "2013-11-20") == [
         ("count", "40", "inspections", "")]
+
+
+def test_a_bare_count_and_its_whole_count_what_the_sentence_before_spoke_of_as_all() -> None:
+    text = ("The chief inspector wrote to all councils in March. Last year only five out of 150 were rated "
+            "inadequate for safeguarding.")
+    assert rows(text, "2009-05-01") == [("count", "5", "councils", "inadequate"), ("count", "150", "councils", "total")]

@@ -102,3 +102,15 @@ def test_a_run_with_its_rules_kept_imports_neither_pydantic_nor_yaml(tmp_path):
                               "--no-progress", "--no-cache"], capture_output=True, text=True, env=env)
         seen.append(res.stdout.split("\n")[-2])
     assert seen == ["True True 0", "False False 0"]  # the first run validates (and keeps) the rules; the second trusts them
+
+
+def test_a_key_given_twice_in_a_rule_file_is_an_error(tmp_path, monkeypatch):
+    # YAML would let the second silently replace the first, and a pattern would vanish from the rules unseen.
+    monkeypatch.setenv("EXTRACT_CACHE", str(tmp_path / "cache"))
+    d = _copy_rules(tmp_path)
+    f = d / "figures.yaml"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace("\nrestated_pattern:", "\nrestated_pattern: 'x'\nrestated_pattern:", 1), encoding="utf-8")
+    errors = rules.check_dir(d)
+    assert [e.path.name for e in errors] == ["figures.yaml"]
+    assert "duplicate key 'restated_pattern'" in str(errors[0])

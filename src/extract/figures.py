@@ -743,6 +743,10 @@ def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], n
         # "Most councils achieved one of the top two grades. Ofsted announced that 8 per cent achieved grade 4": a
         # bare share is of what the sentence before, with a quantifier, made its subject
         return page.plural_np(m.start("np"), m.end("np"))
+    if k >= 0 and c.n.kind == "count" and (c.is_denominator or any(ch.is_denominator for ch in c.children)) and (
+            m := page.fr.p["all_before_pattern"].search(page.text, page.doc.sentences[k][0], page.doc.sentences[k][1])):
+        # "Ms Gilbert wrote to all councils ... Last year only four out of 150 were rated inadequate"
+        return page.plural_np(m.start("np"), m.end("np"))
     return ""
 
 

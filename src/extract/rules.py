@@ -35,7 +35,7 @@ class RuleError(ValueError):
 
 @lru_cache(maxsize=1)
 def _line_loader() -> type:
-    """SafeLoader that records the line of every mapping under `__line__` (PyYAML is
+    """SafeLoader that records the line of every mapping under `__line__` and refuses a key given twice (PyYAML is
     imported here: a run whose rule files are kept validated never parses YAML)."""
     import yaml
 
@@ -43,6 +43,12 @@ def _line_loader() -> type:
         pass
 
     def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:  # YAML lets a later key silently replace an earlier one: a rule would vanish
+            key = loader.construct_object(key_node)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
         mapping = loader.construct_mapping(node, deep=True)
         mapping["__line__"] = node.start_mark.line + 1
         return mapping

@@ -275,6 +275,7 @@ class FiguresFile(_Strict):
     continuation_pattern: Pattern
     coordinated_count_pattern: Pattern
     quantified_subject_pattern: Pattern
+    all_before_pattern: Pattern
     part_of_group_pattern: Pattern
     remaining_pattern: Pattern
     one_of_before_pattern: Pattern
