@@ -996,3 +996,9 @@ def test_a_bare_count_and_its_whole_count_what_the_sentence_before_spoke_of_as_a
     text = ("The chief inspector wrote to all councils in March. Last year only five out of 150 were rated "
             "inadequate for safeguarding.")
     assert rows(text, "2009-05-01") == [("count", "5", "councils", "inadequate"), ("count", "150", "councils", "total")]
+
+
+def test_a_bare_count_placed_in_a_ranking_or_before_a_modal_shares_the_measure() -> None:
+    text = "The best 20 councils will gain new freedoms, while the 15 at the bottom will be offered help."
+    assert [(k, v, m) for k, v, m, _c in rows(text, "2002-12-12")] == [
+        ("count", "20", "councils"), ("count", "15", "councils")]
