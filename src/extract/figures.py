@@ -734,20 +734,23 @@ def _antecedent(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], n
         if o.measure:
             return o.measure
     k = page.doc.sentence_index(c.sent[0]) - 1
-    if k >= 0 and spans.labelled(page.layer, c.sent, c.n.q_start) is not None:
+    if k < 0:
+        return ""
+    before = page.doc.sentences[k]
+    if spans.labelled(page.layer, c.sent, c.n.q_start) is not None:
         # "Ofsted ILACS inspections, January to March 2020 / Outstanding (2): ...": a heading names what the
         # counts its grades label count
-        return page.plural_np(*page.doc.sentences[k])
-    if k >= 0 and c.n.kind != "count" and (m := page.fr.p["quantified_subject_pattern"].match(
-            page.text, page.doc.sentences[k][0], page.doc.sentences[k][1])):
+        return page.plural_np(*before)
+    if c.n.kind != "count":
         # "Most councils achieved one of the top two grades. Ofsted announced that 8 per cent achieved grade 4": a
         # bare share is of what the sentence before, with a quantifier, made its subject
-        return page.plural_np(m.start("np"), m.end("np"))
-    if k >= 0 and c.n.kind == "count" and (c.is_denominator or any(ch.is_denominator for ch in c.children)) and (
-            m := page.fr.p["all_before_pattern"].search(page.text, page.doc.sentences[k][0], page.doc.sentences[k][1])):
+        m = page.fr.p["quantified_subject_pattern"].match(page.text, *before)
+    elif c.is_denominator or any(ch.is_denominator for ch in c.children):
         # "Ms Gilbert wrote to all councils ... Last year only four out of 150 were rated inadequate"
-        return page.plural_np(m.start("np"), m.end("np"))
-    return ""
+        m = page.fr.p["all_before_pattern"].search(page.text, *before)
+    else:
+        m = None
+    return page.plural_np(m.start("np"), m.end("np")) if m else ""
 
 
 def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named: bool = False) -> None:
