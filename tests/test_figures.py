@@ -730,6 +730,14 @@ def test_a_bare_count_heading_an_absolute_clause(text: str, expected: list[tuple
     # A count of a framework's parts that its clause does not judge describes the framework ...
     ("The inspectors reviewed four key areas of the council's work.", []),
     ("Inspectors looked at what council leaders do, looking at five key areas:", []),
+    # ... whatever noun an adjective ranking it within its whole heads ...
+    ("The inspection evaluated the service in three major areas:", []),
+    ("Had the two key inspections taken place, the county may have been rated differently.", []),
+    # ... and a subject's own earlier or internal events are its history, judged or not.
+    ("Two previous inspections in 2012 and 2013 also concluded services were inadequate.", []),
+    ("The council commissioned two internal reviews and 14 audits this year.", [("14", "")]),
+    # A judgement word that is a grade of its own is no ranking adjective.
+    ("Ofsted found four priority action councils.", [("4", "")]),
     # ... judged, it is a figure: a share of the parts when its whole is named with it (ANNOTATION.md's "three out
     # of five of the outcomes"; five real pages say "three of the four areas" is one proportion).
     ("The council was rated good in three of the four key areas.", [("75", "good")]),

@@ -595,8 +595,8 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
         for k, (category, _rule) in spans.respectively(page.layer, sent, [(c.n.q_start, c.n.end) for c in acc]).items():
             acc[k].category = category
         # "reviewed four key areas of the council's work": a framework's parts its clause does not judge.
-        parts = [c for c in acc if c.n.kind == "count" and not c.category
-                 and page.fr.p["unjudged_parts_pattern"].match(c.measure)]
+        parts = [c for c in acc if c.n.kind == "count" and (not c.category and page.fr.p[
+                 "unjudged_parts_pattern"].match(c.measure) or page.fr.p["past_events_pattern"].match(c.measure))]
         # "one case where ...", "in one document": the numeral one with no judgement, qualifier or whole names a
         # single thing, not a statistic ("only one case involved ..." counts against the rest).
         ones = [c for c in acc if c.n.kind == "count" and c.n.form == "words" and c.n.value == 1 and not c.category
@@ -605,7 +605,7 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
         if parts or ones:
             acc = [c for c in acc if c not in parts and c not in ones]
             if rejected is not None:
-                for group, rule, why in ((parts, "count.descriptive", "counts {!r}: a framework's parts, unjudged"),
+                for group, rule, why in ((parts, "count.descriptive", "counts {!r}: a framework's unjudged parts or a subject's own past events"),
                                          (ones, "count.one-unjudged", "one {!r} that no judgement counts: a single thing")):
                     rejected.extend(Rejected(page.doc.doc_id, c.n.start, c.n.end, page.text[c.n.start:c.n.end], rule,
                                              why.format(c.measure)) for c in group)

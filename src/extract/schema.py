@@ -319,6 +319,7 @@ class FiguresFile(_Strict):
     partitive_pattern: Pattern
     descriptive_heads: Words
     unjudged_parts_pattern: Pattern
+    past_events_pattern: Pattern
     contrast_before_pattern: Pattern
     whole_heads: Words
     person_heads: Words
