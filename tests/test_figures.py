@@ -1010,3 +1010,23 @@ def test_a_bare_count_placed_in_a_ranking_or_before_a_modal_shares_the_measure()
     text = "The best 20 councils will gain new freedoms, while the 15 at the bottom will be offered help."
     assert [(k, v, m) for k, v, m, _c in rows(text, "2002-12-12")] == [
         ("count", "20", "councils"), ("count", "15", "councils")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A subordinate clause whose subject is one thing judges that thing, not the many a figure counts ...
+    ("Ofsted has made six monitoring visits to Slough since its children's services were rated inadequate.",
+     [("6", "")]),
+    # ... while one whose subject is the things counted judges them.
+    ("Five councils have had commissioners since their services were judged inadequate.", [("5", "inadequate")]),
+    # A participle clause set off by commas judges the name it hangs on, not the figures after it.
+    ("Oxfordshire County Council, rated good by Ofsted, received 5,412 referrals last year.", [("5412", "")]),
+    # A share naming a band of a ranking is where a thing ranks, not the share the grade was given.
+    ("Inspectors rated the council good, putting it among the top 25 per cent of authorities nationwide.",
+     [("25", "")]),
+    # A share that is the size of a change is in no judgement's bucket.
+    ("That year 79% of councils had three- or four-star ratings, a 9% improvement on 2005.",
+     [("79", "three or four stars"), ("9", "")]),
+])
+def test_judgements_of_another_subject_a_band_or_a_change_are_not_the_figures(text: str,
+                                                                            expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2016-05-01" if "star" not in text else "2006-05-01")] == expected

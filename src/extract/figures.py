@@ -981,6 +981,9 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     if p["difference_pattern"].match(text, c.n.end):
         c.category = ""  # "a 7% increase in the number of homes": how much a statistic moved
         return
+    if c.n.kind != "count" and p["band_pattern"].search(text, max(c.sent[0], c.n.q_start - 24), c.n.q_start):
+        c.category = ""  # "rated good, putting it in the top 25% of councils": a rank's band, not the grade's share
+        return
     # A group the figure is counted in ("two councils are among only three ...") does not end its clause.
     # Nor does the figure it is compared with ("15 as opposed to 11 - dropped a star"): both share the predicate.
     # Nor do its own apposed counts and their wholes ("Fewer than half of councils - 10 of 23 - were good").
@@ -992,6 +995,10 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
     governing = [ph.start for ph in page.layer.phrases(c.sent) if later and c.n.end <= ph.start
                  and p["governs_next_pattern"].match(text[ph.end:seg_end])]
     seg_end = governing[0] if governing else seg_end
+    # "six monitoring visits to Slough since its services were rated inadequate": a subordinate clause with a
+    # subject of its own judges that subject, not what the figure counts.
+    if sub := p["subordinate_pattern"].search(text, c.own[1] if c.own else c.n.end, seg_end):
+        seg_end = sub.start()
     indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
     # ", stayed unchanged in 53": a gapped figure with a verb phrase of its own is judged from there on.

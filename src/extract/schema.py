@@ -320,6 +320,8 @@ class FiguresFile(_Strict):
     descriptive_heads: Words
     unjudged_parts_pattern: Pattern
     past_events_pattern: Pattern
+    band_pattern: Pattern
+    subordinate_pattern: Pattern
     contrast_before_pattern: Pattern
     whole_heads: Words
     person_heads: Words

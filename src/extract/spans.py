@@ -590,16 +590,17 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     return "", "", -1
 
 
-_ASIDE = regex.compile(r",\s*(?:which|who)\b")
+_ASIDE = regex.compile(r",\s*(?:which|who|(?:rated|judged|graded|found|deemed|assessed|described)\s)")
 _IDENTITY = regex.compile(r",\s*(?:were|was|are|is|include[sd]?|included)\s", regex.I)
 # A change's amount ("had improved its performance by 10 per cent"): how far it moved, not what it judges.
 _BY_AMOUNT = regex.compile(r"[^,;.]{0,40}?\bby\s+(?:(?:about|around|nearly|almost|over|just|some|more\s+than)\s+)?$", regex.I)
 
 
 def aside(layer: Layer, lo: int, s: int, e: int, start: int) -> bool:
-    """Whether `[s, e)` lies in a relative clause set off by commas that closes before `start`: a judgement or a
-    figure there describes what the clause hangs on, not the target ("The council, which fell from two stars to
-    one, had improved its score by 10 per cent")."""
+    """Whether `[s, e)` lies in a relative or participle clause set off by commas that closes before `start`: a
+    judgement or a figure there describes what the clause hangs on, not the target ("The council, which fell from
+    two stars to one, had improved its score by 10 per cent"; "Oxfordshire, rated good by Ofsted, received 5,412
+    referrals")."""
     opened = _ASIDE.search(layer.text, lo, s)
     # Not when the target is what the clause's head is ("The other councils, which received one star, were Surrey,
     # Doncaster and Milton Keynes").
