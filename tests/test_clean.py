@@ -419,6 +419,16 @@ def test_pipe_rows_become_lines_of_cells():
         assert text[rs:re_] == cell
 
 
+def test_a_pipe_tables_header_of_words_is_no_row_of_links():
+    # A header whose cells are all words looks like a row of navigation links ("Home | News | Sport"), which the
+    # line rules drop; made rows first, it stays the header its numbers are read under.
+    text = ("Overall effectiveness by region\nRegion | Outstanding | Good | Requires improvement | Inadequate\n"
+            "North West | 4 | 10 | 7 | 2\nLondon | 8 | 17 | 7 | 1\n")
+    assert _clean_text(text).split("\n")[1:3] == ["Region Outstanding Good Requires improvement Inadequate",
+                                                 "North West 4 10 7 2"]
+    assert _clean_text("Home | News | Sport | Weather\nThe council was rated good.\n") == "The council was rated good."
+
+
 def test_one_line_with_a_bar_is_not_a_table():
     assert _clean_text("Home | News\nThe council was rated good.\n").split("\n")[0] == "Home | News"
 

@@ -762,11 +762,13 @@ def clean(raw: RawDoc, directory: Path | None = None) -> CleanDoc:
     for ch, to in _CHAR_MAP.items():  # 1:1, the map is unchanged; str.replace is far faster than a regex here
         if ch in text:
             text = text.replace(ch, to)
+    # A table written a row a line with "|" between cells becomes rows of cells before the line rules run: its
+    # header ("Region | Outstanding | Good | Inadequate") is not a row of navigation links.
+    if "|" in text:
+        text, mapping = _edit(text, mapping, _pipe_row_edits(text))
     text, mapping = _lines(text, mapping, cr)
     if "\n|" in text:
         text, mapping = _edit(text, mapping, _pipe_table_edits(text))
-    if "|" in text:
-        text, mapping = _edit(text, mapping, _pipe_row_edits(text))
     if "\n\n" in text:
         text, mapping = _edit(text, mapping, _stacked_row_edits(text))
     if "  " in text:
