@@ -1030,3 +1030,15 @@ def test_a_bare_count_placed_in_a_ranking_or_before_a_modal_shares_the_measure()
 def test_judgements_of_another_subject_a_band_or_a_change_are_not_the_figures(text: str,
                                                                             expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2016-05-01" if "star" not in text else "2006-05-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A part and its whole after a proper noun's possessive: "two of London's three" as "two of the three".
+    ("The inspectorate has named two of London's three Tri-borough councils as outstanding.",
+     [("2", "tri-borough councils", "outstanding"), ("3", "tri-borough councils", "total")]),
+    # After another figure's predicate, the population the ratings covered is their whole.
+    ("Nine councils were rated poor in the annual ratings of 152 local authorities.",
+     [("9", "councils", "performs poorly"), ("152", "local authorities", "total")]),
+])
+def test_the_whole_a_possessive_or_a_rating_names(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(f.value, f.measure, f.category) for f in figs(text, "2009-12-09")] == expected

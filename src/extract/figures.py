@@ -1019,6 +1019,12 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         # prepositional phrase after another figure's predicate is a circumstance of that clause.
         c.category = ""
         return
+    if indep and rule == "judg.before" and not moved and p["rated_whole_pattern"].search(
+            text, max(seg_start, c.n.q_start - 40), c.n.q_start):
+        # "nine councils were rated poor in the annual ratings of 152 local authorities": the whole the ratings
+        # covered, of which the figure before is a part.
+        c.category = TOTAL
+        return
     if rule:
         c.category = category
         return

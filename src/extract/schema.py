@@ -322,6 +322,7 @@ class FiguresFile(_Strict):
     past_events_pattern: Pattern
     band_pattern: Pattern
     subordinate_pattern: Pattern
+    rated_whole_pattern: Pattern
     contrast_before_pattern: Pattern
     whole_heads: Words
     person_heads: Words
