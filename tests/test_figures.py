@@ -1042,3 +1042,18 @@ def test_judgements_of_another_subject_a_band_or_a_change_are_not_the_figures(te
 ])
 def test_the_whole_a_possessive_or_a_rating_names(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert [(f.value, f.measure, f.category) for f in figs(text, "2009-12-09")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A verb and its grade's noun gapped after the first of coordinated counts: the bare grade that stays.
+    ("Of the 22 authorities in the region, six were awarded three stars, eleven two and five one.",
+     [("22", "total"), ("6", "three stars"), ("11", "two stars"), ("5", "one star")]),
+    ("Of the 150 councils, 24 were judged to be serving all children well, 82 most and 41 some.",
+     [("150", "total"), ("24", "serving all children well"), ("82", "serving most children well"),
+      ("41", "serving some children well")]),
+    # ... not a number of years after a count compared with it.
+    ("Of 150 councils, 22 got three stars, up from 16 two years ago.",
+     [("150", "total"), ("22", "three stars"), ("16", "three stars")]),
+])
+def test_a_gapped_grade_after_coordinated_counts(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2003-12-01")] == expected
