@@ -85,6 +85,30 @@ def test_every_pattern_a_session_compiles_is_kept_past_the_librarys_own_cache(ca
     assert runs == []
 
 
+def test_two_rule_sets_run_in_turn_are_both_kept_up_to_a_bound(cache, monkeypatch):
+    # A rule change and the rules before it (or two checkouts), run in turn: each run's patterns are kept past the
+    # other's run, so neither compiles again; past KEEP entries, what no recent run used goes first.
+    one, two = [rf"\bone{i}\b" for i in range(3)], [rf"\btwo{i}\b" for i in range(3)]
+
+    def run(patterns: list[str]) -> list[str]:
+        regex.purge()
+        s = compiled.Session()
+        runs = _compiler_runs(monkeypatch)
+        for p in patterns:
+            regex.compile(p)
+        s.finish()
+        monkeypatch.undo()
+        monkeypatch.setenv("EXTRACT_CACHE", str(cache))
+        return runs
+
+    assert run(one) and run(two)  # each compiled once
+    assert run(one) == [] and run(two) == []
+    monkeypatch.setattr(compiled, "KEEP", 4)
+    assert run([r"\bthree\b"])  # a third set: one new entry, three of the last run's, none of the oldest's
+    monkeypatch.setattr(compiled, "KEEP", 4)
+    assert run(two) == [] and len(run(one)) == 3
+
+
 def test_a_damaged_cache_only_costs_speed(cache):
     compiled.cache_file().write_bytes(b"\x00not marshal")
     s = compiled.Session()

@@ -8,8 +8,10 @@ the C engine's constructor (`_regex.compile`, `_sre.compile`); restoring a
 pattern is one C call. Entries are keyed like the libraries' own caches (the
 pattern text and flags), so a changed rule file simply misses and compiles as
 before: the cache can be stale only if the library or Python changes, and the
-file is named after both versions. It holds what the last run used, nothing
-more.
+file is named after both versions. It holds what the last run used first, then
+what earlier runs used and this one did not, up to `KEEP` entries: a user who
+runs two rule sets in turn (a rule change and the rules before it, two
+checkouts) finds both kept.
 
 The cache lives in `$EXTRACT_CACHE` (default `~/.cache/extract`); an empty
 value turns it off. Any problem reading or writing it only costs speed.
@@ -79,6 +81,9 @@ class _Recorder:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 
+
+# Entries kept per library (and memo values per kind): about five rule sets' worth, a few MB on disk.
+KEEP = 4000
 
 _ACTIVE: list[Session] = []  # the session serving `memo`, while one is open
 
@@ -169,10 +174,13 @@ class Session:
         new_rx = [_plain(e) for e in self.made["regex"].values()]
         new_re = [_plain(e) for e in self.made["re"].values()]
         self._rx = self._re = None
-        if not new_rx and not new_re and not any(self.table.values()) and not self.memo_new \
-                and not any(self.memos.values()):
-            return  # the file holds exactly what this run needed
-        keep(self.path, {"regex": self.used["regex"] + new_rx, "re": self.used["re"] + new_re, "memo": self.memo_used})
+        if not new_rx and not new_re and not self.memo_new:
+            return  # the file holds all this run needed
+        # What this run used, then what it did not (in the order the last file kept it), up to KEEP.
+        memo = {kind: dict([*self.memo_used.get(kind, {}).items(), *self.memos.get(kind, {}).items()][:KEEP])
+                for kind in {*self.memo_used, *self.memos}}
+        keep(self.path, {"regex": (self.used["regex"] + new_rx + list(self.table["regex"].values()))[:KEEP],
+                         "re": (self.used["re"] + new_re + list(self.table["re"].values()))[:KEEP], "memo": memo})
 
 
 def _plain(x: Any) -> Any:
