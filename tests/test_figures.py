@@ -1059,3 +1059,17 @@ def test_the_whole_a_possessive_or_a_rating_names(text: str, expected: list[tupl
 ])
 def test_a_gapped_grade_after_coordinated_counts(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2003-12-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A SEND area's significant weaknesses are the grade its sentence gives ...
+    ("More than two thirds of councils inspected last year had 'significant weaknesses' in how they support pupils "
+     "with special educational needs.", [("66.67", "significant weaknesses")]),
+    # ... and a written statement of action stated after them overrides them ...
+    ("Of these, 59 local areas have been found to have significant weaknesses and been required to submit a written "
+     "statement of action.", [("59", "written statement of action")]),
+    # ... but weaknesses in a council's leadership, in no SEND sentence, are no grade.
+    ("Ofsted found 12 councils had significant weaknesses in leadership.", [("12", "")]),
+])
+def test_a_send_areas_significant_weaknesses(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2022-11-17")] == expected
