@@ -1073,3 +1073,14 @@ def test_a_gapped_grade_after_coordinated_counts(text: str, expected: list[tuple
 ])
 def test_a_send_areas_significant_weaknesses(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2022-11-17")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A framework's size with its name between the number and its noun is no figure ...
+    ('The scores were the same as last year, with all five "Every Child Matters" outcomes rated good.', []),
+    ("Surrey was graded inadequate for staying safe, one of the five Every Child Matters outcomes.", []),
+    # ... but the whole of a part counted of it stays one: a share of the outcomes.
+    ("In Leeds four of the five outcomes were rated good.", [("80", "good")]),
+])
+def test_a_frameworks_named_size_is_no_figure(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2007-12-01")] == expected
