@@ -637,6 +637,15 @@ def test_the_subject_council_takes_its_headlines_judgement() -> None:
     assert [(m.authority, m.judgement) for m in found(text, "2016-03-07")] == [("Doncaster", "inadequate")]
 
 
+def test_the_page_councils_children_s_service_singular_is_its_subject() -> None:
+    # "the Children's Service", singular as UK pages write it, is the page's one council's service.
+    text = ("Consultants to help social services\n\nExperts are to advise Plymouth City Council in October.\n\n"
+            "The critical report came from the inspectorate, which visited in May.\n\n"
+            "It concluded the Children's Service was not serving people well.")
+    assert [(m.authority, m.judgement) for m in found(text, "2003-09-03")] == [
+        ("Plymouth", "not serving people well")]
+
+
 def test_the_size_of_a_move_on_the_star_scale_is_no_grade() -> None:
     text = "Four councils (Barnet, Kent, Luton and Sefton) have moved down one star since last year."
     assert [m.judgement for m in found(text, "2005-11-30")] == ["", "", "", ""]
