@@ -646,6 +646,12 @@ def test_the_page_councils_children_s_service_singular_is_its_subject() -> None:
         ("Plymouth", "not serving people well")]
 
 
+def test_an_apa_score_out_of_four_is_its_grade() -> None:
+    # "scores of 3 out of 4", as "a score of 3": the APA's grade 3, good.
+    text = "Kent's grades recognised continued high performance with scores of 3 out of 4 for current performance."
+    assert [(m.authority, m.judgement) for m in found(text, "2007-12-01")] == [("Kent", "good")]
+
+
 def test_the_size_of_a_move_on_the_star_scale_is_no_grade() -> None:
     text = "Four councils (Barnet, Kent, Luton and Sefton) have moved down one star since last year."
     assert [m.judgement for m in found(text, "2005-11-30")] == ["", "", "", ""]
