@@ -1084,3 +1084,15 @@ def test_a_send_areas_significant_weaknesses(text: str, expected: list[tuple[str
 ])
 def test_a_frameworks_named_size_is_no_figure(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2007-12-01")] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # What followed from a judgement is a clause of its own: a figure there is not judged by it ...
+    ("Ofsted rated the council's children's services inadequate this year, prompting the council to invest in "
+     "130 new social care posts.", [("130", "")]),
+    # ... while the figure the judgement is of keeps it.
+    ("Ofsted rated 12 councils inadequate, prompting ministers to appoint 12 commissioners.",
+     [("12", "inadequate"), ("12", "")]),
+])
+def test_a_consequence_clause_is_not_judged_by_the_clause_before(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.category) for f in figs(text, "2019-12-01")] == expected

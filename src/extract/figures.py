@@ -1001,6 +1001,10 @@ def _categorise(page: _Page, c: _Cand, i: int, acc: list[_Cand], previous: list[
         seg_end = sub.start()
     indep = [o for o in acc[:i] if o.host is None and not o.is_denominator]
     seg_start = max([o.n.end for o in indep] + [c.sent[0]])
+    # "rated 'inadequate' earlier this year, prompting the council to invest in 130 new posts": what followed from
+    # a judgement is a clause of its own.
+    for m in p["consequence_pattern"].finditer(text, seg_start, c.n.q_start):
+        seg_start = m.end()
     # ", stayed unchanged in 53": a gapped figure with a verb phrase of its own is judged from there on.
     own_verb = bool(indep) and c.clause_start is not None and c.clause_start >= seg_start
     if own_verb:

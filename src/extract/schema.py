@@ -323,6 +323,7 @@ class FiguresFile(_Strict):
     band_pattern: Pattern
     subordinate_pattern: Pattern
     rated_whole_pattern: Pattern
+    consequence_pattern: Pattern
     contrast_before_pattern: Pattern
     whole_heads: Words
     person_heads: Words
