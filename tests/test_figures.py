@@ -1096,3 +1096,11 @@ def test_a_frameworks_named_size_is_no_figure(text: str, expected: list[tuple[st
 ])
 def test_a_consequence_clause_is_not_judged_by_the_clause_before(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.category) for f in figs(text, "2019-12-01")] == expected
+
+
+def test_areas_visited_are_places_a_count_and_its_whole() -> None:
+    # "N of the M areas" over one assessment's parts is a share; areas that are visited are places: two counts.
+    assert [(f.kind, f.value) for f in figs("Seven of the eight areas visited by the watchdog were found wanting.",
+                                            "2022-11-17")] == [("count", "7"), ("count", "8")]
+    assert [(f.kind, f.value) for f in figs("The council was rated good in three of the four areas.",
+                                            "2016-11-17")] == [("proportion", "75")]
