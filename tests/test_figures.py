@@ -1104,3 +1104,14 @@ def test_areas_visited_are_places_a_count_and_its_whole() -> None:
                                             "2022-11-17")] == [("count", "7"), ("count", "8")]
     assert [(f.kind, f.value) for f in figs("The council was rated good in three of the four areas.",
                                             "2016-11-17")] == [("proportion", "75")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A bare number a clause ends on, in a sentence that opened on its whole, is a part of that whole ...
+    ("Of 18 inspections, urgent issues were identified in nine.", [("18", "inspections"), ("9", "inspections")]),
+    # ... not a year, nor a number with a noun of its own.
+    ("Of the 150 councils, Ofsted found problems in 2019.", [("150", "councils")]),
+])
+def test_the_number_a_clause_ends_on_is_a_part_of_the_whole_it_opened_on(text: str,
+                                                                          expected: list[tuple[str, str]]) -> None:
+    assert [(f.value, f.measure) for f in figs(text, "2014-01-01")] == expected

@@ -847,6 +847,11 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
         c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True  # "only two, Sandwell and Ealing, ..."
     elif ante and _gapped(page, c, cs):
         c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True  # "to 33 councils ... and to 39 for ..."
+    elif ante and p["whole_opener_pattern"].match(text, c.sent[0], n.q_start) and p[
+            "final_object_pattern"].search(before) and p["clause_end_pattern"].match(text, n.end):
+        # "Of the 18 inspections, urgent issues were identified in nine.": the object a clause ends on, in a
+        # sentence that opened on the whole, is a part of it.
+        c.measure, c.rule, c.accepted = ante, COUNT_PARTITIVE, True
 
 
 def _gapped(page: _Page, c: _Cand, cs: list[_Cand]) -> bool:

@@ -324,6 +324,9 @@ class FiguresFile(_Strict):
     subordinate_pattern: Pattern
     rated_whole_pattern: Pattern
     consequence_pattern: Pattern
+    whole_opener_pattern: Pattern
+    final_object_pattern: Pattern
+    clause_end_pattern: Pattern
     contrast_before_pattern: Pattern
     whole_heads: Words
     person_heads: Words
