@@ -1115,3 +1115,9 @@ def test_areas_visited_are_places_a_count_and_its_whole() -> None:
 def test_the_number_a_clause_ends_on_is_a_part_of_the_whole_it_opened_on(text: str,
                                                                           expected: list[tuple[str, str]]) -> None:
     assert [(f.value, f.measure) for f in figs(text, "2014-01-01")] == expected
+
+
+def test_a_bare_count_at_the_grade_it_stands_at() -> None:
+    assert [(f.value, f.measure, f.category) for f in figs("Ofsted rated 20 councils good. That left six at adequate.",
+                                                           "2008-01-01")] == [
+        ("20", "councils", "good"), ("6", "councils", "adequate")]
