@@ -1121,3 +1121,10 @@ def test_a_bare_count_at_the_grade_it_stands_at() -> None:
     assert [(f.value, f.measure, f.category) for f in figs("Ofsted rated 20 councils good. That left six at adequate.",
                                                            "2008-01-01")] == [
         ("20", "councils", "good"), ("6", "councils", "adequate")]
+
+
+def test_a_bare_count_and_its_bracketed_share_at_a_clauses_end() -> None:
+    # "councils ran 393 (19%).": the count's noun left out, as its share's is.
+    text = "Private providers ran nearly three quarters (73%) of all homes; councils ran 393 (19%)."
+    assert [(f.value, f.measure) for f in figs(text, "2019-01-01")] == [
+        ("75", "homes"), ("73", "homes"), ("393", "homes"), ("19", "homes")]

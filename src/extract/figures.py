@@ -847,6 +847,10 @@ def _judge(page: _Page, c: _Cand, cs: list[_Cand], previous: list[_Cand], named:
         c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True  # "only two, Sandwell and Ealing, ..."
     elif ante and _gapped(page, c, cs):
         c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True  # "to 33 councils ... and to 39 for ..."
+    elif ante and c.children and any(ch.host is c and ch.n.kind != "count" for ch in c.children) and p[
+            "clause_end_pattern"].match(text, _after_children(page, c)):
+        # "councils ran 393 (19%).": a count and its share in brackets at a clause's end, the noun left out.
+        c.measure, c.rule, c.accepted = ante, COUNT_ELLIPSIS, True
     elif ante and p["whole_opener_pattern"].match(text, c.sent[0], n.q_start) and p[
             "final_object_pattern"].search(before) and p["clause_end_pattern"].match(text, n.end):
         # "Of the 18 inspections, urgent issues were identified in nine.": the object a clause ends on, in a
