@@ -1050,6 +1050,8 @@ def test_the_whole_a_possessive_or_a_rating_names(text: str, expected: list[tupl
     # A verb and its grade's noun gapped after the first of coordinated counts: the bare grade that stays.
     ("Of the 22 authorities in the region, six were awarded three stars, eleven two and five one.",
      [("22", "total"), ("6", "three stars"), ("11", "two stars"), ("5", "one star")]),
+    ("The ratings put four councils on three stars, nine on two and two on one star.",
+     [("4", "three stars"), ("9", "two stars"), ("2", "one star")]),
     ("Of the 150 councils, 24 were judged to be serving all children well, 82 most and 41 some.",
      [("150", "total"), ("24", "serving all children well"), ("82", "serving most children well"),
       ("41", "serving some children well")]),
