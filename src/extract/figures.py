@@ -605,7 +605,8 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
         if parts or ones:
             acc = [c for c in acc if c not in parts and c not in ones]
             if rejected is not None:
-                for group, rule, why in ((parts, "count.descriptive", "counts {!r}: a framework's unjudged parts or a subject's own past events"),
+                parts_why = "counts {!r}: a framework's unjudged parts or a subject's own past events"
+                for group, rule, why in ((parts, "count.descriptive", parts_why),
                                          (ones, "count.one-unjudged", "one {!r} that no judgement counts: a single thing")):
                     rejected.extend(Rejected(page.doc.doc_id, c.n.start, c.n.end, page.text[c.n.start:c.n.end], rule,
                                              why.format(c.measure)) for c in group)

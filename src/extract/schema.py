@@ -474,6 +474,7 @@ class GrammarFile(_Strict):
     respectively_pattern: Pattern
     label_lead_pattern: Pattern
     bracketed_pattern: Pattern
+    aside_pattern: Pattern
     fronted_pattern: Pattern
     graded_for_pattern: Pattern
     no_judgement: list[PatternRule]

@@ -72,6 +72,7 @@ class Grammar:
     respectively: regex.Pattern[str]
     label_lead: regex.Pattern[str]
     bracketed: regex.Pattern[str]  # from a judgement to a target in brackets right after it
+    aside: regex.Pattern[str]  # a relative or participle clause set off by a comma
     fronted: regex.Pattern[str]  # from a semicolon to a judgement that opens the clause after it
     graded_for: regex.Pattern[str]  # from a grade modifying a judgement noun to a later name its complement holds
     coordinated: regex.Pattern[str]
@@ -126,6 +127,7 @@ def grammar(directory: Path | None = None) -> Grammar:
         respectively=rules.compile_pattern(d["respectively_pattern"]),
         label_lead=rules.compile_pattern(d["label_lead_pattern"]),
         bracketed=rules.compile_pattern(d["bracketed_pattern"]),
+        aside=rules.compile_pattern(d["aside_pattern"]),
         fronted=rules.compile_pattern(d["fronted_pattern"]),
         graded_for=rules.compile_pattern(d["graded_for_pattern"]),
         coordinated=rules.compile_pattern(d["coordinated_pattern"]),
@@ -590,7 +592,6 @@ def attribute(layer: Layer, sent: tuple[int, int], start: int, end: int, *,
     return "", "", -1
 
 
-_ASIDE = regex.compile(r",\s*(?:which|who|(?:rated|judged|graded|found|deemed|assessed|described)\s)")
 _IDENTITY = regex.compile(r",\s*(?:were|was|are|is|include[sd]?|included)\s", regex.I)
 # A change's amount ("had improved its performance by 10 per cent"): how far it moved, not what it judges.
 _BY_AMOUNT = regex.compile(r"[^,;.]{0,40}?\bby\s+(?:(?:about|around|nearly|almost|over|just|some|more\s+than)\s+)?$", regex.I)
@@ -601,7 +602,7 @@ def aside(layer: Layer, lo: int, s: int, e: int, start: int) -> bool:
     judgement or a figure there describes what the clause hangs on, not the target ("The council, which fell from
     two stars to one, had improved its score by 10 per cent"; "Oxfordshire, rated good by Ofsted, received 5,412
     referrals")."""
-    opened = _ASIDE.search(layer.text, lo, s)
+    opened = layer.g.aside.search(layer.text, lo, s)
     # Not when the target is what the clause's head is ("The other councils, which received one star, were Surrey,
     # Doncaster and Milton Keynes").
     return opened is not None and "," in layer.text[e:start] and not _IDENTITY.search(layer.text, e, start)
