@@ -594,9 +594,11 @@ def _sentences(page: _Page, nums: list[Number], dates: list[tuple[int, int]],
         # "... were 38% and 49% respectively": the n-th figure of the list takes the n-th grade before it.
         for k, (category, _rule) in spans.respectively(page.layer, sent, [(c.n.q_start, c.n.end) for c in acc]).items():
             acc[k].category = category
-        # "reviewed four key areas of the council's work": a framework's parts its clause does not judge.
-        parts = [c for c in acc if c.n.kind == "count" and (not c.category and page.fr.p[
-                 "unjudged_parts_pattern"].match(c.measure) or page.fr.p["past_events_pattern"].match(c.measure))]
+        # "reviewed four key areas of the council's work": a framework's parts its clause does not judge; "two
+        # previous inspections": a subject's own past events, judged or not.
+        fp = page.fr.p
+        parts = [c for c in acc if c.n.kind == "count" and (
+            (not c.category and fp["unjudged_parts_pattern"].match(c.measure)) or fp["past_events_pattern"].match(c.measure))]
         # "one case where ...", "in one document": the numeral one with no judgement, qualifier or whole names a
         # single thing, not a statistic ("only one case involved ..." counts against the rest).
         ones = [c for c in acc if c.n.kind == "count" and c.n.form == "words" and c.n.value == 1 and not c.category
